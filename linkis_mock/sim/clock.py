@@ -1,0 +1,99 @@
+"""The one simulated clock every job and task runs on.
+
+Simulated time is derived, never ticked: it is the simulated instant of the
+last change (anchor) plus the real time elapsed since, scaled by `speed`.
+Freezing, speeding up and advancing only move the anchor, so reads are cheap
+and the clock needs no background task.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+MAX_SPEED = 10_000.0
+
+
+@dataclass(frozen=True, slots=True)
+class ClockState:
+    now_ms: int
+    frozen: bool
+    speed: float
+
+
+class Clock:
+    def __init__(
+        self,
+        start_ms: int | None = None,
+        *,
+        speed: float = 1.0,
+        frozen: bool = False,
+        monotonic: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
+        self._monotonic = monotonic
+        self._wall = wall
+        self._lock = threading.Lock()
+        self._anchor_sim_ms = float(start_ms if start_ms is not None else int(wall() * 1000))
+        self._anchor_real = monotonic()
+        self._speed = _checked_speed(speed)
+        self._frozen = frozen
+
+    def now_ms(self) -> int:
+        """Simulated epoch milliseconds."""
+        with self._lock:
+            return int(self._sim_ms_locked())
+
+    def wall_ms(self) -> int:
+        """Real epoch milliseconds, for things that must not follow the simulation (sessions)."""
+        return int(self._wall() * 1000)
+
+    def state(self) -> ClockState:
+        with self._lock:
+            return ClockState(int(self._sim_ms_locked()), self._frozen, self._speed)
+
+    def configure(self, *, frozen: bool | None = None, speed: float | None = None) -> ClockState:
+        with self._lock:
+            self._reanchor_locked()
+            if frozen is not None:
+                self._frozen = frozen
+            if speed is not None:
+                self._speed = _checked_speed(speed)
+            return ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+
+    def advance(self, seconds: float) -> ClockState:
+        if seconds < 0:
+            raise ValueError("the clock only moves forward")
+        with self._lock:
+            self._reanchor_locked()
+            self._anchor_sim_ms += seconds * 1000.0
+            return ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+
+    def restart(self, start_ms: int | None = None) -> ClockState:
+        """Back to real time, running at speed 1 (used by a full reset)."""
+        with self._lock:
+            self._anchor_sim_ms = float(
+                start_ms if start_ms is not None else int(self._wall() * 1000)
+            )
+            self._anchor_real = self._monotonic()
+            self._speed = 1.0
+            self._frozen = False
+            return ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+
+    def _sim_ms_locked(self) -> float:
+        if self._frozen:
+            return self._anchor_sim_ms
+        elapsed = self._monotonic() - self._anchor_real
+        return self._anchor_sim_ms + elapsed * 1000.0 * self._speed
+
+    def _reanchor_locked(self) -> None:
+        self._anchor_sim_ms = self._sim_ms_locked()
+        self._anchor_real = self._monotonic()
+
+
+def _checked_speed(speed: float) -> float:
+    if not 0 < speed <= MAX_SPEED:
+        raise ValueError(f"speed must be in (0, {MAX_SPEED:g}]")
+    return float(speed)

@@ -1,0 +1,308 @@
+"""The job state machine.
+
+A job's whole future is planned when it is submitted: a timeline of state
+transitions and log lines stamped with simulated times. Reading a job at a
+given instant is a binary search in that timeline, so jobs advance with the
+clock without any background task, and a kill just cuts the timeline short.
+"""
+
+from __future__ import annotations
+
+import bisect
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from linkis_mock.sim.scripts import Outcome, Script
+from linkis_mock.sim.settings import Timings
+
+
+class JobState(StrEnum):
+    INITED = "Inited"
+    WAIT_FOR_RETRY = "WaitForRetry"
+    SCHEDULED = "Scheduled"
+    RUNNING = "Running"
+    SUCCEED = "Succeed"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+    TIMEOUT = "Timeout"
+
+    @property
+    def is_terminal(self) -> bool:
+        return self in TERMINAL_STATES
+
+
+TERMINAL_STATES = frozenset(
+    {JobState.SUCCEED, JobState.FAILED, JobState.CANCELLED, JobState.TIMEOUT}
+)
+KILLABLE_LATER = frozenset({JobState.RUNNING})
+
+KILLED_BY_USER = "Job is killed by user!"
+STATE_LINES = {
+    JobState.SCHEDULED: "Your job is Scheduled. Please wait it to run.(您的任务已经调度运行中)",
+    JobState.WAIT_FOR_RETRY: "Your job is turn to retry. Please wait it to schedule.",
+    JobState.RUNNING: "Your job is Running now. Please wait it to complete.(您的任务已经在运行中)",
+    JobState.SUCCEED: "Congratulations. Your job completed with status Success.",
+}
+
+
+def format_log_time(at_ms: int) -> str:
+    """`yyyy-MM-dd HH:mm:ss.mmm`, where the real server (a format bug) prints the minutes as mmm."""
+    parts = time.gmtime(at_ms // 1000)
+    return time.strftime("%Y-%m-%d %H:%M:%S", parts) + f".{parts.tm_min:03d}"
+
+
+def log_line(at_ms: int, level: str, text: str) -> str:
+    return f"{format_log_time(at_ms)} {level} {text}"
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One stretch of Running; progress is measured within the current attempt."""
+
+    start_ms: int
+    end_ms: int
+
+
+@dataclass(slots=True)
+class Timeline:
+    transition_times: list[int] = field(default_factory=list)
+    states: list[JobState] = field(default_factory=list)
+    line_times: list[int] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    levels: list[str] = field(default_factory=list)
+    attempts: list[Attempt] = field(default_factory=list)
+
+    def move(self, at_ms: int, state: JobState) -> None:
+        self.transition_times.append(at_ms)
+        self.states.append(state)
+        text = STATE_LINES.get(state)
+        if text is None and state.is_terminal:
+            text = (
+                f"Sorry. Your job completed with a status {state.value}. "
+                "You can view logs for the reason."
+            )
+        if text is not None:
+            self.log(at_ms, "INFO", text)
+
+    def log(self, at_ms: int, level: str, text: str) -> None:
+        for index, part in enumerate(text.split("\n")):
+            self.line_times.append(at_ms)
+            self.lines.append(log_line(at_ms, level, part) if index == 0 else part)
+            # A line without a `<timestamp> LEVEL` header counts as INFO.
+            self.levels.append(level if index == 0 else "INFO")
+
+    def cut(self, at_ms: int) -> None:
+        """Forget everything planned after `at_ms`."""
+        keep_moves = bisect.bisect_right(self.transition_times, at_ms)
+        del self.transition_times[keep_moves:], self.states[keep_moves:]
+        keep_lines = bisect.bisect_right(self.line_times, at_ms)
+        del self.line_times[keep_lines:], self.lines[keep_lines:], self.levels[keep_lines:]
+        self.attempts = [
+            Attempt(a.start_ms, min(a.end_ms, at_ms)) for a in self.attempts if a.start_ms <= at_ms
+        ]
+
+    def state_at(self, at_ms: int) -> JobState:
+        index = bisect.bisect_right(self.transition_times, at_ms) - 1
+        return self.states[max(index, 0)]
+
+    def moved_at(self, at_ms: int) -> int:
+        index = bisect.bisect_right(self.transition_times, at_ms) - 1
+        return self.transition_times[max(index, 0)]
+
+    def lines_visible(self, at_ms: int) -> int:
+        return bisect.bisect_right(self.line_times, at_ms)
+
+    @property
+    def final_state(self) -> JobState:
+        return self.states[-1]
+
+    @property
+    def ends_at(self) -> int:
+        return self.transition_times[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class JobIdentity:
+    task_id: int
+    exec_id: str
+    short_exec_id: str
+    instance: str
+
+
+def plan_timeline(
+    ident: JobIdentity, script: Script, timings: Timings, submitted_ms: int, via_execute: bool
+) -> Timeline:
+    """The whole planned life of a job, from submission to its final state."""
+    t = Timeline()
+    t.move(submitted_ms, JobState.INITED)
+    t.log(
+        submitted_ms,
+        "INFO",
+        f"Job with jobId : {ident.task_id} and execID : {ident.short_exec_id} submitted ",
+    )
+    job_ref = (
+        f"jobID is {ident.exec_id} and taskID is {ident.task_id}"
+        if via_execute
+        else f"jobID is {ident.short_exec_id} and jobReqId is {ident.task_id}"
+    )
+    t.log(
+        submitted_ms,
+        "INFO",
+        f"Your job is accepted,  {job_ref} in ServiceInstance(linkis-cg-entrance, "
+        f"{ident.instance}, {submitted_ms}). \n Please wait it to be scheduled"
+        "(您的任务已经提交，进入排队中，请耐心等待调度)",
+    )
+    if script.directive_problem:
+        t.log(
+            submitted_ms,
+            "WARN",
+            f"Invalid @mock directive, the job will fail: {script.directive_problem}",
+        )
+    now = submitted_ms + _ms(timings.inited)
+    for retry in range(script.retries):
+        now = _attempt(t, script, now, timings, fraction=0.4)
+        t.log(
+            now,
+            "WARN",
+            f"Job {ident.task_id} failed with a retryable engine error "
+            f"(attempt {retry + 1}), the entrance will retry it.",
+        )
+        t.move(now, JobState.WAIT_FOR_RETRY)
+        now += _ms(timings.retry_wait)
+    end = _attempt(t, script, now, timings, fraction=1.0)
+    _finish(t, script, end)
+    return t
+
+
+def _attempt(t: Timeline, script: Script, start: int, timings: Timings, fraction: float) -> int:
+    t.move(start, JobState.SCHEDULED)
+    running_from = start + _ms(script.queue_s)
+    t.move(running_from, JobState.RUNNING)
+    running_ms = _ms(script.running_s * fraction)
+    engine = "ServiceInstance(linkis-cg-engineconn, 127.0.0.1:41761)"
+    t.log(running_from, "INFO", f"Succeed to create new ec : {engine}")
+    t.log(running_from, "INFO", f"Task submit to ec: {engine} get engineConnExecId is: 1")
+    stage_count = len(script.stage_tasks)
+    for stage, total in enumerate(script.stage_tasks):
+        at = running_from + running_ms * (stage + 1) // (stage_count + 1)
+        t.log(at, "INFO", f"Stage-{stage}: {total}/{total} tasks finished")
+    end = running_from + running_ms
+    t.attempts.append(Attempt(running_from, end))
+    return end
+
+
+def _finish(t: Timeline, script: Script, end: int) -> None:
+    if script.outcome is Outcome.SUCCEED:
+        t.log(end, "INFO", f"Res:_0.dolphin written, {script.rows} rows")
+        t.move(end, JobState.SUCCEED)
+    elif script.outcome is Outcome.FAILED:
+        t.log(end, "ERROR", f"Sorry, your job executed failed with reason: {script.error}")
+        t.move(end, JobState.FAILED)
+    elif script.outcome is Outcome.CANCELLED:
+        t.log(end, "ERROR", f"Sorry, your job executed failed with reason: {KILLED_BY_USER}")
+        t.log(end, "ERROR", KILLED_BY_USER)
+        t.move(end, JobState.CANCELLED)
+    else:
+        t.log(end, "ERROR", "Job is timeout, the entrance cancelled it.")
+        t.move(end, JobState.TIMEOUT)
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+@dataclass(slots=True)
+class ProgressStage:
+    id: str
+    succeed: int
+    running: int
+    total: int
+
+
+@dataclass(slots=True)
+class Job:
+    ident: JobIdentity
+    submit_user: str
+    execute_user: str
+    creator: str
+    engine_type: str
+    engine_version: str
+    run_type: str
+    code: str
+    labels: dict[str, str]
+    params: dict[str, object]
+    source: dict[str, object]
+    script: Script
+    timeline: Timeline
+    created_ms: int
+    error_code: int | None = None
+    error_desc: str | None = None
+    killed: bool = False
+
+    def state(self, now_ms: int) -> JobState:
+        return self.timeline.state_at(now_ms)
+
+    def progress(self, now_ms: int) -> float:
+        state = self.state(now_ms)
+        if state.is_terminal:
+            return 1.0
+        attempt = self._current_attempt(now_ms)
+        if state is not JobState.RUNNING or attempt is None:
+            return 0.0
+        span = max(attempt.end_ms - attempt.start_ms, 1)
+        return round(min((now_ms - attempt.start_ms) / span, 0.99), 4)
+
+    def stages(self, now_ms: int) -> list[ProgressStage]:
+        """Spark-like stage counters; only while running, as the real progressInfo."""
+        if self.state(now_ms) is not JobState.RUNNING:
+            return []
+        done = self.progress(now_ms) * len(self.script.stage_tasks)
+        stages = []
+        for index, total in enumerate(self.script.stage_tasks):
+            if done < index:
+                break
+            succeed = total if done >= index + 1 else int((done - index) * total)
+            stages.append(ProgressStage(f"stage_{index}", succeed, total - succeed, total))
+        return stages
+
+    def _current_attempt(self, now_ms: int) -> Attempt | None:
+        current = None
+        for attempt in self.timeline.attempts:
+            if attempt.start_ms <= now_ms:
+                current = attempt
+        return current
+
+    def kill(self, now_ms: int, delay_ms: int, lines: tuple[str, ...] = ()) -> None:
+        """Cancel a live job: at once before it runs, `delay_ms` later while it runs."""
+        state = self.state(now_ms)
+        if state.is_terminal:
+            raise ValueError("a finished job cannot be killed")
+        self.timeline.cut(now_ms)
+        self.timeline.log(
+            now_ms, "ERROR", f"Sorry, your job executed failed with reason: {KILLED_BY_USER}"
+        )
+        self.timeline.log(now_ms, "ERROR", KILLED_BY_USER)
+        for text in lines:
+            self.timeline.log(now_ms, "INFO", text)
+        cancelled_at = now_ms + delay_ms if state in KILLABLE_LATER else now_ms
+        if self.timeline.attempts and state in KILLABLE_LATER:
+            last = self.timeline.attempts[-1]
+            self.timeline.attempts[-1] = Attempt(
+                last.start_ms, max(cancelled_at, last.start_ms + 1)
+            )
+        self.timeline.move(cancelled_at, JobState.CANCELLED)
+        self.killed = True
+
+    def error_of(self, now_ms: int) -> tuple[int | None, str | None]:
+        """(errCode, errDesc) as job history shows them at `now_ms`."""
+        state = self.state(now_ms)
+        if self.error_code is not None and self.error_desc is not None:
+            return self.error_code, self.error_desc
+        if state is JobState.FAILED:
+            return 10001, self.script.error
+        if state is JobState.CANCELLED:
+            return None, KILLED_BY_USER
+        if state is JobState.TIMEOUT:
+            return None, "Job is timeout"
+        return None, None

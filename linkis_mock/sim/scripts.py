@@ -1,0 +1,208 @@
+"""What a job's code makes it do.
+
+A submitted script may carry `--@mock key=value ...` lines (`#@mock` in Python
+or shell code). They steer the simulated run; everything they leave open is
+drawn from a random generator seeded by the server seed and the code, so the
+same code and seed always give the same run and the same result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import shlex
+from dataclasses import dataclass
+from enum import StrEnum
+
+from linkis_mock.sim.settings import Timings
+
+DIRECTIVE = re.compile(r"^\s*(?:--|#)\s*@mock\b(?P<args>.*)$")
+COMMENT = re.compile(r"^\s*(?:--|#|//)")
+MAX_ROWS = 1_000_000
+MAX_SECONDS = 7 * 24 * 3600.0
+MAX_RETRIES = 2
+
+
+class Outcome(StrEnum):
+    SUCCEED = "Succeed"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+    TIMEOUT = "Timeout"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    data_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    outcome: Outcome
+    queue_s: float
+    running_s: float
+    rows: int
+    error: str
+    retries: int
+    stage_tasks: tuple[int, ...]
+    columns: tuple[Column, ...]
+    digest: str
+    directive_problem: str | None = None
+
+    def row(self, index: int) -> list[str]:
+        """Row `index` of the result set, computed on demand (results can be large)."""
+        rng = random.Random(f"{self.digest}:row:{index}")
+        values: list[str] = []
+        for column in self.columns:
+            if column.data_type == "int":
+                values.append(str(index + 1))
+            elif column.data_type == "double":
+                values.append(f"{rng.uniform(0, 1000):.2f}")
+            else:
+                values.append(f"{column.name}{index + 1}")
+        return values
+
+
+DEFAULT_COLUMNS = (Column("id", "int"), Column("name", "string"), Column("score", "double"))
+DEFAULT_ERROR = (
+    "Simulated engine failure: org.apache.spark.sql.AnalysisException: "
+    "Table or view not found: mock_table"
+)
+
+
+class DirectiveError(ValueError):
+    pass
+
+
+def parse_directives(code: str) -> dict[str, str]:
+    """All `@mock` key=value pairs in the code; later lines override earlier ones."""
+    found: dict[str, str] = {}
+    for line in code.splitlines():
+        match = DIRECTIVE.match(line)
+        if not match:
+            continue
+        try:
+            words = shlex.split(match.group("args"), comments=False, posix=True)
+        except ValueError as exc:
+            raise DirectiveError(f"cannot read '{line.strip()}': {exc}") from exc
+        for word in words:
+            key, sep, value = word.partition("=")
+            if not sep or not key:
+                raise DirectiveError(f"expected key=value, got '{word}'")
+            found[key] = value
+    return found
+
+
+def is_effectively_empty(code: str) -> bool:
+    """True when only blank lines and comments (no directive) remain, as after preprocessing."""
+    meaningful = [line for line in code.splitlines() if line.strip()]
+    if any(DIRECTIVE.match(line) for line in meaningful):
+        return False
+    return all(COMMENT.match(line) for line in meaningful)
+
+
+def build_script(code: str, seed: int, timings: Timings) -> Script:
+    digest = hashlib.sha256(f"{seed}\x00{code}".encode()).hexdigest()
+    rng = random.Random(digest)
+    stage_tasks = tuple(rng.randint(2, 8) for _ in range(rng.randint(1, 3)))
+    default_rows = rng.randint(3, 10)
+    columns = _columns_of(code)
+    try:
+        return _apply_directives(
+            parse_directives(code),
+            digest=digest,
+            stage_tasks=stage_tasks,
+            default_rows=default_rows,
+            columns=columns,
+            timings=timings,
+        )
+    except DirectiveError as exc:
+        return Script(
+            outcome=Outcome.FAILED,
+            queue_s=timings.queue,
+            running_s=timings.running,
+            rows=0,
+            error=f"Invalid @mock directive: {exc}",
+            retries=0,
+            stage_tasks=stage_tasks,
+            columns=columns,
+            digest=digest,
+            directive_problem=str(exc),
+        )
+
+
+def _apply_directives(
+    directives: dict[str, str],
+    *,
+    digest: str,
+    stage_tasks: tuple[int, ...],
+    default_rows: int,
+    columns: tuple[Column, ...],
+    timings: Timings,
+) -> Script:
+    unknown = sorted(set(directives) - {"outcome", "duration", "queue", "rows", "error", "retry"})
+    if unknown:
+        raise DirectiveError(f"unknown key(s) {', '.join(unknown)}")
+    outcome_text = directives.get("outcome", Outcome.SUCCEED.value)
+    try:
+        outcome = Outcome(outcome_text)
+    except ValueError:
+        allowed = ", ".join(o.value for o in Outcome)
+        raise DirectiveError(f"outcome must be one of {allowed}, got '{outcome_text}'") from None
+    return Script(
+        outcome=outcome,
+        queue_s=_seconds(directives, "queue", timings.queue),
+        running_s=_seconds(directives, "duration", timings.running),
+        rows=_bounded_int(directives, "rows", default_rows, MAX_ROWS),
+        error=directives.get("error") or DEFAULT_ERROR,
+        retries=_bounded_int(directives, "retry", 0, MAX_RETRIES),
+        stage_tasks=stage_tasks,
+        columns=columns,
+        digest=digest,
+    )
+
+
+def _seconds(directives: dict[str, str], key: str, default: float) -> float:
+    if key not in directives:
+        return default
+    try:
+        value = float(directives[key])
+    except ValueError:
+        raise DirectiveError(
+            f"{key} must be a number of seconds, got '{directives[key]}'"
+        ) from None
+    if not 0 <= value <= MAX_SECONDS:
+        raise DirectiveError(f"{key} must be between 0 and {MAX_SECONDS:g} seconds")
+    return value
+
+
+def _bounded_int(directives: dict[str, str], key: str, default: int, maximum: int) -> int:
+    if key not in directives:
+        return default
+    text = directives[key]
+    if not text.isdigit() or int(text) > maximum:
+        raise DirectiveError(f"{key} must be a whole number from 0 to {maximum}, got '{text}'")
+    return int(text)
+
+
+SELECT_LIST = re.compile(r"^\s*select\s+(?P<cols>.+?)\s+from\b", re.IGNORECASE | re.DOTALL)
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _columns_of(code: str) -> tuple[Column, ...]:
+    """Column names of a plain `select a, b from ...`; the default columns otherwise."""
+    body = "\n".join(line for line in code.splitlines() if not COMMENT.match(line))
+    match = SELECT_LIST.search(body)
+    if not match:
+        return DEFAULT_COLUMNS
+    names = []
+    for part in match.group("cols").split(","):
+        name = part.strip().split()[-1] if part.strip() else ""
+        name = name.split(".")[-1]
+        if not IDENTIFIER.match(name):
+            return DEFAULT_COLUMNS
+        names.append(name)
+    return tuple(
+        Column(name, "int" if index == 0 else "string") for index, name in enumerate(names)
+    )

@@ -1,0 +1,54 @@
+"""The one place jobs are kept, with the id counters the real entrance keeps."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+from linkis_mock.sim.jobs import Job
+
+
+class JobStore:
+    """Job history rows by taskID, and the entrance's in-memory jobs by short execID."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_task_id: dict[int, Job] = {}
+        self._by_short_exec_id: dict[str, Job] = {}
+        self._group_counters: dict[str, int] = {}
+        self._last_task_id = 0
+
+    def next_task_id(self) -> int:
+        with self._lock:
+            self._last_task_id += 1
+            return self._last_task_id
+
+    def next_index(self, group: str) -> int:
+        """The job's slot in its creator_user_engineType group; never wraps."""
+        with self._lock:
+            index = self._group_counters.get(group, 0)
+            self._group_counters[group] = index + 1
+            return index
+
+    def add(self, job: Job) -> None:
+        with self._lock:
+            self._by_task_id[job.ident.task_id] = job
+            if job.ident.short_exec_id:
+                self._by_short_exec_id[job.ident.short_exec_id] = job
+
+    def by_task_id(self, task_id: int) -> Job | None:
+        return self._by_task_id.get(task_id)
+
+    def by_short_exec_id(self, short_exec_id: str) -> Job | None:
+        return self._by_short_exec_id.get(short_exec_id)
+
+    def entrance_jobs(self) -> Iterator[Job]:
+        """Jobs the entrance holds in memory (history-only rows are left out)."""
+        return iter(list(self._by_short_exec_id.values()))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_task_id.clear()
+            self._by_short_exec_id.clear()
+            self._group_counters.clear()
+            self._last_task_id = 0

@@ -1,0 +1,24 @@
+"""The simulator as one object: everything a reset clears lives here."""
+
+from __future__ import annotations
+
+from linkis_mock.sim.clock import Clock
+from linkis_mock.sim.entrance import Entrance
+from linkis_mock.sim.settings import SimSettings
+from linkis_mock.sim.store import JobStore
+from linkis_mock.sim.users import Users
+
+
+class Simulator:
+    def __init__(self, settings: SimSettings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.store = JobStore()
+        self.users = Users(settings, self.clock)
+        self.entrance = Entrance(settings, self.clock, self.store, self.users)
+
+    def reset(self) -> None:
+        """Forget all jobs and sessions and put the clock back on real time."""
+        self.store.clear()
+        self.users.clear()
+        self.clock.restart()
