@@ -1,0 +1,13 @@
+"""Job history: what clients poll once the entrance has let a job go."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linkis_mock.auth import caller_of
+from linkis_mock.envelope import Reply, ok
+from linkis_mock.runtime import sim
+
+
+async def get_job_history(task_id: int, token_info: dict[str, Any], brief: bool = False) -> Reply:
+    return ok(sim().entrance.job_history(task_id, caller_of(token_info), brief))

@@ -1,0 +1,29 @@
+"""Entrance metrics, under the real path and the documentation's older one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linkis_mock.auth import caller_of
+from linkis_mock.envelope import Reply, ok
+from linkis_mock.runtime import sim
+
+
+async def get_running_task() -> Reply:
+    return ok(sim().entrance.running_task())
+
+
+async def get_task_info(
+    token_info: dict[str, Any],
+    user: str | None = None,
+    creator: str | None = None,
+    ec_type: str | None = None,
+    engine_type_label: str | None = None,
+) -> Reply:
+    """`ecType` names the engine filter today; `engineTypeLabel` is the pages' (1.4.0) name."""
+    engine = ec_type if ec_type else engine_type_label
+    return ok(sim().entrance.task_info(caller_of(token_info), user, creator, engine))
+
+
+get_running_task_legacy = get_running_task
+get_task_info_legacy = get_task_info

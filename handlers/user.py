@@ -1,0 +1,51 @@
+"""Gateway user operations: login, logout, who am I."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connexion import request
+
+from linkis_mock.auth import caller_of
+from linkis_mock.envelope import Reply, ok
+from linkis_mock.runtime import sim
+from linkis_mock.sim.entrance import Ok
+
+SESSION_COOKIE = "linkis_user_session_ticket_id_v1"
+
+
+async def login(
+    body: dict[str, Any] | None = None,
+    user_name: str | None = None,
+    password: str | None = None,
+) -> Reply:
+    """Body fields win; the same names are accepted as query parameters."""
+    body = body or {}
+    users = sim().users
+    outcome = users.login(
+        _text(body.get("userName", user_name)),
+        _text(body.get("password", password)),
+        request.cookies.get(SESSION_COOKIE),
+    )
+    data: dict[str, Any] = {"userName": outcome.user}
+    if outcome.ticket is None:
+        return ok(Ok(data, outcome.message), method_is_null=True)
+    data.update({"isAdmin": outcome.is_admin, **users.login_extras()})
+    reply, status = ok(Ok(data, outcome.message), method_is_null=True)
+    # The real cookie: Path=/, no Max-Age (a browser-session cookie), never Secure.
+    return reply, status, {"Set-Cookie": f"{SESSION_COOKIE}={outcome.ticket}; Path=/"}
+
+
+async def logout(token_info: dict[str, Any]) -> Reply:
+    sim().users.logout(token_info.get("ticket"))
+    reply, status = ok(Ok({}, "Logout successful(退出登录成功)！"))
+    return reply, status, {"Set-Cookie": f"{SESSION_COOKIE}=; Path=/; Max-Age=0"}
+
+
+async def get_user_info(token_info: dict[str, Any]) -> Reply:
+    caller = caller_of(token_info)
+    return ok(Ok({"userName": caller.user}, "get user information succeed!"))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -1,0 +1,5 @@
+import sys
+
+from linkis_mock.cli import main
+
+sys.exit(main())

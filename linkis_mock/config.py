@@ -1,0 +1,95 @@
+"""Settings from the command line and an optional TOML file."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from linkis_mock.sim.settings import Account, SimSettings, Timings
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    sim: SimSettings = field(default_factory=SimSettings)
+
+
+def load_settings(
+    config_file: Path | None = None,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    seed: int | None = None,
+) -> Settings:
+    """Command-line values win over the file, the file over the defaults."""
+    raw = _read_toml(config_file) if config_file else {}
+    _only_keys(raw, {"server", "auth", "users", "timings", "engines"}, "the config file")
+    server = raw.get("server", {})
+    _only_keys(server, {"host", "port", "seed", "instance"}, "[server]")
+    auth = raw.get("auth", {})
+    _only_keys(auth, {"tokens", "session_timeout_ms", "enable_watermark"}, "[auth]")
+    host = host or server.get("host", DEFAULT_HOST)
+    port = port or server.get("port", DEFAULT_PORT)
+    defaults = SimSettings()
+    sim = SimSettings(
+        instance=server.get("instance", f"{host}:{port}"),
+        seed=seed if seed is not None else server.get("seed", 0),
+        accounts=_accounts(raw["users"]) if "users" in raw else defaults.accounts,
+        tokens=tuple(auth.get("tokens", defaults.tokens)),
+        session_timeout_ms=auth.get("session_timeout_ms", defaults.session_timeout_ms),
+        enable_watermark=auth.get("enable_watermark", defaults.enable_watermark),
+        timings=_timings(raw.get("timings", {})),
+        engine_versions={**defaults.engine_versions, **raw.get("engines", {})},
+    )
+    return Settings(host=str(host), port=int(port), sim=sim)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+
+def _only_keys(table: Any, allowed: set[str], where: str) -> None:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(f"unknown key(s) in {where}: {', '.join(unknown)}")
+
+
+def _accounts(users: Any) -> tuple[Account, ...]:
+    if not isinstance(users, list) or not users:
+        raise ConfigError("[[users]] must list at least one user")
+    accounts = []
+    for entry in users:
+        _only_keys(entry, {"name", "password", "admin"}, "[[users]]")
+        if not entry.get("name") or not entry.get("password"):
+            raise ConfigError("every [[users]] entry needs a name and a password")
+        accounts.append(
+            Account(str(entry["name"]), str(entry["password"]), bool(entry.get("admin")))
+        )
+    return tuple(accounts)
+
+
+def _timings(table: dict[str, Any]) -> Timings:
+    names = {f.name for f in fields(Timings)}
+    _only_keys(table, names, "[timings]")
+    for key, value in table.items():
+        if not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"[timings] {key} must be a number of seconds >= 0")
+    return Timings(**{k: float(v) for k, v in table.items()})

@@ -1,0 +1,50 @@
+"""The one builder of the Linkis reply envelope `{method, status, message, data}`."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from connexion import request
+
+from linkis_mock.sim.entrance import Ok
+from linkis_mock.sim.errors import LinkisError
+
+LINKIS_BASE_PATH = "/api/rest_j/v1"
+# The HTTP status always follows the envelope's status (Linkis' Message class).
+HTTP_STATUS = {0: 200, 1: 400, -1: 401, 2: 412, 3: 403, 4: 206}
+
+
+class Envelope(TypedDict):
+    method: str | None
+    status: int
+    message: str
+    data: dict[str, Any]
+
+
+Reply = tuple[Envelope, int] | tuple[Envelope, int, dict[str, str]]
+
+
+def envelope(method: str | None, status: int, message: str, data: dict[str, Any]) -> Envelope:
+    return {"method": method, "status": status, "message": message, "data": data}
+
+
+def api_method(path: str) -> str:
+    """The `method` the services write: the request path without `/rest_j/v1`."""
+    if path.startswith(LINKIS_BASE_PATH):
+        return "/api" + path[len(LINKIS_BASE_PATH) :]
+    return path
+
+
+def ok(result: Ok, *, method_is_null: bool = False) -> tuple[Envelope, int]:
+    """A success reply, its `method` taken from the current request's path."""
+    method = None if method_is_null else api_method(request.scope["path"])
+    return envelope(method, 0, result.message, result.data), 200
+
+
+def failure(error: LinkisError, path: str) -> tuple[Envelope, int]:
+    method = None if error.method_is_null else api_method(path)
+    return envelope(method, error.status, error.message, error.data), http_status(error.status)
+
+
+def http_status(status: int) -> int:
+    return HTTP_STATUS.get(status, 400)

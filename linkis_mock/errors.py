@@ -1,0 +1,157 @@
+"""Turns every failure into the error format of the API it happened in.
+
+One mapper per API: the Linkis envelope under /api/rest_j/v1 (and for paths no
+API claims), RFC 7807 problems for the admin API. Request-validation problems
+become the generic Linkis 400; the real server's Spring layer answers those
+before any handler runs, and the mock gives them the envelope instead.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.exceptions import (
+    BadRequestProblem,
+    OAuthProblem,
+    ProblemException,
+    UnsupportedMediaTypeProblem,
+)
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from linkis_mock.auth import TokenRejectedError
+from linkis_mock.envelope import Envelope, envelope, failure
+from linkis_mock.resolver import snake_case
+from linkis_mock.runtime import sim
+from linkis_mock.sim.errors import LinkisError, generic_error
+from linkis_mock.sim.users import NOT_LOGGED_IN
+
+logger = logging.getLogger(__name__)
+
+ADMIN_BASE_PATH = "/__admin"
+INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
+
+
+class ErrorMapper:
+    """Holds what the mapping needs from the specs: per-operation invalid-body messages."""
+
+    def __init__(self, invalid_body_messages: dict[str, str]) -> None:
+        self._invalid_body_messages = invalid_body_messages
+
+    def install(self, app: AsyncApp) -> None:
+        app.add_error_handler(LinkisError, self.linkis_error)
+        app.add_error_handler(ProblemException, self.problem)
+        app.add_error_handler(HTTPException, self.http_exception)
+        app.add_error_handler(Exception, self.unexpected)
+
+    def linkis_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        assert isinstance(exc, LinkisError)
+        path = request.scope["path"]
+        body, status = failure(exc, path)
+        if isinstance(exc, TokenRejectedError):
+            body["method"] = path  # gateway replies carry the full request URI
+        return _json(body, status)
+
+    def problem(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        assert isinstance(exc, ProblemException)
+        path = request.scope["path"]
+        if path.startswith(ADMIN_BASE_PATH):
+            return _problem_response(exc.status, exc.title, exc.detail, exc.headers)
+        if isinstance(exc, OAuthProblem) or exc.status == 401:
+            return _json(envelope(path, -1, NOT_LOGGED_IN, {}), 401)
+        if isinstance(exc, UnsupportedMediaTypeProblem):
+            return self._generic(path, "HttpMediaTypeNotSupportedException", str(exc.detail))
+        if isinstance(exc, BadRequestProblem) or 400 <= exc.status < 500:
+            special = self._invalid_body_messages.get(_handler_name(request) or "")
+            if special and _is_type_problem(exc):
+                return _json(envelope(path, 1, special, {}), 400)
+            return self._generic(path, "IllegalArgumentException", _first_line(exc.detail))
+        return self.unexpected(request, exc)
+
+    def http_exception(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        assert isinstance(exc, HTTPException)
+        path = request.scope["path"]
+        if path.startswith(ADMIN_BASE_PATH):
+            return _problem_response(exc.status_code, None, exc.detail, exc.headers)
+        message = f"No route matches {request.method} {path}"
+        if exc.status_code == 405:
+            message = f"Request method '{request.method}' is not supported for {path}"
+        headers = dict(exc.headers or {})
+        return _json(envelope(path, 1, message, {}), exc.status_code, headers)
+
+    def unexpected(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        logger.error("unexpected error on %s", request.scope["path"], exc_info=exc)
+        path = request.scope["path"]
+        if path.startswith(ADMIN_BASE_PATH):
+            return _problem_response(500, "Internal Server Error", "unexpected error", None)
+        return _json(envelope(path, 1, "operation failed(操作失败)：internal mock error", {}), 500)
+
+    def _generic(self, path: str, exception_class: str, detail: str) -> ConnexionResponse:
+        error = generic_error(exception_class, detail, sim().settings.instance)
+        body, status = failure(error, path)
+        return _json(body, status)
+
+
+def invalid_body_messages(spec: dict[str, Any]) -> dict[str, str]:
+    """Handler name -> the reply message the spec asks for when its body has a wrong type."""
+    found = {}
+    for path_item in spec.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict) and INVALID_BODY_EXTENSION in operation:
+                found[snake_case(operation["operationId"])] = operation[INVALID_BODY_EXTENSION]
+    return found
+
+
+def _handler_name(request: ConnexionRequest) -> str | None:
+    routing = request.scope.get("extensions", {}).get("connexion_routing", {})
+    operation_id = routing.get("operation_id")
+    return str(operation_id).rsplit(".", 1)[-1] if operation_id else None
+
+
+def _first_line(detail: Any) -> str:
+    """jsonschema's messages go on to print the schema; the first line says what is wrong."""
+    return str(detail).split("\n", 1)[0]
+
+
+def _is_type_problem(exc: ProblemException) -> bool:
+    """A value of the wrong JSON type (not a missing key, which stays the generic 400)."""
+    return "is not of type" in str(exc.detail)
+
+
+def _json(body: Envelope, status: int, headers: dict[str, str] | None = None) -> ConnexionResponse:
+    return ConnexionResponse(
+        status_code=status,
+        mimetype="application/json",
+        content_type="application/json",
+        body=json.dumps(body, ensure_ascii=False).encode(),
+        headers=headers or {},
+    )
+
+
+def _problem_response(
+    status: int, title: str | None, detail: Any, headers: Any
+) -> ConnexionResponse:
+    body = {
+        "type": "about:blank",
+        "title": title or _title(status),
+        "status": status,
+        "detail": str(detail),
+    }
+    return ConnexionResponse(
+        status_code=status,
+        mimetype="application/problem+json",
+        content_type="application/problem+json",
+        body=json.dumps(body).encode(),
+        headers=dict(headers or {}),
+    )
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

@@ -1,0 +1,27 @@
+"""How operationIds in the specs name handler functions."""
+
+from __future__ import annotations
+
+import re
+
+from connexion.operations import AbstractOperation
+from connexion.resolver import Resolver
+
+CAMEL_HUMP = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def snake_case(operation_id: str) -> str:
+    return CAMEL_HUMP.sub("_", operation_id).lower()
+
+
+class SnakeCaseResolver(Resolver):  # type: ignore[misc]  # connexion ships no type hints
+    """operationId `getProgressWithResource` -> function `get_progress_with_resource`.
+
+    The specs keep camelCase ids, which client generators turn into idiomatic
+    method names; the handler modules keep Python's naming.
+    """
+
+    def resolve_operation_id(self, operation: AbstractOperation) -> str:
+        function = snake_case(operation.operation_id)
+        controller = operation.router_controller
+        return f"{controller}.{function}" if controller else function
