@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import yaml
 from connexion import AsyncApp
 from connexion.jsonifier import Jsonifier
 from connexion.options import SwaggerUIOptions
+from starlette.requests import Request
+from starlette.responses import Response
 
 from linkis_mock import runtime
 from linkis_mock.config import Settings
@@ -19,7 +22,10 @@ from linkis_mock.sim.world import Simulator
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
 LINKIS_SPEC = "linkis-entrance.yaml"
+LINKIS_BASE_PATH = "/api/rest_j/v1"
 ADMIN_SPEC = "admin.yaml"
+ADMIN_BASE_PATH = "/__admin"
+SPEC_JSON = "/openapi.json"
 # Replies are UTF-8 JSON with the Chinese half of Linkis messages left readable.
 JSONIFIER = Jsonifier(json, ensure_ascii=False)
 
@@ -32,25 +38,39 @@ def load_spec(name: str) -> dict[str, Any]:
 
 def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncApp:
     runtime.install(simulator or Simulator(settings.sim))
-    linkis_spec = load_spec(LINKIS_SPEC)
     app = AsyncApp(__name__, specification_dir=SPEC_DIR)
-    app.add_api(
-        linkis_spec,
-        base_path="/api/rest_j/v1",
-        resolver=SnakeCaseResolver(),
-        jsonifier=JSONIFIER,
-        pythonic_params=True,
-        strict_validation=False,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_config={"withCredentials": True}),
-    )
-    app.add_api(
-        load_spec(ADMIN_SPEC),
-        base_path="/__admin",
-        resolver=SnakeCaseResolver(),
-        jsonifier=JSONIFIER,
-        pythonic_params=True,
-        strict_validation=True,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/docs"),
-    )
+    linkis_spec = _add_api(app, LINKIS_SPEC, LINKIS_BASE_PATH, strict=False, ui_path="/ui")
+    _add_api(app, ADMIN_SPEC, ADMIN_BASE_PATH, strict=True, ui_path="/docs")
     ErrorMapper(invalid_body_messages(linkis_spec)).install(app)
     return app
+
+
+def _add_api(app: AsyncApp, name: str, base_path: str, *, strict: bool, ui_path: str) -> Any:
+    """Mount one spec, and serve it as written (Connexion would serve it with its
+    $refs resolved, which cannot be done for the recursive FileTree schema)."""
+    app.add_api(
+        name,
+        base_path=base_path,
+        resolver=SnakeCaseResolver(),
+        jsonifier=JSONIFIER,
+        pythonic_params=True,
+        strict_validation=strict,
+        swagger_ui_options=SwaggerUIOptions(
+            serve_spec=False,
+            swagger_ui_path=ui_path,
+            swagger_ui_config={"withCredentials": True},
+        ),
+    )
+    spec = load_spec(name)
+    app.add_url_rule(base_path + SPEC_JSON, name, _spec_endpoint(spec), methods=["GET"])
+    return spec
+
+
+def _spec_endpoint(spec: dict[str, Any]) -> Callable[[Request], Awaitable[Response]]:
+    body = json.dumps(spec, ensure_ascii=False).encode()
+
+    async def serve_spec(request: Request) -> Response:
+        del request
+        return Response(body, media_type="application/json")
+
+    return serve_spec

@@ -44,6 +44,7 @@ class ErrorMapper:
 
     def install(self, app: AsyncApp) -> None:
         app.add_error_handler(LinkisError, self.linkis_error)
+        app.add_error_handler(UnicodeDecodeError, self.undecodable_body)
         app.add_error_handler(ProblemException, self.problem)
         app.add_error_handler(HTTPException, self.http_exception)
         app.add_error_handler(Exception, self.unexpected)
@@ -71,6 +72,15 @@ class ErrorMapper:
                 return _json(envelope(path, 1, special, {}), 400)
             return self._generic(path, "IllegalArgumentException", _first_line(exc.detail))
         return self.unexpected(request, exc)
+
+    def undecodable_body(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """Connexion decodes JSON bodies as UTF-8 before validating them."""
+        path = request.scope["path"]
+        if path.startswith(ADMIN_BASE_PATH):
+            return _problem_response(400, "Bad Request", f"Request body is not UTF-8: {exc}", None)
+        return self._generic(
+            path, "HttpMessageNotReadableException", f"JSON parse error: Invalid UTF-8: {exc}"
+        )
 
     def http_exception(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, HTTPException)
