@@ -58,10 +58,19 @@ def log_line(at_ms: int, level: str, text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
-    """One stretch of Running; progress is measured within the current attempt."""
+    """One stretch of Running; progress is measured within the current attempt.
+
+    `stopped_ms` is where a kill froze it: progress stays where it was, measured
+    against the planned span, while the engine is being stopped.
+    """
 
     start_ms: int
     end_ms: int
+    stopped_ms: int | None = None
+
+    def fraction_at(self, at_ms: int) -> float:
+        until = at_ms if self.stopped_ms is None else min(at_ms, self.stopped_ms)
+        return (until - self.start_ms) / max(self.end_ms - self.start_ms, 1)
 
 
 @dataclass(slots=True)
@@ -99,7 +108,9 @@ class Timeline:
         keep_lines = bisect.bisect_right(self.line_times, at_ms)
         del self.line_times[keep_lines:], self.lines[keep_lines:], self.levels[keep_lines:]
         self.attempts = [
-            Attempt(a.start_ms, min(a.end_ms, at_ms)) for a in self.attempts if a.start_ms <= at_ms
+            a if a.end_ms <= at_ms else Attempt(a.start_ms, a.end_ms, stopped_ms=at_ms)
+            for a in self.attempts
+            if a.start_ms <= at_ms
         ]
 
     def state_at(self, at_ms: int) -> JobState:
@@ -250,8 +261,7 @@ class Job:
         attempt = self._current_attempt(now_ms)
         if state is not JobState.RUNNING or attempt is None:
             return 0.0
-        span = max(attempt.end_ms - attempt.start_ms, 1)
-        return round(min((now_ms - attempt.start_ms) / span, 0.99), 4)
+        return round(min(attempt.fraction_at(now_ms), 0.99), 4)
 
     def stages(self, now_ms: int) -> list[ProgressStage]:
         """Spark-like stage counters; only while running, as the real progressInfo."""
@@ -274,10 +284,15 @@ class Job:
         return current
 
     def kill(self, now_ms: int, delay_ms: int, lines: tuple[str, ...] = ()) -> None:
-        """Cancel a live job: at once before it runs, `delay_ms` later while it runs."""
+        """Cancel a live job: at once before it runs, `delay_ms` later while it runs.
+
+        A job already being killed keeps its cancel time: killing again changes nothing.
+        """
         state = self.state(now_ms)
         if state.is_terminal:
             raise ValueError("a finished job cannot be killed")
+        if self.killed:
+            return
         self.timeline.cut(now_ms)
         self.timeline.log(
             now_ms, "ERROR", f"Sorry, your job executed failed with reason: {KILLED_BY_USER}"
@@ -286,11 +301,6 @@ class Job:
         for text in lines:
             self.timeline.log(now_ms, "INFO", text)
         cancelled_at = now_ms + delay_ms if state in KILLABLE_LATER else now_ms
-        if self.timeline.attempts and state in KILLABLE_LATER:
-            last = self.timeline.attempts[-1]
-            self.timeline.attempts[-1] = Attempt(
-                last.start_ms, max(cancelled_at, last.start_ms + 1)
-            )
         self.timeline.move(cancelled_at, JobState.CANCELLED)
         self.killed = True
 

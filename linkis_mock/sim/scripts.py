@@ -19,6 +19,7 @@ from linkis_mock.sim.settings import Timings
 
 DIRECTIVE = re.compile(r"^\s*(?:--|#)\s*@mock\b(?P<args>.*)$")
 COMMENT = re.compile(r"^\s*(?:--|#|//)")
+ASCII_DIGITS = re.compile(r"[0-9]+")
 MAX_ROWS = 1_000_000
 MAX_SECONDS = 7 * 24 * 3600.0
 MAX_RETRIES = 2
@@ -181,7 +182,7 @@ def _bounded_int(directives: dict[str, str], key: str, default: int, maximum: in
     if key not in directives:
         return default
     text = directives[key]
-    if not text.isdigit() or int(text) > maximum:
+    if not ASCII_DIGITS.fullmatch(text) or int(text) > maximum:
         raise DirectiveError(f"{key} must be a whole number from 0 to {maximum}, got '{text}'")
     return int(text)
 

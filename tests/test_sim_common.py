@@ -1,0 +1,85 @@
+"""Helpers shared by the simulator unit tests (no tests here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linkis_mock.sim.clock import Clock
+from linkis_mock.sim.entrance import Caller
+from linkis_mock.sim.settings import SimSettings
+from linkis_mock.sim.world import Simulator
+
+START_MS = 1_714_557_933_000  # 2024-05-01 10:05:33.000 UTC
+INSTANCE = "127.0.0.1:9104"
+APP_PREFIX = "exec_id018014linkis-cg-entrance127.0.0.1:9104"
+GENERIC_PREFIX = "operation failed(操作失败)s！the reason(原因)："
+
+HADOOP = Caller("hadoop", admin=True)
+ALICE = Caller("alice")
+BOB = Caller("bob")
+
+
+def make_sim(**overrides: Any) -> Simulator:
+    """A simulator on instance 127.0.0.1:9104 with a clock frozen at START_MS."""
+    settings = SimSettings(**{"instance": INSTANCE, **overrides})
+    return Simulator(settings, Clock(START_MS, frozen=True))
+
+
+def submit_body(
+    code: str = "select 1",
+    *,
+    user: str = "alice",
+    engine: str = "spark-2.4.3",
+    run_type: str = "sql",
+    creator: str = "IDE",
+) -> dict[str, Any]:
+    return {
+        "executionContent": {"code": code, "runType": run_type},
+        "labels": {"engineType": engine, "userCreator": f"{user}-{creator}"},
+    }
+
+
+def submit(
+    sim: Simulator,
+    caller: Caller,
+    code: str = "select 1",
+    *,
+    engine: str = "spark-2.4.3",
+    creator: str = "IDE",
+    via_execute: bool = False,
+) -> tuple[str, int]:
+    """Submit as `caller` in the current format; returns (execID, taskID)."""
+    reply = sim.entrance.submit(
+        submit_body(code, user=caller.user, engine=engine, creator=creator), caller, via_execute
+    )
+    exec_id = reply.data["execID"]
+    task_id = reply.data["taskID"]
+    assert isinstance(exec_id, str)
+    assert isinstance(task_id, int)
+    return exec_id, task_id
+
+
+def exec_id_of(short: str) -> str:
+    """A well-formed execID on INSTANCE for a short execID (known or not)."""
+    return APP_PREFIX + short
+
+
+def state_of(sim: Simulator, exec_id: str) -> str:
+    status = sim.entrance.status(exec_id, None).data["status"]
+    assert isinstance(status, str)
+    return status
+
+
+def all_lines(sim: Simulator, exec_id: str) -> list[str]:
+    """Every log line visible now (the ALL element, split)."""
+    text = sim.entrance.log(exec_id, 1, -1, True).data["log"][3]
+    assert isinstance(text, str)
+    return text.split("\n") if text else []
+
+
+def at(sim: Simulator, offset_ms: int) -> None:
+    """Move the frozen clock to START_MS + offset_ms (forward only)."""
+    delta = START_MS + offset_ms - sim.clock.now_ms()
+    assert delta >= 0, "tests only move the clock forward"
+    sim.clock.advance(delta / 1000)
+    assert sim.clock.now_ms() == START_MS + offset_ms
