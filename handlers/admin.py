@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from linkis_mock.runtime import sim
 from linkis_mock.sim.clock import ClockState
@@ -21,6 +21,15 @@ class ResetReply(TypedDict):
     clock: ClockReply
 
 
+Body = TypeVar("Body", "ClockReply", "ResetReply")
+# Errors here are problem+json, so each success names its media type for Connexion.
+JSON = {"Content-Type": "application/json"}
+
+
+def _json(body: Body) -> tuple[Body, int, dict[str, str]]:
+    return body, 200, JSON
+
+
 def _clock_reply(state: ClockState) -> ClockReply:
     iso = datetime.fromtimestamp(state.now_ms / 1000, tz=UTC).isoformat(timespec="milliseconds")
     return {
@@ -31,19 +40,20 @@ def _clock_reply(state: ClockState) -> ClockReply:
     }
 
 
-async def get_clock() -> ClockReply:
-    return _clock_reply(sim().clock.state())
+async def get_clock() -> tuple[ClockReply, int, dict[str, str]]:
+    return _json(_clock_reply(sim().clock.state()))
 
 
-async def set_clock(body: dict[str, Any]) -> ClockReply:
-    return _clock_reply(sim().clock.configure(frozen=body.get("frozen"), speed=body.get("speed")))
+async def set_clock(body: dict[str, Any]) -> tuple[ClockReply, int, dict[str, str]]:
+    clock = sim().clock
+    return _json(_clock_reply(clock.configure(frozen=body.get("frozen"), speed=body.get("speed"))))
 
 
-async def advance_clock(body: dict[str, Any]) -> ClockReply:
-    return _clock_reply(sim().clock.advance(float(body["seconds"])))
+async def advance_clock(body: dict[str, Any]) -> tuple[ClockReply, int, dict[str, str]]:
+    return _json(_clock_reply(sim().clock.advance(float(body["seconds"]))))
 
 
-async def reset() -> ResetReply:
+async def reset() -> tuple[ResetReply, int, dict[str, str]]:
     simulator = sim()
     simulator.reset()
-    return {"reset": True, "clock": _clock_reply(simulator.clock.state())}
+    return _json({"reset": True, "clock": _clock_reply(simulator.clock.state())})

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from linkis_mock import runtime
 from linkis_mock.config import Settings
-from linkis_mock.errors import ErrorMapper, invalid_body_messages
+from linkis_mock.errors import ErrorMapper
 from linkis_mock.resolver import SnakeCaseResolver
 from linkis_mock.sim.world import Simulator
 
@@ -39,13 +39,17 @@ def load_spec(name: str) -> dict[str, Any]:
 def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncApp:
     runtime.install(simulator or Simulator(settings.sim))
     app = AsyncApp(__name__, specification_dir=SPEC_DIR)
-    linkis_spec = _add_api(app, LINKIS_SPEC, LINKIS_BASE_PATH, strict=False, ui_path="/ui")
-    _add_api(app, ADMIN_SPEC, ADMIN_BASE_PATH, strict=True, ui_path="/docs")
-    ErrorMapper(invalid_body_messages(linkis_spec)).install(app)
+    specs = {
+        LINKIS_BASE_PATH: _add_api(app, LINKIS_SPEC, LINKIS_BASE_PATH, strict=False, ui_path="/ui"),
+        ADMIN_BASE_PATH: _add_api(app, ADMIN_SPEC, ADMIN_BASE_PATH, strict=True, ui_path="/docs"),
+    }
+    ErrorMapper(specs).install(app)
     return app
 
 
-def _add_api(app: AsyncApp, name: str, base_path: str, *, strict: bool, ui_path: str) -> Any:
+def _add_api(
+    app: AsyncApp, name: str, base_path: str, *, strict: bool, ui_path: str
+) -> dict[str, Any]:
     """Mount one spec, and serve it as written (Connexion would serve it with its
     $refs resolved, which cannot be done for the recursive FileTree schema)."""
     app.add_api(

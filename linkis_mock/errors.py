@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -34,13 +35,19 @@ logger = logging.getLogger(__name__)
 
 ADMIN_BASE_PATH = "/__admin"
 INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
 class ErrorMapper:
-    """Holds what the mapping needs from the specs: per-operation invalid-body messages."""
+    """Holds what the mapping needs from the specs: per-operation invalid-body messages,
+    and the methods each path allows (Starlette's 405 names only its first route's)."""
 
-    def __init__(self, invalid_body_messages: dict[str, str]) -> None:
-        self._invalid_body_messages = invalid_body_messages
+    def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
+        self._invalid_body_messages: dict[str, str] = {}
+        self._allowed: list[tuple[re.Pattern[str], str]] = []
+        for base_path, spec in specs.items():
+            self._invalid_body_messages.update(invalid_body_messages(spec))
+            self._allowed.extend(allowed_methods(base_path, spec))
 
     def install(self, app: AsyncApp) -> None:
         app.add_error_handler(LinkisError, self.linkis_error)
@@ -85,13 +92,21 @@ class ErrorMapper:
     def http_exception(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, HTTPException)
         path = request.scope["path"]
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = self._allow_header(path, headers.get("Allow", ""))
         if path.startswith(ADMIN_BASE_PATH):
-            return _problem_response(exc.status_code, None, exc.detail, exc.headers)
+            return _problem_response(exc.status_code, None, exc.detail, headers)
         message = f"No route matches {request.method} {path}"
         if exc.status_code == 405:
             message = f"Request method '{request.method}' is not supported for {path}"
-        headers = dict(exc.headers or {})
         return _json(envelope(path, 1, message, {}), exc.status_code, headers)
+
+    def _allow_header(self, path: str, fallback: str) -> str:
+        for pattern, methods in self._allowed:
+            if pattern.fullmatch(path):
+                return methods
+        return fallback
 
     def unexpected(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         logger.error("unexpected error on %s", request.scope["path"], exc_info=exc)
@@ -113,6 +128,16 @@ def invalid_body_messages(spec: dict[str, Any]) -> dict[str, str]:
         for operation in path_item.values():
             if isinstance(operation, dict) and INVALID_BODY_EXTENSION in operation:
                 found[snake_case(operation["operationId"])] = operation[INVALID_BODY_EXTENSION]
+    return found
+
+
+def allowed_methods(base_path: str, spec: dict[str, Any]) -> list[tuple[re.Pattern[str], str]]:
+    """(path regex, `Allow` value) for every path of a spec."""
+    found = []
+    for template, path_item in spec.get("paths", {}).items():
+        methods = sorted(m.upper() for m in path_item if m in HTTP_METHODS)
+        regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(base_path + template))
+        found.append((re.compile(regex), ", ".join(methods)))
     return found
 
 

@@ -1,0 +1,55 @@
+"""The whole Schemathesis run against a live mock: every phase, every check, a fixed seed.
+
+Settings (seed, auth, expected statuses and why) are in schemathesis.toml.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, start_mock
+
+PHASES = "examples,coverage,fuzzing,stateful"
+RUN_TIMEOUT_S = 300
+
+
+def run_schemathesis(spec_url: str) -> str:
+    command = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        spec_url,
+        "--checks",
+        "all",
+        "--phases",
+        PHASES,
+        "--no-color",
+    ]
+    result = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    return output
+
+
+@pytest.mark.parametrize(
+    ("spec_path", "operations"),
+    [("/api/rest_j/v1/openapi.json", 19), ("/__admin/openapi.json", 4)],
+)
+def test_schemathesis_finds_no_failure(spec_path: str, operations: int, tmp_path: Path) -> None:
+    mock = start_mock(tmp_path)
+    try:
+        output = run_schemathesis(mock.base_url + spec_path)
+    finally:
+        mock.stop()
+    tested = re.search(r"Tested:\s+(\d+)", output)
+    assert tested is not None, output
+    assert int(tested.group(1)) == operations, output
+    assert "0 failures" in output or "failures" not in output.split("SUMMARY")[-1], output
