@@ -1,0 +1,84 @@
+"""Settings from flags and the TOML file, and the errors a bad file gets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from linkis_mock.config import ConfigError, load_settings
+from linkis_mock.sim.settings import DEFAULT_ACCOUNTS, Timings
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mock.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_need_no_file() -> None:
+    settings = load_settings()
+    assert (settings.host, settings.port) == ("127.0.0.1", 8080)
+    assert settings.sim.instance == "127.0.0.1:8080"
+    assert settings.sim.accounts == DEFAULT_ACCOUNTS
+    assert settings.sim.tokens == ("LINKIS-AUTH",)
+    assert settings.sim.timings == Timings()
+
+
+def test_the_example_file_loads_and_flags_win_over_it() -> None:
+    settings = load_settings(ROOT / "config.example.toml", port=9000, seed=7)
+    assert settings.port == 9000
+    assert settings.sim.seed == 7
+    assert settings.sim.instance == "127.0.0.1:9000"
+    assert [a.name for a in settings.sim.accounts] == ["hadoop", "alice"]
+    assert settings.sim.tokens == ("LINKIS-AUTH", "ADMIN-LINKIS")
+    assert settings.sim.engine_versions["spark"] == "3.2.1"
+    assert settings.sim.engine_versions["hive"] == "2.3.3"
+
+
+def test_timings_and_instance_come_from_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, '[server]\ninstance = "10.0.0.5:9104"\n[timings]\nrunning = 30\n')
+    settings = load_settings(path)
+    assert settings.sim.instance == "10.0.0.5:9104"
+    assert settings.sim.timings.running == 30.0
+    assert settings.sim.timings.queue == Timings().queue
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[server\n", "is not valid TOML"),
+        ("[nope]\n", "unknown key(s) in the config file: nope"),
+        ("[timings]\nrunnin = 3\n", "unknown key(s) in [timings]: runnin"),
+        ("[timings]\nrunning = -1\n", "[timings] running must be a number of seconds >= 0"),
+        ('[[users]]\nname = "x"\n', "every [[users]] entry needs a name and a password"),
+    ],
+)
+def test_a_bad_file_is_refused_with_a_clear_message(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text))
+    assert message in str(caught.value)
+
+
+def test_a_missing_file_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_settings(tmp_path / "absent.toml")
+
+
+def test_serve_refuses_a_bad_config_before_binding(tmp_path: Path) -> None:
+    path = write(tmp_path, "[nope]\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "linkis_mock", "serve", "--config", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "linkis-mock: unknown key(s) in the config file: nope" in result.stderr
