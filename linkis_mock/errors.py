@@ -38,9 +38,63 @@ INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
+class LinkisFormat:
+    """Failures in the Linkis envelope (also for paths no API claims)."""
+
+    def bad_request(self, path: str, exception_class: str, detail: str) -> ConnexionResponse:
+        error = generic_error(exception_class, detail, sim().settings.instance)
+        body, status = failure(error, path)
+        return _json(body, status)
+
+    def business_error(self, path: str, message: str) -> ConnexionResponse:
+        return _json(envelope(path, 1, message, {}), 400)
+
+    def not_logged_in(self, path: str) -> ConnexionResponse:
+        return _json(envelope(path, -1, NOT_LOGGED_IN, {}), 401)
+
+    def no_route(
+        self, path: str, method: str, status: int, headers: dict[str, str]
+    ) -> ConnexionResponse:
+        message = f"No route matches {method} {path}"
+        if status == 405:
+            message = f"Request method '{method}' is not supported for {path}"
+        return _json(envelope(path, 1, message, {}), status, headers)
+
+    def unexpected(self, path: str) -> ConnexionResponse:
+        return _json(envelope(path, 1, "operation failed(操作失败)：internal mock error", {}), 500)
+
+
+class ProblemFormat:
+    """Failures as RFC 7807 problems (the admin API)."""
+
+    def bad_request(self, path: str, exception_class: str, detail: str) -> ConnexionResponse:
+        del path, exception_class
+        return _problem_response(400, None, detail, None)
+
+    def business_error(self, path: str, message: str) -> ConnexionResponse:
+        return self.bad_request(path, "", message)
+
+    def not_logged_in(self, path: str) -> ConnexionResponse:
+        del path
+        return _problem_response(401, None, "Not logged in", None)
+
+    def no_route(
+        self, path: str, method: str, status: int, headers: dict[str, str]
+    ) -> ConnexionResponse:
+        return _problem_response(status, None, f"No route for {method} {path}", headers)
+
+    def unexpected(self, path: str) -> ConnexionResponse:
+        del path
+        return _problem_response(500, None, "unexpected error", None)
+
+
 class ErrorMapper:
-    """Holds what the mapping needs from the specs: per-operation invalid-body messages,
-    and the methods each path allows (Starlette's 405 names only its first route's)."""
+    """Routes every failure to the format of the API its path belongs to.
+
+    It also holds what the mapping needs from the specs: per-operation
+    invalid-body messages, and the methods each path allows (Starlette's 405
+    names only its first route's).
+    """
 
     def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
         self._invalid_body_messages: dict[str, str] = {}
@@ -48,6 +102,10 @@ class ErrorMapper:
         for base_path, spec in specs.items():
             self._invalid_body_messages.update(invalid_body_messages(spec))
             self._allowed.extend(allowed_methods(base_path, spec))
+        self._formats: list[tuple[str, LinkisFormat | ProblemFormat]] = [
+            (ADMIN_BASE_PATH, ProblemFormat())
+        ]
+        self._default = LinkisFormat()
 
     def install(self, app: AsyncApp) -> None:
         app.add_error_handler(LinkisError, self.linkis_error)
@@ -55,6 +113,12 @@ class ErrorMapper:
         app.add_error_handler(ProblemException, self.problem)
         app.add_error_handler(HTTPException, self.http_exception)
         app.add_error_handler(Exception, self.unexpected)
+
+    def _format(self, path: str) -> LinkisFormat | ProblemFormat:
+        for prefix, api_format in self._formats:
+            if path.startswith(prefix):
+                return api_format
+        return self._default
 
     def linkis_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, LinkisError)
@@ -67,25 +131,24 @@ class ErrorMapper:
     def problem(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, ProblemException)
         path = request.scope["path"]
-        if path.startswith(ADMIN_BASE_PATH):
-            return _problem_response(exc.status, exc.title, exc.detail, exc.headers)
+        api_format = self._format(path)
         if isinstance(exc, OAuthProblem) or exc.status == 401:
-            return _json(envelope(path, -1, NOT_LOGGED_IN, {}), 401)
+            return api_format.not_logged_in(path)
         if isinstance(exc, UnsupportedMediaTypeProblem):
-            return self._generic(path, "HttpMediaTypeNotSupportedException", str(exc.detail))
+            return api_format.bad_request(
+                path, "HttpMediaTypeNotSupportedException", str(exc.detail)
+            )
         if isinstance(exc, BadRequestProblem) or 400 <= exc.status < 500:
             special = self._invalid_body_messages.get(_handler_name(request) or "")
             if special and _is_type_problem(exc):
-                return _json(envelope(path, 1, special, {}), 400)
-            return self._generic(path, "IllegalArgumentException", _first_line(exc.detail))
+                return api_format.business_error(path, special)
+            return api_format.bad_request(path, "IllegalArgumentException", _first_line(exc.detail))
         return self.unexpected(request, exc)
 
     def undecodable_body(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         """Connexion decodes JSON bodies as UTF-8 before validating them."""
         path = request.scope["path"]
-        if path.startswith(ADMIN_BASE_PATH):
-            return _problem_response(400, "Bad Request", f"Request body is not UTF-8: {exc}", None)
-        return self._generic(
+        return self._format(path).bad_request(
             path, "HttpMessageNotReadableException", f"JSON parse error: Invalid UTF-8: {exc}"
         )
 
@@ -95,12 +158,7 @@ class ErrorMapper:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = self._allow_header(path, headers.get("Allow", ""))
-        if path.startswith(ADMIN_BASE_PATH):
-            return _problem_response(exc.status_code, None, exc.detail, headers)
-        message = f"No route matches {request.method} {path}"
-        if exc.status_code == 405:
-            message = f"Request method '{request.method}' is not supported for {path}"
-        return _json(envelope(path, 1, message, {}), exc.status_code, headers)
+        return self._format(path).no_route(path, request.method, exc.status_code, headers)
 
     def _allow_header(self, path: str, fallback: str) -> str:
         for pattern, methods in self._allowed:
@@ -109,16 +167,9 @@ class ErrorMapper:
         return fallback
 
     def unexpected(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-        logger.error("unexpected error on %s", request.scope["path"], exc_info=exc)
         path = request.scope["path"]
-        if path.startswith(ADMIN_BASE_PATH):
-            return _problem_response(500, "Internal Server Error", "unexpected error", None)
-        return _json(envelope(path, 1, "operation failed(操作失败)：internal mock error", {}), 500)
-
-    def _generic(self, path: str, exception_class: str, detail: str) -> ConnexionResponse:
-        error = generic_error(exception_class, detail, sim().settings.instance)
-        body, status = failure(error, path)
-        return _json(body, status)
+        logger.error("unexpected error on %s", path, exc_info=exc)
+        return self._format(path).unexpected(path)
 
 
 def invalid_body_messages(spec: dict[str, Any]) -> dict[str, str]:
@@ -168,7 +219,7 @@ def _json(body: Envelope, status: int, headers: dict[str, str] | None = None) ->
 
 
 def _problem_response(
-    status: int, title: str | None, detail: Any, headers: Any
+    status: int, title: str | None, detail: Any, headers: dict[str, str] | None
 ) -> ConnexionResponse:
     body = {
         "type": "about:blank",
