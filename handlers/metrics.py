@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from connexion import request
+
 from linkis_mock.auth import caller_of
 from linkis_mock.envelope import Reply, ok
 from linkis_mock.runtime import sim
@@ -15,12 +17,16 @@ async def get_running_task() -> Reply:
 
 async def get_task_info(
     token_info: dict[str, Any],
-    user: str | None = None,
     creator: str | None = None,
     ec_type: str | None = None,
     engine_type_label: str | None = None,
 ) -> Reply:
-    """`ecType` names the engine filter today; `engineTypeLabel` is the pages' (1.4.0) name."""
+    """`ecType` names the engine filter today; `engineTypeLabel` is the pages' (1.4.0) name.
+
+    The `user` query parameter is read from the request: Connexion would fill a
+    handler argument named `user` with the authenticated user instead.
+    """
+    user = request.query_params.get("user")
     engine = ec_type if ec_type else engine_type_label
     return ok(sim().entrance.task_info(caller_of(token_info), user, creator, engine))
 

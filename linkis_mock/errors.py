@@ -1,8 +1,8 @@
 """Turns every failure into the error format of the API it happened in.
 
-One mapper per API: the Linkis envelope under /api/rest_j/v1 (and for paths no
+One format per API: the Linkis envelope under /api/rest_j/v1 (and for paths no
 API claims), RFC 7807 problems for the admin API. Request-validation problems
-become the generic Linkis 400; the real server's Spring layer answers those
+become the generic Linkis 400: the real server's Spring layer answers those
 before any handler runs, and the mock gives them the envelope instead.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -25,7 +26,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from linkis_mock.auth import TokenRejectedError
-from linkis_mock.envelope import Envelope, envelope, failure
+from linkis_mock.envelope import Envelope, api_method, envelope, failure
 from linkis_mock.resolver import snake_case
 from linkis_mock.runtime import sim
 from linkis_mock.sim.errors import LinkisError, generic_error
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 ADMIN_BASE_PATH = "/__admin"
 INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+NOT_AN_INTEGER = re.compile(r"^'(?P<value>.*)' is not of type 'integer'")
 
 
 class LinkisFormat:
@@ -47,7 +49,7 @@ class LinkisFormat:
         return _json(body, status)
 
     def business_error(self, path: str, message: str) -> ConnexionResponse:
-        return _json(envelope(path, 1, message, {}), 400)
+        return _json(envelope(api_method(path), 1, message, {}), 400)
 
     def not_logged_in(self, path: str) -> ConnexionResponse:
         return _json(envelope(path, -1, NOT_LOGGED_IN, {}), 401)
@@ -69,42 +71,74 @@ class ProblemFormat:
 
     def bad_request(self, path: str, exception_class: str, detail: str) -> ConnexionResponse:
         del path, exception_class
-        return _problem_response(400, None, detail, None)
+        return _problem(400, detail)
 
     def business_error(self, path: str, message: str) -> ConnexionResponse:
-        return self.bad_request(path, "", message)
+        del path
+        return _problem(400, message)
 
     def not_logged_in(self, path: str) -> ConnexionResponse:
         del path
-        return _problem_response(401, None, "Not logged in", None)
+        return _problem(401, "Not logged in")
 
     def no_route(
         self, path: str, method: str, status: int, headers: dict[str, str]
     ) -> ConnexionResponse:
-        return _problem_response(status, None, f"No route for {method} {path}", headers)
+        return _problem(status, f"No route for {method} {path}", headers)
 
     def unexpected(self, path: str) -> ConnexionResponse:
         del path
-        return _problem_response(500, None, "unexpected error", None)
+        return _problem(500, "unexpected error")
+
+
+ApiFormat = LinkisFormat | ProblemFormat
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    handler: str
+    invalid_body_message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    pattern: re.Pattern[str]
+    operations: dict[str, Operation]  # by HTTP method
+
+    def parameter_values(self, path: str) -> tuple[str, ...]:
+        match = self.pattern.fullmatch(path)
+        return match.groups() if match else ()
+
+
+def spec_routes(base_path: str, spec: dict[str, Any]) -> list[Route]:
+    """One route per spec path: a regex of the full path, and its operations."""
+    routes = []
+    for template, path_item in spec.get("paths", {}).items():
+        regex = re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(base_path + template))
+        operations = {
+            method.upper(): Operation(
+                snake_case(operation["operationId"]), operation.get(INVALID_BODY_EXTENSION)
+            )
+            for method, operation in path_item.items()
+            if method in HTTP_METHODS
+        }
+        routes.append(Route(re.compile(regex), operations))
+    return routes
 
 
 class ErrorMapper:
     """Routes every failure to the format of the API its path belongs to.
 
-    It also holds what the mapping needs from the specs: per-operation
-    invalid-body messages, and the methods each path allows (Starlette's 405
-    names only its first route's).
+    It keeps its own table of the specs' routes because failures reach it
+    without Connexion's routing information. The table names every method a path
+    allows (Starlette's 405 names only its first route's), finds an operation's
+    invalid-body message, and tells a path parameter of the wrong type (Spring's
+    400) from a path that matches no route (404).
     """
 
     def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
-        self._invalid_body_messages: dict[str, str] = {}
-        self._allowed: list[tuple[re.Pattern[str], str]] = []
-        for base_path, spec in specs.items():
-            self._invalid_body_messages.update(invalid_body_messages(spec))
-            self._allowed.extend(allowed_methods(base_path, spec))
-        self._formats: list[tuple[str, LinkisFormat | ProblemFormat]] = [
-            (ADMIN_BASE_PATH, ProblemFormat())
-        ]
+        self._routes = [route for base, spec in specs.items() for route in spec_routes(base, spec)]
+        self._formats: list[tuple[str, ApiFormat]] = [(ADMIN_BASE_PATH, ProblemFormat())]
         self._default = LinkisFormat()
 
     def install(self, app: AsyncApp) -> None:
@@ -113,12 +147,6 @@ class ErrorMapper:
         app.add_error_handler(ProblemException, self.problem)
         app.add_error_handler(HTTPException, self.http_exception)
         app.add_error_handler(Exception, self.unexpected)
-
-    def _format(self, path: str) -> LinkisFormat | ProblemFormat:
-        for prefix, api_format in self._formats:
-            if path.startswith(prefix):
-                return api_format
-        return self._default
 
     def linkis_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, LinkisError)
@@ -138,12 +166,14 @@ class ErrorMapper:
             return api_format.bad_request(
                 path, "HttpMediaTypeNotSupportedException", str(exc.detail)
             )
-        if isinstance(exc, BadRequestProblem) or 400 <= exc.status < 500:
-            special = self._invalid_body_messages.get(_handler_name(request) or "")
-            if special and _is_type_problem(exc):
-                return api_format.business_error(path, special)
-            return api_format.bad_request(path, "IllegalArgumentException", _first_line(exc.detail))
-        return self.unexpected(request, exc)
+        if not (isinstance(exc, BadRequestProblem) or 400 <= exc.status < 500):
+            return self.unexpected(request, exc)
+        detail = _first_line(exc.detail)
+        operation = self._operation(request.method, path)
+        if operation and operation.invalid_body_message and "is not of type" in detail:
+            # A value of the wrong JSON type; a missing key stays the generic 400.
+            return api_format.business_error(path, operation.invalid_body_message)
+        return api_format.bad_request(path, *_java_exception(detail))
 
     def undecodable_body(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         """Connexion decodes JSON bodies as UTF-8 before validating them."""
@@ -155,47 +185,39 @@ class ErrorMapper:
     def http_exception(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, HTTPException)
         path = request.scope["path"]
+        api_format = self._format(path)
+        route = self._route(path)
         headers = dict(exc.headers or {})
-        if exc.status_code == 405:
-            headers["Allow"] = self._allow_header(path, headers.get("Allow", ""))
-        return self._format(path).no_route(path, request.method, exc.status_code, headers)
-
-    def _allow_header(self, path: str, fallback: str) -> str:
-        for pattern, methods in self._allowed:
-            if pattern.fullmatch(path):
-                return methods
-        return fallback
+        if exc.status_code == 404 and route and request.method in route.operations:
+            # The route exists: a typed path parameter (a taskID) did not convert.
+            value = route.parameter_values(path)[0]
+            return api_format.bad_request(
+                path, "NumberFormatException", f'For input string: "{value}"'
+            )
+        if exc.status_code == 405 and route:
+            headers["Allow"] = ", ".join(sorted(route.operations))
+        return api_format.no_route(path, request.method, exc.status_code, headers)
 
     def unexpected(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         path = request.scope["path"]
         logger.error("unexpected error on %s", path, exc_info=exc)
         return self._format(path).unexpected(path)
 
+    def _format(self, path: str) -> ApiFormat:
+        for prefix, api_format in self._formats:
+            if path.startswith(prefix):
+                return api_format
+        return self._default
 
-def invalid_body_messages(spec: dict[str, Any]) -> dict[str, str]:
-    """Handler name -> the reply message the spec asks for when its body has a wrong type."""
-    found = {}
-    for path_item in spec.get("paths", {}).values():
-        for operation in path_item.values():
-            if isinstance(operation, dict) and INVALID_BODY_EXTENSION in operation:
-                found[snake_case(operation["operationId"])] = operation[INVALID_BODY_EXTENSION]
-    return found
+    def _route(self, path: str) -> Route | None:
+        for route in self._routes:
+            if route.pattern.fullmatch(path):
+                return route
+        return None
 
-
-def allowed_methods(base_path: str, spec: dict[str, Any]) -> list[tuple[re.Pattern[str], str]]:
-    """(path regex, `Allow` value) for every path of a spec."""
-    found = []
-    for template, path_item in spec.get("paths", {}).items():
-        methods = sorted(m.upper() for m in path_item if m in HTTP_METHODS)
-        regex = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(base_path + template))
-        found.append((re.compile(regex), ", ".join(methods)))
-    return found
-
-
-def _handler_name(request: ConnexionRequest) -> str | None:
-    routing = request.scope.get("extensions", {}).get("connexion_routing", {})
-    operation_id = routing.get("operation_id")
-    return str(operation_id).rsplit(".", 1)[-1] if operation_id else None
+    def _operation(self, method: str, path: str) -> Operation | None:
+        route = self._route(path)
+        return route.operations.get(method) if route else None
 
 
 def _first_line(detail: Any) -> str:
@@ -203,9 +225,12 @@ def _first_line(detail: Any) -> str:
     return str(detail).split("\n", 1)[0]
 
 
-def _is_type_problem(exc: ProblemException) -> bool:
-    """A value of the wrong JSON type (not a missing key, which stays the generic 400)."""
-    return "is not of type" in str(exc.detail)
+def _java_exception(detail: str) -> tuple[str, str]:
+    """The exception Spring would name: Long.parseLong's for numbers, else a bad argument."""
+    match = NOT_AN_INTEGER.match(detail)
+    if match:
+        return "NumberFormatException", f'For input string: "{match.group("value")}"'
+    return "IllegalArgumentException", detail
 
 
 def _json(body: Envelope, status: int, headers: dict[str, str] | None = None) -> ConnexionResponse:
@@ -218,15 +243,8 @@ def _json(body: Envelope, status: int, headers: dict[str, str] | None = None) ->
     )
 
 
-def _problem_response(
-    status: int, title: str | None, detail: Any, headers: dict[str, str] | None
-) -> ConnexionResponse:
-    body = {
-        "type": "about:blank",
-        "title": title or _title(status),
-        "status": status,
-        "detail": str(detail),
-    }
+def _problem(status: int, detail: str, headers: dict[str, str] | None = None) -> ConnexionResponse:
+    body = {"type": "about:blank", "title": _title(status), "status": status, "detail": detail}
     return ConnexionResponse(
         status_code=status,
         mimetype="application/problem+json",
