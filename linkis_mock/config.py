@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from linkis_mock.sim.settings import Account, SimSettings, Timings
+from linkis_mock.sim.settings import Account, SimSettings, Timings, ViasSettings, ViasTimings
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
@@ -33,7 +33,7 @@ def load_settings(
 ) -> Settings:
     """Command-line values win over the file, the file over the defaults."""
     raw = _read_toml(config_file) if config_file else {}
-    _only_keys(raw, {"server", "auth", "users", "timings", "engines"}, "the config file")
+    _only_keys(raw, {"server", "auth", "users", "timings", "engines", "vias"}, "the config file")
     server = raw.get("server", {})
     _only_keys(server, {"host", "port", "seed", "instance"}, "[server]")
     auth = raw.get("auth", {})
@@ -50,6 +50,7 @@ def load_settings(
         enable_watermark=auth.get("enable_watermark", defaults.enable_watermark),
         timings=_timings(raw.get("timings", {})),
         engine_versions={**defaults.engine_versions, **raw.get("engines", {})},
+        vias=_vias(raw.get("vias", {})),
     )
     return Settings(host=str(host), port=int(port), sim=sim)
 
@@ -87,9 +88,32 @@ def _accounts(users: Any) -> tuple[Account, ...]:
 
 
 def _timings(table: dict[str, Any]) -> Timings:
-    names = {f.name for f in fields(Timings)}
-    _only_keys(table, names, "[timings]")
+    return Timings(**_seconds_table(table, {f.name for f in fields(Timings)}, "[timings]"))
+
+
+def _seconds_table(table: Any, names: set[str], where: str) -> dict[str, float]:
+    _only_keys(table, names, where)
     for key, value in table.items():
         if not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"[timings] {key} must be a number of seconds >= 0")
-    return Timings(**{k: float(v) for k, v in table.items()})
+            raise ConfigError(f"{where} {key} must be a number of seconds >= 0")
+    return {k: float(v) for k, v in table.items()}
+
+
+def _vias(table: Any) -> ViasSettings:
+    _only_keys(table, {"tokens", "creator", "repeat_action", "timings"}, "[vias]")
+    defaults = ViasSettings()
+    tokens = table.get("tokens", defaults.tokens)
+    if not isinstance(tokens, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v for k, v in tokens.items()
+    ):
+        raise ConfigError("[vias] tokens must map each token to its project id")
+    repeat = table.get("repeat_action", defaults.repeat_action)
+    if repeat not in ("ok", "error"):
+        raise ConfigError('[vias] repeat_action must be "ok" or "error"')
+    names = {f.name for f in fields(ViasTimings)}
+    return ViasSettings(
+        tokens=dict(tokens),
+        creator=str(table.get("creator", defaults.creator)),
+        repeat_action=repeat,
+        timings=ViasTimings(**_seconds_table(table.get("timings", {}), names, "[vias.timings]")),
+    )

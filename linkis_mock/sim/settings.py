@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,31 @@ DEFAULT_ENGINE_VERSIONS = {
 
 
 @dataclass(frozen=True, slots=True)
+class ViasTimings:
+    """Seconds of simulated time spent in each transient state."""
+
+    pending: float = 1.0
+    starting: float = 1.0
+    stopping: float = 1.0
+
+
+DEFAULT_VIAS_TOKENS = {
+    "vias-dev-token": "0123456789abcdef0123456789abcdef",
+    "vias-other-token": "fedcba9876543210fedcba9876543210",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ViasSettings:
+    tokens: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_VIAS_TOKENS))
+    creator: str = "vias-user"
+    # A start on a running task, or a stop on a stopped one: "ok" answers 200 and
+    # changes nothing; "error" answers 400 VIAS.00010004.
+    repeat_action: Literal["ok", "error"] = "ok"
+    timings: ViasTimings = field(default_factory=ViasTimings)
+
+
+@dataclass(frozen=True, slots=True)
 class SimSettings:
     instance: str = "127.0.0.1:8080"
     seed: int = 0
@@ -53,6 +79,7 @@ class SimSettings:
     engine_versions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ENGINE_VERSIONS))
     max_running_jobs_per_creator_ec: int = 10_000
     result_root: str = "hdfs:///tmp/linkis"
+    vias: ViasSettings = field(default_factory=ViasSettings)
 
     @property
     def host(self) -> str:

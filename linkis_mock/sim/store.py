@@ -1,4 +1,4 @@
-"""The one place jobs are kept, with the id counters the real entrance keeps."""
+"""Where the simulator keeps its state: Linkis jobs and VIAS tasks, with their id counters."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterator
 
 from linkis_mock.sim.jobs import Job
+from linkis_mock.sim.tasks import Task
 
 
 class JobStore:
@@ -52,3 +53,31 @@ class JobStore:
             self._by_short_exec_id.clear()
             self._group_counters.clear()
             self._last_task_id = 0
+
+
+class TaskStore:
+    """VIAS tasks by id, each in its project."""
+
+    def __init__(self) -> None:
+        self._tasks: dict[str, Task] = {}
+        self._created = 0
+
+    def next_number(self) -> int:
+        self._created += 1
+        return self._created
+
+    def add(self, task: Task) -> None:
+        self._tasks[task.id] = task
+
+    def get(self, task_id: str) -> Task | None:
+        return self._tasks.get(task_id)
+
+    def remove(self, task_id: str) -> None:
+        self._tasks.pop(task_id, None)
+
+    def in_project(self, project_id: str) -> list[Task]:
+        return [t for t in self._tasks.values() if t.project_id == project_id]
+
+    def clear(self) -> None:
+        self._tasks.clear()
+        self._created = 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.entrance import Entrance
 from linkis_mock.sim.settings import SimSettings
-from linkis_mock.sim.store import JobStore
+from linkis_mock.sim.store import JobStore, TaskStore
+from linkis_mock.sim.tasks import Vias
 from linkis_mock.sim.users import Users
 
 
@@ -16,9 +17,12 @@ class Simulator:
         self.store = JobStore()
         self.users = Users(settings, self.clock)
         self.entrance = Entrance(settings, self.clock, self.store, self.users)
+        self.tasks = TaskStore()
+        self.vias = Vias(settings.vias, self.clock, self.tasks, settings.seed)
 
     def reset(self) -> None:
-        """Forget all jobs and sessions and put the clock back on real time."""
+        """Forget all jobs, tasks and sessions and put the clock back on real time."""
         self.store.clear()
+        self.tasks.clear()
         self.users.clear()
         self.clock.restart()

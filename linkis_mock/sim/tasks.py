@@ -1,0 +1,336 @@
+"""Huawei Cloud VIAS tasks: projects, the task state machine, and the service's rules.
+
+Like jobs, a task's states are a timeline on the simulated clock: an action
+plans the transient state now and the settled one a little later, and reading
+a task is a lookup at the current instant. Error codes and texts follow
+../shared/reference/vias-task.md; where the real mapping is undocumented the
+choice is the reference's recommendation.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Literal
+
+from linkis_mock.sim.clock import Clock
+from linkis_mock.sim.settings import ViasSettings
+
+if TYPE_CHECKING:
+    from linkis_mock.sim.store import TaskStore
+
+
+class TaskState(StrEnum):
+    PENDING = "PENDING"
+    RECOVERING = "RECOVERING"
+    STARTING = "STARTING"
+    UPGRADING = "UPGRADING"
+    CREATE_FAILED = "CREATE_FAILED"
+    START_FAILED = "START_FAILED"
+    RUNNING = "RUNNING"
+    STOPPING = "STOPPING"
+    STOPPED = "STOPPED"
+    ABNORMAL = "ABNORMAL"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    DELETING = "DELETING"
+    FREEZING = "FREEZING"
+    FROZEN = "FROZEN"
+
+
+Command = Literal["start", "stop"]
+# Where each command may begin, and where it is a repeat of what is already happening.
+STARTABLE = frozenset(
+    {
+        TaskState.STOPPED,
+        TaskState.START_FAILED,
+        TaskState.ABNORMAL,
+        TaskState.FAILED,
+        TaskState.PENDING,
+    }
+)
+STOPPABLE = frozenset(
+    {TaskState.RUNNING, TaskState.STARTING, TaskState.PENDING, TaskState.ABNORMAL}
+)
+ALREADY = {
+    "start": frozenset({TaskState.STARTING, TaskState.RUNNING}),
+    "stop": frozenset({TaskState.STOPPING, TaskState.STOPPED}),
+}
+STATUS_TEXT = {
+    TaskState.PENDING: "Waiting for available computing resource.",
+    TaskState.STARTING: "The task is starting.",
+    TaskState.RUNNING: "The task is running.",
+    TaskState.STOPPING: "The task is stopping.",
+    TaskState.STOPPED: "The task is stopped.",
+}
+COMPANY = "Huawei"
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorKind:
+    http_status: int
+    code: str
+    message: str
+    advice: str
+
+
+INVALID = ErrorKind(
+    400,
+    "VIAS.00010001",
+    "The parameters are invalid.",
+    "Ensure that the input parameters are valid.",
+)
+NOT_ALLOWED = ErrorKind(
+    400,
+    "VIAS.00010004",
+    "The object or parameter is invalid.",
+    "Confirm the format of the object or parameter.",
+)
+FORBIDDEN = ErrorKind(403, "VIAS.00010005", "Authorization failed.", "Check user permissions.")
+INTERNAL = ErrorKind(
+    500, "VIAS.00010006", "An internal error occurs.", "Contact technical support."
+)
+NO_TASK = ErrorKind(
+    400, "VIAS.00010007", "No task is found based on the task ID.", "Check your task ID."
+)
+
+
+class ViasError(Exception):
+    """A failure in the six-field Huawei error body."""
+
+    def __init__(self, kind: ErrorKind, detail: str, param: str | None = None) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+        self.param = param
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "error_code": self.kind.code,
+            "error_msg": self.kind.message,
+            "detail": self.detail,
+            "params": [self.param] if self.param else [],
+            "reason": self.kind.message,
+            "advice": self.kind.advice,
+        }
+
+
+@dataclass(slots=True)
+class Task:
+    id: str
+    project_id: str
+    service_name: str
+    spec: dict[str, Any]
+    created_ms: int
+    edited_ms: int
+    times: list[int] = field(default_factory=list)
+    states: list[TaskState] = field(default_factory=list)
+
+    def state(self, now_ms: int) -> TaskState:
+        return self.states[max(bisect.bisect_right(self.times, now_ms) - 1, 0)]
+
+    def updated_ms(self, now_ms: int) -> int:
+        moved = self.times[max(bisect.bisect_right(self.times, now_ms) - 1, 0)]
+        return max(moved, self.edited_ms)
+
+    def plan(self, now_ms: int, *steps: tuple[float, TaskState]) -> None:
+        """Forget what was planned after now, then move through `steps` (delay, state)."""
+        keep = bisect.bisect_right(self.times, now_ms)
+        del self.times[keep:], self.states[keep:]
+        at = now_ms
+        for delay_s, state in steps:
+            at += round(delay_s * 1000)
+            self.times.append(at)
+            self.states.append(state)
+
+
+class Vias:
+    def __init__(self, settings: ViasSettings, clock: Clock, store: TaskStore, seed: int) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.store = store
+        self.seed = seed
+
+    # ---- identity ---------------------------------------------------------------------
+
+    def project_of_token(self, token: str) -> str | None:
+        """The project a token is scoped to (compared in constant time)."""
+        found = None
+        for known, project in self.settings.tokens.items():
+            if hmac.compare_digest(known.encode(), token.encode()):
+                found = project
+        return found
+
+    @staticmethod
+    def authorize(token_project: str, project_id: str) -> None:
+        if token_project != project_id:
+            raise ViasError(
+                FORBIDDEN,
+                f"the token is scoped to project {token_project}, not {project_id}",
+                "project_id",
+            )
+
+    # ---- operations -------------------------------------------------------------------
+
+    def create(
+        self, token_project: str, project_id: str, service_name: str, spec: dict[str, Any]
+    ) -> dict[str, Any]:
+        self.authorize(token_project, project_id)
+        number = self.store.next_number()
+        task_id = hashlib.sha256(f"{self.seed}:vias-task:{number}".encode()).hexdigest()[:32]
+        now = self.clock.now_ms()
+        task = Task(task_id, project_id, service_name, dict(spec), now, now)
+        timings = self.settings.timings
+        task.plan(
+            now,
+            (0, TaskState.PENDING),
+            (timings.pending, TaskState.STARTING),
+            (timings.starting, TaskState.RUNNING),
+        )
+        self.store.add(task)
+        return {"tasks": [{"id": task_id}]}
+
+    def list(
+        self,
+        token_project: str,
+        project_id: str,
+        *,
+        page: int,
+        page_size: int,
+        sort_dir: str,
+        task_state: str | None,
+        task_name: str | None,
+    ) -> dict[str, Any]:
+        self.authorize(token_project, project_id)
+        now = self.clock.now_ms()
+        tasks = sorted(
+            self.store.in_project(project_id),
+            key=lambda t: (t.created_ms, t.id),
+            reverse=sort_dir != "asc",
+        )
+        if task_state:
+            tasks = [t for t in tasks if t.state(now).value == task_state]
+        if task_name:
+            tasks = [t for t in tasks if task_name in t.spec.get("name", "")]
+        first = (page - 1) * page_size
+        shown = tasks[first : first + page_size]
+        return {
+            "count": len(shown),
+            "page": page,
+            "page_size": page_size,
+            "tasks": [self._summary(t, now) for t in shown],
+        }
+
+    def show(self, token_project: str, project_id: str, task_id: str) -> dict[str, Any]:
+        task = self._task(token_project, project_id, task_id)
+        return self._details(task, self.clock.now_ms())
+
+    def update(
+        self, token_project: str, project_id: str, task_id: str, spec: dict[str, Any]
+    ) -> dict[str, Any]:
+        task = self._task(token_project, project_id, task_id)
+        task.spec = {**dict(spec), "service_version": task.spec.get("service_version")}
+        task.edited_ms = self.clock.now_ms()
+        return _done(task_id)
+
+    def delete(self, token_project: str, project_id: str, task_id: str) -> dict[str, Any]:
+        self._task(token_project, project_id, task_id)
+        self.store.remove(task_id)
+        return _done(task_id)
+
+    def act(
+        self, token_project: str, project_id: str, task_id: str, command: Command
+    ) -> dict[str, Any]:
+        task = self._task(token_project, project_id, task_id)
+        now = self.clock.now_ms()
+        state = task.state(now)
+        timings = self.settings.timings
+        if state in ALREADY[command]:
+            if self.settings.repeat_action == "error":
+                raise self._not_allowed(task_id, state, command)
+            return _done(task_id)
+        if command == "start" and state in STARTABLE:
+            task.plan(now, (0, TaskState.STARTING), (timings.starting, TaskState.RUNNING))
+        elif command == "stop" and state in STOPPABLE:
+            task.plan(now, (0, TaskState.STOPPING), (timings.stopping, TaskState.STOPPED))
+        else:
+            raise self._not_allowed(task_id, state, command)
+        return _done(task_id)
+
+    # ---- helpers ----------------------------------------------------------------------
+
+    def _task(self, token_project: str, project_id: str, task_id: str) -> Task:
+        self.authorize(token_project, project_id)
+        task = self.store.get(task_id)
+        if task is None or task.project_id != project_id:  # another project's task is unknown
+            raise ViasError(NO_TASK, f"task {task_id} not found", "task_id")
+        return task
+
+    @staticmethod
+    def _not_allowed(task_id: str, state: TaskState, command: str) -> ViasError:
+        return ViasError(
+            NOT_ALLOWED,
+            f"task {task_id} is {state.value}; {command} is not allowed in this state",
+            "command",
+        )
+
+    def _summary(self, task: Task, now: int) -> dict[str, Any]:
+        return {
+            "id": task.id,
+            "name": task.spec.get("name", ""),
+            "service_id": _service_id(task.service_name),
+            "created_at": str(task.created_ms),
+            "state": task.state(now).value,
+            "video_source_name": _video_source_name(task.spec),
+            "title": task.spec.get("name", ""),
+            "type": "0",
+            "algorithm_publish_id": _service_id(task.service_name + ":publish"),
+        }
+
+    def _details(self, task: Task, now: int) -> dict[str, Any]:
+        state = task.state(now)
+        details: dict[str, Any] = {
+            "id": task.id,
+            "name": task.spec.get("name", ""),
+            "creator": self.settings.creator,
+            "project_id": task.project_id,
+            "service_id": _service_id(task.service_name),
+            "service_name": task.service_name,
+            "state": state.value,
+            "created_at": _iso(task.created_ms),
+            "updated_at": _iso(task.updated_ms(now)),
+            "input": task.spec.get("input", {}),
+            "output": task.spec.get("output", {}),
+            "company": COMPANY,
+            "video_source_name": _video_source_name(task.spec),
+            "type": "0",
+        }
+        optional = ("description", "config", "schedule", "service_version")
+        details.update({key: task.spec[key] for key in optional if task.spec.get(key) is not None})
+        if state in STATUS_TEXT:
+            details["status"] = STATUS_TEXT[state]
+        return details
+
+
+def _done(task_id: str) -> dict[str, Any]:
+    return {"id": task_id, "status_code": 200, "status_msg": "success"}
+
+
+def _service_id(service_name: str) -> str:
+    return str(uuid.UUID(hashlib.sha256(service_name.encode()).hexdigest()[:32]))
+
+
+def _video_source_name(spec: dict[str, Any]) -> str:
+    data = (spec.get("input") or {}).get("data") or [{}]
+    first = data[0] if isinstance(data[0], dict) else {}
+    return str(first.get("video_source_id") or first.get("url") or first.get("path") or "")
+
+
+def _iso(at_ms: int) -> str:
+    stamp = datetime.fromtimestamp(at_ms / 1000, tz=UTC).isoformat(timespec="milliseconds")
+    return stamp.replace("+00:00", "Z")
