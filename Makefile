@@ -28,7 +28,7 @@ lint: install spec-lint
 	$(BIN)/mypy
 
 spec-lint: install
-	$(BIN)/openapi-spec-validator openapi/linkis-entrance.yaml openapi/admin.yaml
+	$(BIN)/openapi-spec-validator openapi/*.yaml
 	npx --no-install spectral lint openapi/*.yaml --fail-severity=warn
 
 clean:

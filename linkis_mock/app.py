@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from connexion import AsyncApp
 from connexion.jsonifier import Jsonifier
+from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,12 +18,14 @@ from starlette.responses import Response
 from linkis_mock import runtime
 from linkis_mock.config import Settings
 from linkis_mock.errors import ErrorMapper
+from linkis_mock.request_id import VIAS_BASE_PATH, RequestIdMiddleware
 from linkis_mock.resolver import SnakeCaseResolver
 from linkis_mock.sim.world import Simulator
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
 LINKIS_SPEC = "linkis-entrance.yaml"
 LINKIS_BASE_PATH = "/api/rest_j/v1"
+VIAS_SPEC = "vias-task.yaml"
 ADMIN_SPEC = "admin.yaml"
 ADMIN_BASE_PATH = "/__admin"
 SPEC_JSON = "/openapi.json"
@@ -41,9 +44,11 @@ def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncA
     app = AsyncApp(__name__, specification_dir=SPEC_DIR)
     specs = {
         LINKIS_BASE_PATH: _add_api(app, LINKIS_SPEC, LINKIS_BASE_PATH, strict=False, ui_path="/ui"),
+        VIAS_BASE_PATH: _add_api(app, VIAS_SPEC, VIAS_BASE_PATH, strict=False, ui_path="/ui"),
         ADMIN_BASE_PATH: _add_api(app, ADMIN_SPEC, ADMIN_BASE_PATH, strict=True, ui_path="/docs"),
     }
     ErrorMapper(specs).install(app)
+    app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     return app
 
 

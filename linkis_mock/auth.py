@@ -55,3 +55,9 @@ def caller_of(token_info: dict[str, Any]) -> Caller:
         admin=users.is_admin(user),
         admin_token="token" in info and users.is_admin_token(str(info["token"])),
     )
+
+
+def check_vias_token(api_key: str) -> dict[str, Any] | None:
+    """A VIAS token stands for the project it is scoped to."""
+    project = sim().vias.project_of_token(api_key)
+    return {"sub": project} if project else None

@@ -1,7 +1,8 @@
 """Turns every failure into the error format of the API it happened in.
 
 One format per API: the Linkis envelope under /api/rest_j/v1 (and for paths no
-API claims), RFC 7807 problems for the admin API. Request-validation problems
+API claims), Huawei Cloud's error bodies under /v2, RFC 7807 problems for the
+admin API. Request-validation problems
 become the generic Linkis 400: the real server's Spring layer answers those
 before any handler runs, and the mock gives them the envelope instead.
 """
@@ -26,10 +27,12 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from linkis_mock.auth import TokenRejectedError
-from linkis_mock.envelope import Envelope, api_method, envelope, failure
+from linkis_mock.envelope import api_method, envelope, failure
+from linkis_mock.request_id import VIAS_BASE_PATH, current_request_id
 from linkis_mock.resolver import snake_case
 from linkis_mock.runtime import sim
 from linkis_mock.sim.errors import LinkisError, generic_error
+from linkis_mock.sim.tasks import INTERNAL, INVALID, ViasError
 from linkis_mock.sim.users import NOT_LOGGED_IN
 
 logger = logging.getLogger(__name__)
@@ -37,6 +40,7 @@ logger = logging.getLogger(__name__)
 ADMIN_BASE_PATH = "/__admin"
 INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+BODY_FIELD = re.compile(r" - '([A-Za-z_][A-Za-z0-9_.]*)'$")
 NOT_AN_INTEGER = re.compile(r"^'(?P<value>.*)' is not of type 'integer'")
 
 
@@ -51,7 +55,8 @@ class LinkisFormat:
     def business_error(self, path: str, message: str) -> ConnexionResponse:
         return _json(envelope(api_method(path), 1, message, {}), 400)
 
-    def not_logged_in(self, path: str) -> ConnexionResponse:
+    def not_logged_in(self, path: str, credentials_sent: bool) -> ConnexionResponse:
+        del credentials_sent
         return _json(envelope(path, -1, NOT_LOGGED_IN, {}), 401)
 
     def no_route(
@@ -77,8 +82,8 @@ class ProblemFormat:
         del path
         return _problem(400, message)
 
-    def not_logged_in(self, path: str) -> ConnexionResponse:
-        del path
+    def not_logged_in(self, path: str, credentials_sent: bool) -> ConnexionResponse:
+        del path, credentials_sent
         return _problem(401, "Not logged in")
 
     def no_route(
@@ -91,7 +96,41 @@ class ProblemFormat:
         return _problem(500, "unexpected error")
 
 
-ApiFormat = LinkisFormat | ProblemFormat
+class ViasFormat:
+    """Failures as Huawei Cloud answers them: the six-field VIAS body, or the
+    API gateway's three-field body for what it rejects before VIAS sees it."""
+
+    def bad_request(self, path: str, exception_class: str, detail: str) -> ConnexionResponse:
+        del path, exception_class
+        return self.vias_error(ViasError(INVALID, detail, _parameter_named(detail)))
+
+    def business_error(self, path: str, message: str) -> ConnexionResponse:
+        return self.bad_request(path, "", message)
+
+    def not_logged_in(self, path: str, credentials_sent: bool) -> ConnexionResponse:
+        del path
+        reason = "decrypt token fail" if credentials_sent else "x-auth-token not found"
+        return _gateway_error(
+            401, "APIGW.0301", f"Incorrect IAM authentication information: {reason}"
+        )
+
+    def no_route(
+        self, path: str, method: str, status: int, headers: dict[str, str]
+    ) -> ConnexionResponse:
+        del path, method
+        message = "The API does not exist or has not been published in the environment."
+        return _gateway_error(status, "APIGW.0101", message, headers)
+
+    def unexpected(self, path: str) -> ConnexionResponse:
+        del path
+        return self.vias_error(ViasError(INTERNAL, "unexpected error in the mock"))
+
+    @staticmethod
+    def vias_error(error: ViasError) -> ConnexionResponse:
+        return _json(error.body(), error.kind.http_status)
+
+
+ApiFormat = LinkisFormat | ViasFormat | ProblemFormat
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +177,15 @@ class ErrorMapper:
 
     def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
         self._routes = [route for base, spec in specs.items() for route in spec_routes(base, spec)]
-        self._formats: list[tuple[str, ApiFormat]] = [(ADMIN_BASE_PATH, ProblemFormat())]
+        self._formats: list[tuple[str, ApiFormat]] = [
+            (ADMIN_BASE_PATH + "/", ProblemFormat()),
+            (VIAS_BASE_PATH + "/", ViasFormat()),
+        ]
         self._default = LinkisFormat()
 
     def install(self, app: AsyncApp) -> None:
         app.add_error_handler(LinkisError, self.linkis_error)
+        app.add_error_handler(ViasError, self.vias_error)
         app.add_error_handler(UnicodeDecodeError, self.undecodable_body)
         app.add_error_handler(ProblemException, self.problem)
         app.add_error_handler(HTTPException, self.http_exception)
@@ -156,12 +199,18 @@ class ErrorMapper:
             body["method"] = path  # gateway replies carry the full request URI
         return _json(body, status)
 
+    def vias_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        del request
+        assert isinstance(exc, ViasError)
+        return ViasFormat.vias_error(exc)
+
     def problem(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, ProblemException)
         path = request.scope["path"]
         api_format = self._format(path)
         if isinstance(exc, OAuthProblem) or exc.status == 401:
-            return api_format.not_logged_in(path)
+            sent = "No authorization token provided" not in str(exc.detail)
+            return api_format.not_logged_in(path, credentials_sent=sent)
         if isinstance(exc, UnsupportedMediaTypeProblem):
             return api_format.bad_request(
                 path, "HttpMediaTypeNotSupportedException", str(exc.detail)
@@ -233,7 +282,20 @@ def _java_exception(detail: str) -> tuple[str, str]:
     return "IllegalArgumentException", detail
 
 
-def _json(body: Envelope, status: int, headers: dict[str, str] | None = None) -> ConnexionResponse:
+def _parameter_named(detail: str) -> str | None:
+    """The body field a validation message ends with ("... - 'input.type'"), if any."""
+    match = BODY_FIELD.search(detail)
+    return match.group(1) if match else None
+
+
+def _gateway_error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> ConnexionResponse:
+    body = {"error_msg": message, "error_code": code, "request_id": current_request_id()}
+    return _json(body, status, headers)
+
+
+def _json(body: Any, status: int, headers: dict[str, str] | None = None) -> ConnexionResponse:
     return ConnexionResponse(
         status_code=status,
         mimetype="application/json",

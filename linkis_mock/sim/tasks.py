@@ -69,6 +69,7 @@ STATUS_TEXT = {
     TaskState.STOPPED: "The task is stopped.",
 }
 COMPANY = "Huawei"
+ANY_PROJECT = "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,7 @@ class ErrorKind:
     code: str
     message: str
     advice: str
+    reason: str = ""  # the message, unless the documentation words the cause apart
 
 
 INVALID = ErrorKind(
@@ -84,6 +86,7 @@ INVALID = ErrorKind(
     "VIAS.00010001",
     "The parameters are invalid.",
     "Ensure that the input parameters are valid.",
+    reason="Invalid parameter.",
 )
 NOT_ALLOWED = ErrorKind(
     400,
@@ -115,7 +118,7 @@ class ViasError(Exception):
             "error_msg": self.kind.message,
             "detail": self.detail,
             "params": [self.param] if self.param else [],
-            "reason": self.kind.message,
+            "reason": self.kind.reason or self.kind.message,
             "advice": self.kind.advice,
         }
 
@@ -168,7 +171,8 @@ class Vias:
 
     @staticmethod
     def authorize(token_project: str, project_id: str) -> None:
-        if token_project != project_id:
+        """A token acts in its own project only; one bound to "*" in every project."""
+        if token_project not in (project_id, ANY_PROJECT):
             raise ViasError(
                 FORBIDDEN,
                 f"the token is scoped to project {token_project}, not {project_id}",
