@@ -82,3 +82,31 @@ def test_serve_refuses_a_bad_config_before_binding(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "linkis-mock: unknown key(s) in the config file: nope" in result.stderr
+
+
+def test_vias_settings_come_from_the_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[vias]\nrepeat_action = "error"\n'
+        '[vias.tokens]\n"t1" = "*"\n'
+        "[vias.timings]\nstarting = 5\n",
+    )
+    vias = load_settings(path).sim.vias
+    assert vias.tokens == {"t1": "*"}
+    assert vias.repeat_action == "error"
+    assert vias.timings.starting == 5.0
+    assert vias.timings.stopping == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[vias]\nrepeat_action = "maybe"\n', '[vias] repeat_action must be "ok" or "error"'),
+        ("[vias.tokens]\nt1 = 3\n", "[vias] tokens must map each token to its project id"),
+        ("[vias.timings]\nwarmup = 1\n", "unknown key(s) in [vias.timings]: warmup"),
+    ],
+)
+def test_bad_vias_settings_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings(write(tmp_path, text))
+    assert message in str(caught.value)

@@ -13,19 +13,39 @@ from linkis_mock.sim.world import Simulator
 from tests.test_sim_common import ALICE, BOB, HADOOP, START_MS, at, make_sim, submit
 
 BRIEF_KEYS = {
-    "taskID", "status", "progress", "resultLocation", "logPath", "errCode", "errDesc",
-    "costTime", "createdTime", "updatedTime", "execId", "strongerExecId", "umUser",
+    "taskID",
+    "status",
+    "progress",
+    "resultLocation",
+    "logPath",
+    "errCode",
+    "errDesc",
+    "costTime",
+    "createdTime",
+    "updatedTime",
+    "execId",
+    "strongerExecId",
+    "umUser",
     "executeUser",
 }
 INFO_KEYS = {
-    "engineType", "runType", "executeApplicationName", "requestApplicationName",
-    "executionCode", "sourceJson", "paramsJson", "instance", "engineInstance", "labels",
+    "engineType",
+    "runType",
+    "executeApplicationName",
+    "requestApplicationName",
+    "executionCode",
+    "sourceJson",
+    "paramsJson",
+    "instance",
+    "engineInstance",
+    "labels",
 }
 RESULT_DIR = "hdfs:///tmp/linkis/alice/linkis/20240501_100533/IDE/1"
 
 
-def task(sim: Simulator, task_id: int, caller: Caller = ALICE, brief: bool = False
-         ) -> dict[str, Any]:
+def task(
+    sim: Simulator, task_id: int, caller: Caller = ALICE, brief: bool = False
+) -> dict[str, Any]:
     reply = sim.entrance.job_history(task_id, caller, brief)
     assert reply.message == "OK"
     row = reply.data["task"]
@@ -33,8 +53,9 @@ def task(sim: Simulator, task_id: int, caller: Caller = ALICE, brief: bool = Fal
     return row
 
 
-def succeeded(code: str = "select a, b from t", caller: Caller = ALICE,
-              **settings: Any) -> tuple[Simulator, str]:
+def succeeded(
+    code: str = "select a, b from t", caller: Caller = ALICE, **settings: Any
+) -> tuple[Simulator, str]:
     """A finished job and its resultLocation."""
     sim = make_sim(**settings)
     _, task_id = submit(sim, caller, code)
@@ -73,10 +94,12 @@ def test_history_row_of_a_fresh_job() -> None:
 
 def test_params_and_source_are_json_strings() -> None:
     sim = make_sim()
-    body = {"executionContent": {"code": "select 1", "runType": "sql"},
-            "labels": {"engineType": "spark"},
-            "params": {"variable": {"testvar": "hello"}},
-            "source": {"scriptPath": "file:///home/alice/测试.sql"}}
+    body = {
+        "executionContent": {"code": "select 1", "runType": "sql"},
+        "labels": {"engineType": "spark"},
+        "params": {"variable": {"testvar": "hello"}},
+        "source": {"scriptPath": "file:///home/alice/测试.sql"},
+    }
     task_id = sim.entrance.submit(body, ALICE, False).data["taskID"]
     row = task(sim, task_id)
     assert json.loads(row["paramsJson"]) == {"variable": {"testvar": "hello"}}
@@ -129,8 +152,9 @@ def test_history_of_a_succeeded_job() -> None:
         ("--@mock outcome=Timeout\nselect 1", "Timeout", None),
     ],
 )
-def test_non_succeed_terminal_rows_carry_err_desc(code: str, status: str,
-                                                  err_desc: str | None) -> None:
+def test_non_succeed_terminal_rows_carry_err_desc(
+    code: str, status: str, err_desc: str | None
+) -> None:
     sim = make_sim()
     _, task_id = submit(sim, ALICE, code)
     at(sim, 3000)
@@ -208,22 +232,35 @@ def test_dir_file_trees_shape() -> None:
     size = child["properties"]["size"]
     assert isinstance(size, str) and size.isdigit() and int(size) > 0
     assert tree == {
-        "name": "1", "path": RESULT_DIR, "properties": None, "isLeaf": False,
+        "name": "1",
+        "path": RESULT_DIR,
+        "properties": None,
+        "isLeaf": False,
         "parentPath": None,
-        "children": [{
-            "name": "_0.dolphin", "path": f"{RESULT_DIR}/_0.dolphin", "isLeaf": True,
-            "children": None, "parentPath": RESULT_DIR,
-            "properties": {"size": size, "modifytime": str(START_MS + 3000)},
-        }],
+        "children": [
+            {
+                "name": "_0.dolphin",
+                "path": f"{RESULT_DIR}/_0.dolphin",
+                "isLeaf": True,
+                "children": None,
+                "parentPath": RESULT_DIR,
+                "properties": {"size": size, "modifytime": str(START_MS + 3000)},
+            }
+        ],
     }
 
 
 @pytest.mark.parametrize(
     "path",
-    ["hdfs:///nowhere", "hdfs:///tmp/linkis/alice/linkis/20240501_100533/IDE/2",
-     "hdfs:///tmp/linkis/alice/linkis/20240501_100534/IDE/1",
-     "hdfs:///tmp/linkis/bob/linkis/20240501_100533/IDE/1",
-     f"{RESULT_DIR}/../1", f"{RESULT_DIR}/_0.dolphin", "/"],
+    [
+        "hdfs:///nowhere",
+        "hdfs:///tmp/linkis/alice/linkis/20240501_100533/IDE/2",
+        "hdfs:///tmp/linkis/alice/linkis/20240501_100534/IDE/1",
+        "hdfs:///tmp/linkis/bob/linkis/20240501_100533/IDE/1",
+        f"{RESULT_DIR}/../1",
+        f"{RESULT_DIR}/_0.dolphin",
+        "/",
+    ],
 )
 def test_dir_file_trees_missing_directory_is_null(path: str) -> None:
     sim, _ = succeeded()
@@ -294,7 +331,10 @@ def test_open_file_paging() -> None:
     path = f"{location}/_0.dolphin"
     pages = [sim.entrance.open_file(path, ALICE, page, 3).data for page in (1, 2, 3, 4)]
     assert [[row[0] for row in p["fileContent"]] for p in pages] == [
-        ["1", "2", "3"], ["4", "5", "6"], ["7"], [],
+        ["1", "2", "3"],
+        ["4", "5", "6"],
+        ["7"],
+        [],
     ]
     assert [p["page"] for p in pages] == [1, 2, 3, 4]
     assert all(p["totalPage"] == 0 and p["type"] == "2" for p in pages)

@@ -59,8 +59,10 @@ def test_index_counts_per_creator_user_engine_group() -> None:
 
 def test_task_ids_are_global_and_increasing() -> None:
     sim = make_sim()
-    ids = [submit(sim, user, engine=engine)[1] for user, engine in
-           [(ALICE, "spark"), (BOB, "hive"), (ALICE, "spark"), (HADOOP, "shell")]]
+    ids = [
+        submit(sim, user, engine=engine)[1]
+        for user, engine in [(ALICE, "spark"), (BOB, "hive"), (ALICE, "spark"), (HADOOP, "shell")]
+    ]
     assert ids == [1, 2, 3, 4]
 
 

@@ -74,8 +74,10 @@ def test_status_of_an_unknown_job_without_task_id() -> None:
     sim = make_sim()
     error = error_of(sim.entrance.status, UNKNOWN, None)
     assert error.message == STATUS_UNKNOWN_JOB
-    assert error.message == ("Get job by ID error and cannot obtain the corresponding task "
-                             "status.(获取job时发生异常，不能获取相应的任务状态)")
+    assert error.message == (
+        "Get job by ID error and cannot obtain the corresponding task "
+        "status.(获取job时发生异常，不能获取相应的任务状态)"
+    )
     assert error.status == 1
 
 
@@ -117,8 +119,9 @@ def test_status_progress_and_log_have_no_ownership_check() -> None:
 # ---- kill -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("offset", "before"), [(0, "Inited"), (200, "Scheduled"),
-                                                 (999, "Scheduled")])
+@pytest.mark.parametrize(
+    ("offset", "before"), [(0, "Inited"), (200, "Scheduled"), (999, "Scheduled")]
+)
 def test_kill_before_running_cancels_at_once(offset: int, before: str) -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE)
@@ -235,8 +238,9 @@ def test_kill_a_job_whose_outcome_is_cancelled() -> None:
     assert sim.entrance.kill(exec_id, task_id, ALICE).message == KILL_OK
 
 
-@pytest.mark.parametrize(("code", "final"), [("select 1", "Succeed"),
-                                              ("--@mock outcome=Failed\nselect 1", "Failed")])
+@pytest.mark.parametrize(
+    ("code", "final"), [("select 1", "Succeed"), ("--@mock outcome=Failed\nselect 1", "Failed")]
+)
 def test_kill_a_finished_job_fails_and_changes_nothing(code: str, final: str) -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE, code)
@@ -285,8 +289,14 @@ def test_kill_checks_the_execute_user_not_the_submit_user() -> None:
     sim = make_sim()
     proxy = Caller("alice", admin_token=True)
     reply = sim.entrance.submit(
-        {"executionContent": {"code": "select 1", "runType": "sql"},
-         "labels": {"engineType": "spark"}, "executeUser": "bob"}, proxy, False)
+        {
+            "executionContent": {"code": "select 1", "runType": "sql"},
+            "labels": {"engineType": "spark"},
+            "executeUser": "bob",
+        },
+        proxy,
+        False,
+    )
     exec_id = reply.data["execID"]
     error = error_of(sim.entrance.kill, exec_id, None, ALICE)
     assert error.message.endswith("excecute by user:bob")
@@ -339,13 +349,21 @@ def test_forced_kill_does_not_overwrite_a_final_status() -> None:
 
 
 def kill_item(exec_id: str) -> dict[str, Any]:
-    return {"method": f"/api/entrance/{exec_id}/kill", "status": 0, "message": KILL_OK,
-            "data": {"execID": exec_id}}
+    return {
+        "method": f"/api/entrance/{exec_id}/kill",
+        "status": 0,
+        "message": KILL_OK,
+        "data": {"execID": exec_id},
+    }
 
 
 def forced_item(exec_id: str) -> dict[str, Any]:
-    return {"method": f"/api/entrance/{exec_id}/kill", "status": 0, "message": KILL_FORCED,
-            "data": {}}
+    return {
+        "method": f"/api/entrance/{exec_id}/kill",
+        "status": 0,
+        "message": KILL_FORCED,
+        "data": {},
+    }
 
 
 def test_kill_jobs_length_mismatch() -> None:
@@ -353,8 +371,10 @@ def test_kill_jobs_length_mismatch() -> None:
     exec_id, task_id = submit(sim, ALICE)
     error = error_of(sim.entrance.kill_jobs, exec_id, [exec_id], [task_id, 2], ALICE)
     assert error.message == KILL_JOBS_LENGTH
-    assert error.message == ("The length of the ID list does not match the length of the TASKID "
-                             "list(id列表的长度与taskId列表的长度不一致)")
+    assert error.message == (
+        "The length of the ID list does not match the length of the TASKID "
+        "list(id列表的长度与taskId列表的长度不一致)"
+    )
     assert state_of(sim, exec_id) == "Inited"
 
 
@@ -368,9 +388,10 @@ def test_kill_jobs_kills_each_job_and_logs_the_user_kill() -> None:
     assert reply.data == {"messages": [kill_item(first), kill_item(second)]}
     for exec_id, task_id in ((first, first_task), (second, second_task)):
         tail = bodies(all_lines(sim, exec_id))[-3:]
-        assert tail == [*KILL_LINES,
-                        f"INFO Job {task_id} was kill by user successfully"
-                        f"(任务{task_id}已成功取消)"]
+        assert tail == [
+            *KILL_LINES,
+            f"INFO Job {task_id} was kill by user successfully(任务{task_id}已成功取消)",
+        ]
         assert state_of(sim, exec_id) == "Running"
     at(sim, 2500)
     assert state_of(sim, first) == state_of(sim, second) == "Cancelled"
@@ -425,8 +446,9 @@ def test_kill_jobs_stops_at_the_first_job_the_caller_may_not_kill() -> None:
     _, c_task = submit(sim, ALICE, engine="hive")  # reached through an unknown execID
     b, b_task = submit(sim, BOB)
     d, d_task = submit(sim, ALICE, engine="shell")
-    error = error_of(sim.entrance.kill_jobs, a, [a, UNKNOWN, b, d],
-                     [a_task, c_task, b_task, d_task], ALICE)
+    error = error_of(
+        sim.entrance.kill_jobs, a, [a, UNKNOWN, b, d], [a_task, c_task, b_task, d_task], ALICE
+    )
     assert error.message == "You have no permission to kill this job, excecute by user:bob"
     assert error.status == 1
     assert state_of(sim, a) == "Cancelled"  # earlier items were already killed
@@ -449,9 +471,7 @@ def test_kill_jobs_task_ids_may_be_numeric_strings_junk_counts_as_zero() -> None
     _, two = submit(sim, ALICE, engine="hive")
     _, three = submit(sim, ALICE, engine="shell")
     ids = [exec_id_of(f"IDE_alice_spark_{n}") for n in (50, 51, 52, 53, 54)]
-    reply = sim.entrance.kill_jobs(
-        "x", ids, [str(one), "junk", "12abc", None, f" {three} "], ALICE
-    )
+    reply = sim.entrance.kill_jobs("x", ids, [str(one), "junk", "12abc", None, f" {three} "], ALICE)
     assert reply.data["messages"] == [forced_item(i) for i in ids]
     assert history_status(sim, one) == "Cancelled"
     assert history_status(sim, two) == "Inited"
@@ -470,5 +490,6 @@ def test_kill_jobs_malformed_exec_id_is_the_generic_error() -> None:
     sim = make_sim()
     a, a_task = submit(sim, ALICE)
     error = error_of(sim.entrance.kill_jobs, a, [a, "exec_idXYZ"], [a_task, 0], ALICE)
-    assert error.message.startswith("operation failed(操作失败)s！the reason(原因)："
-                                    "NumberFormatException")
+    assert error.message.startswith(
+        "operation failed(操作失败)s！the reason(原因)：NumberFormatException"
+    )

@@ -192,4 +192,3 @@ def test_log_of_an_unknown_job() -> None:
         "The job you just executed has ended. This interface no longer provides a query."
     )
     assert info.value.status == 1
-

@@ -30,8 +30,10 @@ def test_pause_a_known_job_succeeds_and_changes_nothing() -> None:
     at(sim, 1500)
     lines = all_lines(sim, exec_id)
     reply = sim.entrance.pause(exec_id)
-    assert (reply.message, reply.data) == ("success to pause job (成功pause了job)",
-                                           {"execID": exec_id})
+    assert (reply.message, reply.data) == (
+        "success to pause job (成功pause了job)",
+        {"execID": exec_id},
+    )
     assert state_of(sim, exec_id) == "Running"
     assert all_lines(sim, exec_id) == lines
     at(sim, 3000)
@@ -63,8 +65,7 @@ def test_pause_an_unknown_job_is_the_generic_error(index: str) -> None:
 def test_running_task_counts_non_terminal_jobs() -> None:
     sim = make_sim()
     reply = sim.entrance.running_task()
-    assert (reply.message, reply.data) == ("success",
-                                           {"runningTaskNumber": 0, "isCompleted": True})
+    assert (reply.message, reply.data) == ("success", {"runningTaskNumber": 0, "isCompleted": True})
     fast, _ = submit(sim, ALICE, "--@mock duration=0.5\nselect 1")
     slow, _ = submit(sim, BOB, "--@mock duration=5\nselect 1")
     assert sim.entrance.running_task().data == {"runningTaskNumber": 2, "isCompleted": False}
@@ -100,8 +101,13 @@ def populated() -> Simulator:
     return sim
 
 
-def counts(sim: Simulator, caller: Caller, user: str | None = None, creator: str | None = None,
-           ec_type: str | None = None) -> tuple[int, int, int]:
+def counts(
+    sim: Simulator,
+    caller: Caller,
+    user: str | None = None,
+    creator: str | None = None,
+    ec_type: str | None = None,
+) -> tuple[int, int, int]:
     data = sim.entrance.task_info(caller, user, creator, ec_type).data
     assert data["taskNumber"] == data["runningNumber"] + data["queuedNumber"]
     return data["taskNumber"], data["runningNumber"], data["queuedNumber"]
@@ -167,8 +173,12 @@ def test_running_and_queued_numbers_follow_the_clock() -> None:
 
 def test_limit_fields_only_with_creator_and_ec_type() -> None:
     sim = populated()
-    for args in [(None, None, None), ("alice", "IDE", None), ("alice", None, "spark"),
-                 (None, " ", "spark")]:
+    for args in [
+        (None, None, None),
+        ("alice", "IDE", None),
+        ("alice", None, "spark"),
+        (None, " ", "spark"),
+    ]:
         data = sim.entrance.task_info(HADOOP, *args).data
         assert "creatorECTypeMaxRunningJobs" not in data, args
         assert "limitExceeded" not in data, args

@@ -40,7 +40,9 @@ def test_directive_prefixes_and_spacing(line: str) -> None:
 def test_quoted_values_keep_their_spaces() -> None:
     code = """--@mock outcome=Failed error="disk full on node 3" queue='1.5'"""
     assert parse_directives(code) == {
-        "outcome": "Failed", "error": "disk full on node 3", "queue": "1.5",
+        "outcome": "Failed",
+        "error": "disk full on node 3",
+        "queue": "1.5",
     }
 
 
@@ -220,8 +222,14 @@ def test_select_a_b_gives_int_then_string() -> None:
 
 @pytest.mark.parametrize(
     "code",
-    ["select * from t", "select count(*) from t", "select 1", "show tables", "select a, from t",
-     "use db;\nselect a from t"],
+    [
+        "select * from t",
+        "select count(*) from t",
+        "select 1",
+        "show tables",
+        "select a, from t",
+        "use db;\nselect a from t",
+    ],
 )
 def test_other_code_gets_the_default_columns(code: str) -> None:
     assert build_script(code, 0, TIMINGS).columns == DEFAULT_COLUMNS

@@ -22,9 +22,7 @@ from tests.test_sim_common import (
 )
 
 EMPTY_CODE = "The param executionCode cannot be empty (参数 executionCode 不能为空)"
-NO_ENGINE = (
-    "Label params invalid You need to specify engineTypeLabel in labels,such as spark-2.4.3"
-)
+NO_ENGINE = "Label params invalid You need to specify engineTypeLabel in labels,such as spark-2.4.3"
 NO_RUN_TYPE = "Label params invalid You need to specify runType in execution content, such as sql"
 LEGACY_EMPTY = (
     "The param executionCode and scriptPath cannot be empty at the same time"
@@ -36,8 +34,9 @@ def coded(code: int, desc: str) -> str:
     return f"error code(错误码): {code}, error message(错误信息): {desc}."
 
 
-def submit_error(sim: Simulator, body: dict[str, Any], caller: Caller = ALICE,
-                 via_execute: bool = False) -> LinkisError:
+def submit_error(
+    sim: Simulator, body: dict[str, Any], caller: Caller = ALICE, via_execute: bool = False
+) -> LinkisError:
     with pytest.raises(LinkisError) as info:
         sim.entrance.submit(body, caller, via_execute)
     return info.value
@@ -46,10 +45,16 @@ def submit_error(sim: Simulator, body: dict[str, Any], caller: Caller = ALICE,
 def assert_coded(error: LinkisError, code: int, desc: str) -> None:
     assert error.message == coded(code, desc)
     assert error.status == 1
-    assert error.data == {"errorMsg": {
-        "level": 2, "errCode": code, "desc": desc, "ip": "127.0.0.1", "port": 9104,
-        "serviceKind": "linkis-cg-entrance",
-    }}
+    assert error.data == {
+        "errorMsg": {
+            "level": 2,
+            "errCode": code,
+            "desc": desc,
+            "ip": "127.0.0.1",
+            "port": 9104,
+            "serviceKind": "linkis-cg-entrance",
+        }
+    }
 
 
 def next_task_id(sim: Simulator) -> int:
@@ -79,28 +84,53 @@ def body_without(path: str) -> dict[str, Any]:
 
 BODY_ERRORS: list[tuple[str, dict[str, Any], int, str]] = [
     ("labels missing", body_without("labels"), 20008, "params cannot be empty ,  labels is null"),
-    ("labels empty", {**submit_body(), "labels": {}}, 20008,
-     "params cannot be empty ,  labels is null"),
-    ("labels null", {**submit_body(), "labels": None}, 20008,
-     "params cannot be empty ,  labels is null"),
+    (
+        "labels empty",
+        {**submit_body(), "labels": {}},
+        20008,
+        "params cannot be empty ,  labels is null",
+    ),
+    (
+        "labels null",
+        {**submit_body(), "labels": None},
+        20008,
+        "params cannot be empty ,  labels is null",
+    ),
     ("no code key", body_without("executionContent.code"), 20010, EMPTY_CODE),
     ("no executionContent fields", {**submit_body(), "executionContent": {}}, 20010, EMPTY_CODE),
-    ("blank code", {**submit_body(), "executionContent": {"code": " \n\t", "runType": "sql"}},
-     20007, EMPTY_CODE),
-    ("empty code", {**submit_body(), "executionContent": {"code": "", "runType": "sql"}},
-     20007, EMPTY_CODE),
-    ("no engineType", {**submit_body(), "labels": {"userCreator": "alice-IDE"}}, 20009,
-     NO_ENGINE),
+    (
+        "blank code",
+        {**submit_body(), "executionContent": {"code": " \n\t", "runType": "sql"}},
+        20007,
+        EMPTY_CODE,
+    ),
+    (
+        "empty code",
+        {**submit_body(), "executionContent": {"code": "", "runType": "sql"}},
+        20007,
+        EMPTY_CODE,
+    ),
+    ("no engineType", {**submit_body(), "labels": {"userCreator": "alice-IDE"}}, 20009, NO_ENGINE),
     ("blank engineType", {**submit_body(), "labels": {"engineType": " "}}, 20009, NO_ENGINE),
     ("no runType", body_without("executionContent.runType"), 20009, NO_RUN_TYPE),
-    ("labels checked before code",
-     {"executionContent": {"runType": "sql"}}, 20008, "params cannot be empty ,  labels is null"),
-    ("code checked before engineType",
-     {"executionContent": {"runType": "sql"}, "labels": {"userCreator": "alice-IDE"}}, 20010,
-     EMPTY_CODE),
-    ("engineType checked before runType",
-     {"executionContent": {"code": "x"}, "labels": {"userCreator": "alice-IDE"}}, 20009,
-     NO_ENGINE),
+    (
+        "labels checked before code",
+        {"executionContent": {"runType": "sql"}},
+        20008,
+        "params cannot be empty ,  labels is null",
+    ),
+    (
+        "code checked before engineType",
+        {"executionContent": {"runType": "sql"}, "labels": {"userCreator": "alice-IDE"}},
+        20010,
+        EMPTY_CODE,
+    ),
+    (
+        "engineType checked before runType",
+        {"executionContent": {"code": "x"}, "labels": {"userCreator": "alice-IDE"}},
+        20009,
+        NO_ENGINE,
+    ),
 ]
 
 
@@ -125,8 +155,10 @@ def test_engine_version_in_20009_comes_from_config() -> None:
 
 def test_code_type_label_replaces_run_type() -> None:
     sim = make_sim()
-    body = {"executionContent": {"code": "show tables"},
-            "labels": {"engineType": "hive", "codeType": "hql"}}
+    body = {
+        "executionContent": {"code": "show tables"},
+        "labels": {"engineType": "hive", "codeType": "hql"},
+    }
     reply = sim.entrance.submit(body, ALICE, False)
     row = sim.entrance.job_history(reply.data["taskID"], ALICE, False).data["task"]
     assert row["runType"] == "hql"
@@ -134,8 +166,10 @@ def test_code_type_label_replaces_run_type() -> None:
 
 def test_user_creator_defaults_to_execute_user_ide() -> None:
     sim = make_sim()
-    body = {"executionContent": {"code": "show tables", "runType": "sql"},
-            "labels": {"engineType": "spark"}}
+    body = {
+        "executionContent": {"code": "show tables", "runType": "sql"},
+        "labels": {"engineType": "spark"},
+    }
     reply = sim.entrance.submit(body, ALICE, False)
     assert reply.data["execID"] == exec_id_of("IDE_alice_spark_0")
     row = sim.entrance.job_history(1, ALICE, False).data["task"]
@@ -146,8 +180,9 @@ def test_user_creator_defaults_to_execute_user_ide() -> None:
 # ---- interceptor errors: taskID consumed, Failed row left behind ---------------------------
 
 
-def assert_failed_row(sim: Simulator, task_id: int, code: int, desc: str,
-                      caller: Caller = ALICE) -> None:
+def assert_failed_row(
+    sim: Simulator, task_id: int, code: int, desc: str, caller: Caller = ALICE
+) -> None:
     row = sim.entrance.job_history(task_id, caller, False).data["task"]
     assert row["taskID"] == task_id
     assert row["status"] == "Failed"
@@ -163,8 +198,10 @@ def assert_failed_row(sim: Simulator, task_id: int, code: int, desc: str,
 def test_50080_user_creator_not_the_execute_user() -> None:
     sim = make_sim()
     body = submit_body(user="bob")
-    desc = ("SubmitUser : alice must be the same as ExecuteUser : alice , and user : bob in "
-            "userCreatorLabel.")
+    desc = (
+        "SubmitUser : alice must be the same as ExecuteUser : alice , and user : bob in "
+        "userCreatorLabel."
+    )
     assert_coded(submit_error(sim, body), 50080, desc)
     assert_failed_row(sim, 1, 50080, desc)
     assert sim.entrance.running_task().data["runningTaskNumber"] == 0
@@ -326,6 +363,8 @@ def test_admin_token_execute_user_must_match_user_creator() -> None:
     sim = make_sim()
     caller = Caller("alice", admin_token=True)
     body = {**submit_body(user="alice"), "executeUser": "bob"}
-    desc = ("SubmitUser : alice must be the same as ExecuteUser : bob , and user : alice in "
-            "userCreatorLabel.")
+    desc = (
+        "SubmitUser : alice must be the same as ExecuteUser : bob , and user : alice in "
+        "userCreatorLabel."
+    )
     assert_coded(submit_error(sim, body, caller), 50080, desc)

@@ -231,3 +231,11 @@ def test_reset_forgets_tasks() -> None:
     task_id = create(sim)
     sim.reset()
     assert error_of(sim.vias.show, DEV, DEV, task_id).kind.http_status == 400
+
+
+def test_a_token_bound_to_every_project_acts_anywhere() -> None:
+    sim = make_sim(tokens={"any": "*"})
+    assert sim.vias.project_of_token("any") == "*"
+    reply = sim.vias.create("*", OTHER, "c-intrusion-detection-cloud", SPEC)
+    task_id = reply["tasks"][0]["id"]
+    assert sim.vias.show("*", OTHER, task_id)["project_id"] == OTHER

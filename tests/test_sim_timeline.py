@@ -55,15 +55,28 @@ def texts(lines: list[str]) -> list[str]:
 def test_default_timeline_changes_state_at_the_planned_instants() -> None:
     offsets = [0, 199, 200, 999, 1000, 2999, 3000, 60_000]
     assert states_over(offsets) == [
-        "Inited", "Inited", "Scheduled", "Scheduled", "Running", "Running", "Succeed", "Succeed",
+        "Inited",
+        "Inited",
+        "Scheduled",
+        "Scheduled",
+        "Running",
+        "Running",
+        "Succeed",
+        "Succeed",
     ]
 
 
 def test_timeline_follows_configured_timings() -> None:
     sim = make_sim(timings=Timings(inited=1.0, queue=2.0, running=3.0))
     exec_id, _ = submit(sim, ALICE)
-    expected = {999: "Inited", 1000: "Scheduled", 2999: "Scheduled", 3000: "Running",
-                5999: "Running", 6000: "Succeed"}
+    expected = {
+        999: "Inited",
+        1000: "Scheduled",
+        2999: "Scheduled",
+        3000: "Running",
+        5999: "Running",
+        6000: "Succeed",
+    }
     for offset, state in expected.items():
         at(sim, offset)
         assert state_of(sim, exec_id) == state, offset
@@ -72,7 +85,10 @@ def test_timeline_follows_configured_timings() -> None:
 def test_queue_and_duration_directives_shape_the_timeline() -> None:
     offsets = [199, 200, 699, 700]
     assert states_over(offsets, "--@mock queue=0 duration=0.5\nselect 1") == [
-        "Inited", "Running", "Running", "Succeed",
+        "Inited",
+        "Running",
+        "Running",
+        "Succeed",
     ]
 
 
@@ -94,8 +110,15 @@ def test_outcome_directive_sets_the_end_state(outcome: str) -> None:
 def test_retry_once_detours_through_wait_for_retry() -> None:
     # attempt 1 runs 40% of 2 s, then 1 s retry wait, then the full attempt
     expected = {
-        0: "Inited", 200: "Scheduled", 1000: "Running", 1799: "Running", 1800: "WaitForRetry",
-        2799: "WaitForRetry", 2800: "Scheduled", 3600: "Running", 5599: "Running",
+        0: "Inited",
+        200: "Scheduled",
+        1000: "Running",
+        1799: "Running",
+        1800: "WaitForRetry",
+        2799: "WaitForRetry",
+        2800: "Scheduled",
+        3600: "Running",
+        5599: "Running",
         5600: "Succeed",
     }
     sim = make_sim()
@@ -113,9 +136,16 @@ def test_retry_once_detours_through_wait_for_retry() -> None:
 def test_retry_twice_then_fail() -> None:
     sim = make_sim()
     exec_id, _ = submit(sim, ALICE, "--@mock retry=2 outcome=Failed\nselect 1")
-    expected = {1800: "WaitForRetry", 2800: "Scheduled", 3600: "Running",
-                4400: "WaitForRetry", 5400: "Scheduled", 6200: "Running", 8199: "Running",
-                8200: "Failed"}
+    expected = {
+        1800: "WaitForRetry",
+        2800: "Scheduled",
+        3600: "Running",
+        4400: "WaitForRetry",
+        5400: "Scheduled",
+        6200: "Running",
+        8199: "Running",
+        8200: "Failed",
+    }
     for offset, state in expected.items():
         at(sim, offset)
         assert state_of(sim, exec_id) == state, offset
@@ -225,8 +255,10 @@ def test_yarn_metrics_follow_the_documented_formulas_when_present() -> None:
     memory = sum(r["queueMemory"] for r in resources)
     assert metrics["corePercent"] == pytest.approx(cores / 300, abs=1e-4)
     assert metrics["memoryPercent"] == pytest.approx(memory / (1000 * 1024**3), abs=1e-4)
-    for key, percent in (("coreRGB", metrics["corePercent"]),
-                         ("memoryRGB", metrics["memoryPercent"])):
+    for key, percent in (
+        ("coreRGB", metrics["corePercent"]),
+        ("memoryRGB", metrics["memoryPercent"]),
+    ):
         expected = "green" if percent <= 0.5 else ("yellow" if percent <= 0.7 else "red")
         assert metrics[key] == expected
     for item in resources:
@@ -279,9 +311,11 @@ def test_full_log_of_a_successful_job() -> None:
     at(sim, 3000)
     lines = all_lines(sim, exec_id)
     body = texts(lines)
-    assert body[3:6] == [SCHEDULED, RUNNING,
-                         "Succeed to create new ec : ServiceInstance(linkis-cg-engineconn, "
-                         "127.0.0.1:41761)"]
+    assert body[3:6] == [
+        SCHEDULED,
+        RUNNING,
+        "Succeed to create new ec : ServiceInstance(linkis-cg-engineconn, 127.0.0.1:41761)",
+    ]
     stage_lines = [t for t in body if t.startswith("Stage-")]
     assert stage_lines == [
         f"Stage-{i}: {n}/{n} tasks finished" for i, n in enumerate(job.script.stage_tasks)
@@ -307,8 +341,10 @@ def test_invalid_directive_logs_a_warning_and_fails() -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE, "--@mock rows=lots\nselect 1")
     lines = all_lines(sim, exec_id)
-    assert lines[3].startswith("2024-05-01 10:05:33.005 WARN Invalid @mock directive, the job "
-                               "will fail: rows must be a whole number")
+    assert lines[3].startswith(
+        "2024-05-01 10:05:33.005 WARN Invalid @mock directive, the job "
+        "will fail: rows must be a whole number"
+    )
     at(sim, 3000)
     assert state_of(sim, exec_id) == "Failed"
     row = sim.entrance.job_history(task_id, ALICE, True).data["task"]

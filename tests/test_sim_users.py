@@ -28,8 +28,9 @@ def make_users(**overrides: object) -> tuple[Users, Wall, Clock]:
     return Users(settings, clock), wall, clock
 
 
-def login_error(users: Users, user: str | None, password: str | None,
-                ticket: str | None = None) -> LinkisError:
+def login_error(
+    users: Users, user: str | None, password: str | None, ticket: str | None = None
+) -> LinkisError:
     with pytest.raises(LinkisError) as info:
         users.login(user, password, ticket)
     return info.value
@@ -68,8 +69,10 @@ def test_every_login_opens_its_own_session() -> None:
     assert one and two and one != two
 
 
-@pytest.mark.parametrize(("user", "password"), [("alice", "wrong"), ("alice", "ALICE"),
-                                                ("nobody", "nobody"), ("hadoop", "alice")])
+@pytest.mark.parametrize(
+    ("user", "password"),
+    [("alice", "wrong"), ("alice", "ALICE"), ("nobody", "nobody"), ("hadoop", "alice")],
+)
 def test_wrong_user_or_password(user: str, password: str) -> None:
     users, _, _ = make_users()
     error = login_error(users, user, password)
@@ -126,7 +129,8 @@ def test_stale_ticket_is_ignored_by_login() -> None:
 
 def test_custom_accounts_and_extras() -> None:
     users, _, _ = make_users(
-        accounts=(Account("root", "s3cret", admin=True),), session_timeout_ms=5000,
+        accounts=(Account("root", "s3cret", admin=True),),
+        session_timeout_ms=5000,
         enable_watermark=False,
     )
     outcome = users.login("root", "s3cret", None)
@@ -239,8 +243,15 @@ def test_configured_token_list() -> None:
 
 @pytest.mark.parametrize(
     ("token", "admin"),
-    [("ADMIN-KEY", True), ("my-admin-token", True), ("xADMIN-", True), ("LINKIS-AUTH", False),
-     ("ADMIN", False), ("ADMINKEY", False), ("", False)],
+    [
+        ("ADMIN-KEY", True),
+        ("my-admin-token", True),
+        ("xADMIN-", True),
+        ("LINKIS-AUTH", False),
+        ("ADMIN", False),
+        ("ADMINKEY", False),
+        ("", False),
+    ],
 )
 def test_is_admin_token(token: str, admin: bool) -> None:
     assert Users.is_admin_token(token) is admin
