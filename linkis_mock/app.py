@@ -21,6 +21,7 @@ from linkis_mock.errors import ErrorMapper
 from linkis_mock.request_id import VIAS_BASE_PATH, RequestIdMiddleware
 from linkis_mock.resolver import SnakeCaseResolver
 from linkis_mock.sim.world import Simulator
+from linkis_mock.validation import VALIDATOR_MAP
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
 LINKIS_SPEC = "linkis-entrance.yaml"
@@ -64,6 +65,7 @@ def _add_api(
         jsonifier=JSONIFIER,
         pythonic_params=True,
         strict_validation=strict,
+        validator_map=VALIDATOR_MAP,
         swagger_ui_options=SwaggerUIOptions(
             serve_spec=False,
             swagger_ui_path=ui_path,

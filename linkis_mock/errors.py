@@ -39,8 +39,10 @@ logger = logging.getLogger(__name__)
 
 ADMIN_BASE_PATH = "/__admin"
 INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
+VIAS_TOKEN_HEADER = "X-Auth-Token"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-BODY_FIELD = re.compile(r" - '([A-Za-z_][A-Za-z0-9_.]*)'$")
+NAMED_FIELD = re.compile(r" - '([A-Za-z_][A-Za-z0-9_.-]*)'$")  # see linkis_mock/validation.py
+REQUIRED_FIELD = re.compile(r"^'([A-Za-z_][A-Za-z0-9_]*)' is a required property$")
 NOT_AN_INTEGER = re.compile(r"^'(?P<value>.*)' is not of type 'integer'")
 
 
@@ -108,7 +110,7 @@ class ViasFormat:
         return self.bad_request(path, "", message)
 
     def not_logged_in(self, path: str, credentials_sent: bool) -> ConnexionResponse:
-        del path
+        del path  # a blank X-Auth-Token counts as none, as at the gateway
         reason = "decrypt token fail" if credentials_sent else "x-auth-token not found"
         return _gateway_error(
             401, "APIGW.0301", f"Incorrect IAM authentication information: {reason}"
@@ -209,7 +211,7 @@ class ErrorMapper:
         path = request.scope["path"]
         api_format = self._format(path)
         if isinstance(exc, OAuthProblem) or exc.status == 401:
-            sent = "No authorization token provided" not in str(exc.detail)
+            sent = bool(request.headers.get(VIAS_TOKEN_HEADER, "").strip())
             return api_format.not_logged_in(path, credentials_sent=sent)
         if isinstance(exc, UnsupportedMediaTypeProblem):
             return api_format.bad_request(
@@ -283,8 +285,8 @@ def _java_exception(detail: str) -> tuple[str, str]:
 
 
 def _parameter_named(detail: str) -> str | None:
-    """The body field a validation message ends with ("... - 'input.type'"), if any."""
-    match = BODY_FIELD.search(detail)
+    """The parameter or body field a validation message names, if any."""
+    match = NAMED_FIELD.search(detail) or REQUIRED_FIELD.match(detail)
     return match.group(1) if match else None
 
 

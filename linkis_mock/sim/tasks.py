@@ -131,6 +131,7 @@ class Task:
     spec: dict[str, Any]
     created_ms: int
     edited_ms: int
+    sequence: int  # creation order, for tasks created within one millisecond
     times: list[int] = field(default_factory=list)
     states: list[TaskState] = field(default_factory=list)
 
@@ -188,7 +189,7 @@ class Vias:
         number = self.store.next_number()
         task_id = hashlib.sha256(f"{self.seed}:vias-task:{number}".encode()).hexdigest()[:32]
         now = self.clock.now_ms()
-        task = Task(task_id, project_id, service_name, dict(spec), now, now)
+        task = Task(task_id, project_id, service_name, dict(spec), now, now, number)
         timings = self.settings.timings
         task.plan(
             now,
@@ -214,7 +215,7 @@ class Vias:
         now = self.clock.now_ms()
         tasks = sorted(
             self.store.in_project(project_id),
-            key=lambda t: (t.created_ms, t.id),
+            key=lambda t: (t.created_ms, t.sequence),
             reverse=sort_dir != "asc",
         )
         if task_state:
