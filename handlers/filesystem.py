@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.auth import caller_of
-from linkis_mock.envelope import Reply, ok
+from linkis_mock.envelope import ok
 from linkis_mock.runtime import sim
 
 
-async def get_dir_file_trees(token_info: dict[str, Any], path: str | None = None) -> Reply:
+async def get_dir_file_trees(
+    token_info: dict[str, Any], path: str | None = None
+) -> tuple[api.DirFileTreesReply, int]:
     return ok(sim().entrance.dir_file_trees(path, caller_of(token_info)))
 
 
@@ -19,6 +22,6 @@ async def open_file(
     page: int = 1,
     page_size: int = 5000,
     charset: str | None = None,
-) -> Reply:
+) -> tuple[api.OpenFileReply, int]:
     del charset  # accepted and ignored, as by the real server
     return ok(sim().entrance.open_file(path, caller_of(token_info), page, page_size))

@@ -6,12 +6,13 @@ from typing import Any
 
 from connexion import request
 
+from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.auth import caller_of
-from linkis_mock.envelope import Reply, ok
+from linkis_mock.envelope import ok
 from linkis_mock.runtime import sim
 
 
-async def get_running_task() -> Reply:
+async def get_running_task() -> tuple[api.RunningTaskReply, int]:
     return ok(sim().entrance.running_task())
 
 
@@ -20,7 +21,7 @@ async def get_task_info(
     creator: str | None = None,
     ec_type: str | None = None,
     engine_type_label: str | None = None,
-) -> Reply:
+) -> tuple[api.TaskInfoReply, int]:
     """`ecType` names the engine filter today; `engineTypeLabel` is the pages' (1.4.0) name.
 
     The `user` query parameter is read from the request: Connexion would fill a

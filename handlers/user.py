@@ -6,19 +6,21 @@ from typing import Any
 
 from connexion import request
 
+from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.auth import caller_of
-from linkis_mock.envelope import Reply, ok
+from linkis_mock.envelope import ok
 from linkis_mock.runtime import sim
 from linkis_mock.sim.entrance import Ok
 
 SESSION_COOKIE = "linkis_user_session_ticket_id_v1"
+Headers = dict[str, str]
 
 
 async def login(
     body: dict[str, Any] | None = None,
     user_name: str | None = None,
     password: str | None = None,
-) -> Reply:
+) -> tuple[api.LoginReply, int, Headers]:
     """Body fields win; the same names are accepted as query parameters."""
     body = body or {}
     users = sim().users
@@ -27,24 +29,23 @@ async def login(
         _text(body.get("password", password)),
         request.cookies.get(SESSION_COOKIE),
     )
-    data: dict[str, Any] = {"userName": outcome.user}
-    if outcome.ticket is None:
-        return ok(Ok(data, outcome.message), method_is_null=True)
-    data.update({"isAdmin": outcome.is_admin, **users.login_extras()})
-    reply, status = ok(Ok(data, outcome.message), method_is_null=True)
+    reply, status = ok(Ok(users.login_data(outcome), outcome.message), method_is_null=True)
+    if outcome.ticket is None:  # already logged in: no new cookie
+        return reply, status, {}
     # The real cookie: Path=/, no Max-Age (a browser-session cookie), never Secure.
     return reply, status, {"Set-Cookie": f"{SESSION_COOKIE}={outcome.ticket}; Path=/"}
 
 
-async def logout(token_info: dict[str, Any]) -> Reply:
+async def logout(token_info: dict[str, Any]) -> tuple[api.LogoutReply, int, Headers]:
     sim().users.logout(token_info.get("ticket"))
-    reply, status = ok(Ok({}, "Logout successful(退出登录成功)！"))
+    empty: api.EmptyData = {}
+    reply, status = ok(Ok(empty, "Logout successful(退出登录成功)！"))
     return reply, status, {"Set-Cookie": f"{SESSION_COOKIE}=; Path=/; Max-Age=0"}
 
 
-async def get_user_info(token_info: dict[str, Any]) -> Reply:
-    caller = caller_of(token_info)
-    return ok(Ok({"userName": caller.user}, "get user information succeed!"))
+async def get_user_info(token_info: dict[str, Any]) -> tuple[api.UserInfoReply, int]:
+    data: api.UserInfoData = {"userName": caller_of(token_info).user}
+    return ok(Ok(data, "get user information succeed!"))
 
 
 def _text(value: Any) -> str | None:

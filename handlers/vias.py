@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from linkis_mock.api_types import vias_task as api
 from linkis_mock.runtime import sim
 
 Body = dict[str, Any]
 
 
-async def create_task(project_id: str, service_name: str, body: Body, user: str) -> Body:
+async def create_task(
+    project_id: str, service_name: str, body: Body, user: str
+) -> api.CreateTaskReply:
     return sim().vias.create(user, project_id, service_name, body)
 
 
@@ -25,7 +28,7 @@ async def list_tasks(
     sort_dir: str = "desc",
     task_state: str | None = None,
     task_name: str | None = None,
-) -> Body:
+) -> api.ListTasksReply:
     return sim().vias.list(
         user,
         project_id,
@@ -37,18 +40,20 @@ async def list_tasks(
     )
 
 
-async def show_task_info(project_id: str, task_id: str, user: str) -> Body:
+async def show_task_info(project_id: str, task_id: str, user: str) -> api.TaskInfo:
     return sim().vias.show(user, project_id, task_id)
 
 
-async def update_task(project_id: str, task_id: str, body: Body, user: str) -> Body:
+async def update_task(project_id: str, task_id: str, body: Body, user: str) -> api.ActionReply:
     return sim().vias.update(user, project_id, task_id, body)
 
 
-async def delete_task(project_id: str, task_id: str, user: str) -> Body:
+async def delete_task(project_id: str, task_id: str, user: str) -> api.ActionReply:
     return sim().vias.delete(user, project_id, task_id)
 
 
-async def start_stop_task(project_id: str, task_id: str, command: str, user: str) -> Body:
+async def start_stop_task(
+    project_id: str, task_id: str, command: str, user: str
+) -> api.ActionReply:
     """Real clients send Content-Type: application/json and no body; any body is ignored."""
     return sim().vias.act(user, project_id, task_id, "start" if command == "start" else "stop")

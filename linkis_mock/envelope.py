@@ -1,8 +1,13 @@
-"""The one builder of the Linkis reply envelope `{method, status, message, data}`."""
+"""The one builder of the Linkis reply envelope `{method, status, message, data}`.
+
+A success is an `OkEnvelope[D]` whose `data` has the spec's type for the
+operation, so a handler annotated with the generated `XReply` type only
+type-checks when the simulator's data matches the spec.
+"""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, Generic, Literal, TypedDict, TypeVar
 
 from connexion import request
 
@@ -12,16 +17,23 @@ from linkis_mock.sim.errors import LinkisError
 LINKIS_BASE_PATH = "/api/rest_j/v1"
 # The HTTP status always follows the envelope's status (Linkis' Message class).
 HTTP_STATUS = {0: 200, 1: 400, -1: 401, 2: 412, 3: 403, 4: 206}
+D = TypeVar("D")
+
+
+class OkEnvelope(TypedDict, Generic[D]):
+    method: str | None
+    status: Literal[0]
+    message: str
+    data: D
 
 
 class Envelope(TypedDict):
+    """Any envelope: errors, and replies built outside a handler."""
+
     method: str | None
     status: int
     message: str
     data: dict[str, Any]
-
-
-Reply = tuple[Envelope, int] | tuple[Envelope, int, dict[str, str]]
 
 
 def envelope(method: str | None, status: int, message: str, data: dict[str, Any]) -> Envelope:
@@ -35,10 +47,10 @@ def api_method(path: str) -> str:
     return path
 
 
-def ok(result: Ok, *, method_is_null: bool = False) -> tuple[Envelope, int]:
+def ok(result: Ok[D], *, method_is_null: bool = False) -> tuple[OkEnvelope[D], Literal[200]]:
     """A success reply, its `method` taken from the current request's path."""
     method = None if method_is_null else api_method(request.scope["path"])
-    return envelope(method, 0, result.message, result.data), 200
+    return {"method": method, "status": 0, "message": result.message, "data": result.data}, 200
 
 
 def failure(error: LinkisError, path: str) -> tuple[Envelope, int]:

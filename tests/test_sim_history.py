@@ -48,8 +48,7 @@ def task(
 ) -> dict[str, Any]:
     reply = sim.entrance.job_history(task_id, caller, brief)
     assert reply.message == "OK"
-    row = reply.data["task"]
-    assert isinstance(row, dict)
+    row = dict(reply.data["task"])
     return row
 
 
@@ -228,7 +227,9 @@ def test_dir_file_trees_shape() -> None:
     reply = sim.entrance.dir_file_trees(location, ALICE)
     assert reply.message == "OK"
     tree = reply.data["dirFileTrees"]
+    assert tree is not None and tree["children"] is not None
     child = tree["children"][0]
+    assert child["properties"] is not None
     size = child["properties"]["size"]
     assert isinstance(size, str) and size.isdigit() and int(size) > 0
     assert tree == {
@@ -302,7 +303,8 @@ def test_another_users_result_directory_is_80010() -> None:
         sim.entrance.dir_file_trees(location, BOB)
     assert info.value.message.startswith("error code(错误码): 80010, ")
     assert info.value.data["errorMsg"]["errCode"] == 80010
-    assert sim.entrance.dir_file_trees(location, HADOOP).data["dirFileTrees"]["name"] == "1"
+    tree = sim.entrance.dir_file_trees(location, HADOOP).data["dirFileTrees"]
+    assert tree is not None and tree["name"] == "1"
 
 
 # ---- openFile -------------------------------------------------------------------------

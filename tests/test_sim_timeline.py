@@ -213,7 +213,8 @@ def test_progress_info_while_running_lists_stages_with_counts() -> None:
         assert item["totalTasks"] == totals[index] > 0
         assert item["failedTasks"] == 0
         assert 0 <= item["succeedTasks"] <= item["totalTasks"]
-        assert all(isinstance(item[k], int) for k in item if k != "id")
+        counts = (item["succeedTasks"], item["failedTasks"], item["runningTasks"])
+        assert all(isinstance(count, int) for count in (*counts, item["totalTasks"]))
     # At 95% the first stages are done.
     assert info[0]["succeedTasks"] == info[0]["totalTasks"]
 
@@ -255,12 +256,12 @@ def test_yarn_metrics_follow_the_documented_formulas_when_present() -> None:
     memory = sum(r["queueMemory"] for r in resources)
     assert metrics["corePercent"] == pytest.approx(cores / 300, abs=1e-4)
     assert metrics["memoryPercent"] == pytest.approx(memory / (1000 * 1024**3), abs=1e-4)
-    for key, percent in (
-        ("coreRGB", metrics["corePercent"]),
-        ("memoryRGB", metrics["memoryPercent"]),
+    for rgb, percent in (
+        (metrics["coreRGB"], metrics["corePercent"]),
+        (metrics["memoryRGB"], metrics["memoryPercent"]),
     ):
         expected = "green" if percent <= 0.5 else ("yellow" if percent <= 0.7 else "red")
-        assert metrics[key] == expected
+        assert rgb == expected
     for item in resources:
         assert item["applicationId"].startswith("application_")
         assert item["queue"] == "default"
@@ -348,6 +349,7 @@ def test_invalid_directive_logs_a_warning_and_fails() -> None:
     at(sim, 3000)
     assert state_of(sim, exec_id) == "Failed"
     row = sim.entrance.job_history(task_id, ALICE, True).data["task"]
+    assert row["errDesc"] is not None
     assert row["errDesc"].startswith("Invalid @mock directive")
 
 

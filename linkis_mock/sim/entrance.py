@@ -11,9 +11,10 @@ import json
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.errors import LinkisError, coded_error, generic_error
 from linkis_mock.sim.jobs import Job, JobIdentity, JobState, Timeline, plan_timeline
@@ -77,11 +78,14 @@ class Caller:
     admin_token: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Ok:
-    """A successful reply: the envelope's `message` and `data`."""
+D = TypeVar("D")
 
-    data: dict[str, Any] = field(default_factory=dict)
+
+@dataclass(frozen=True, slots=True)
+class Ok(Generic[D]):
+    """A successful reply: the envelope's `data`, typed by the spec, and `message`."""
+
+    data: D
     message: str = "OK"
 
 
@@ -113,7 +117,7 @@ class Entrance:
 
     # ---- submit / execute -------------------------------------------------------------
 
-    def submit(self, body: dict[str, Any], caller: Caller, via_execute: bool) -> Ok:
+    def submit(self, body: dict[str, Any], caller: Caller, via_execute: bool) -> Ok[api.SubmitData]:
         """The real parser picks the format from the body, whichever URL was called."""
         parsed = (
             self._parse_current(body, caller)
@@ -316,28 +320,35 @@ class Entrance:
 
     # ---- reading jobs -----------------------------------------------------------------
 
-    def status(self, exec_id: str, task_id: int | None) -> Ok:
+    def status(self, exec_id: str, task_id: int | None) -> Ok[api.StatusData]:
         job = self._entrance_job(exec_id)
         if job is not None:
-            return Ok({"status": job.state(self.clock.now_ms()).value, "execID": exec_id})
+            return Ok({"status": job.state(self.clock.now_ms()).api_name, "execID": exec_id})
         if task_id is None:
             raise LinkisError(STATUS_UNKNOWN_JOB)
         row = self.store.by_task_id(task_id)
         state = row.state(self.clock.now_ms()) if row is not None else JobState.CANCELLED
-        return Ok({"status": state.value, "execID": exec_id})
+        return Ok({"status": state.api_name, "execID": exec_id})
 
-    def progress(self, exec_id: str) -> Ok:
-        job = self._entrance_job(exec_id)
-        if job is None:
-            raise LinkisError(PROGRESS_UNKNOWN_JOB)
-        return Ok(self._progress_data(job, exec_id, self.clock.now_ms()))
-
-    def progress_with_resource(self, exec_id: str) -> Ok:
+    def progress(self, exec_id: str) -> Ok[api.ProgressData]:
         job = self._entrance_job(exec_id)
         if job is None:
             raise LinkisError(PROGRESS_UNKNOWN_JOB)
         now = self.clock.now_ms()
-        data = self._progress_data(job, exec_id, now)
+        return Ok(
+            {"progress": job.progress(now), "execID": exec_id, "progressInfo": _stages(job, now)}
+        )
+
+    def progress_with_resource(self, exec_id: str) -> Ok[api.ProgressWithResourceData]:
+        job = self._entrance_job(exec_id)
+        if job is None:
+            raise LinkisError(PROGRESS_UNKNOWN_JOB)
+        now = self.clock.now_ms()
+        data: api.ProgressWithResourceData = {
+            "progress": job.progress(now),
+            "execID": exec_id,
+            "progressInfo": _stages(job, now),
+        }
         metrics = self._yarn_metrics(job, now)
         if metrics is None:
             data["yarnResource"] = None
@@ -345,24 +356,7 @@ class Entrance:
             data["yarnMetrics"] = metrics
         return Ok(data)
 
-    @staticmethod
-    def _progress_data(job: Job, exec_id: str, now: int) -> dict[str, Any]:
-        return {
-            "progress": job.progress(now),
-            "execID": exec_id,
-            "progressInfo": [
-                {
-                    "id": s.id,
-                    "succeedTasks": s.succeed,
-                    "failedTasks": 0,
-                    "runningTasks": min(s.running, 1),
-                    "totalTasks": s.total,
-                }
-                for s in job.stages(now)
-            ],
-        }
-
-    def _yarn_metrics(self, job: Job, now: int) -> dict[str, Any] | None:
+    def _yarn_metrics(self, job: Job, now: int) -> api.YarnMetrics | None:
         """Spark and Hive jobs report YARN usage once they have started running."""
         if job.engine_type not in {"spark", "hive", "flink"} or not job.timeline.attempts:
             return None
@@ -390,7 +384,7 @@ class Entrance:
             "memoryRGB": _rgb(memory_percent),
         }
 
-    def log(self, exec_id: str, from_line: int, size: int, distinct_level: bool) -> Ok:
+    def log(self, exec_id: str, from_line: int, size: int, distinct_level: bool) -> Ok[api.LogData]:
         job = self._entrance_job(exec_id)
         if job is None:
             raise LinkisError(LOG_UNKNOWN_JOB)
@@ -416,7 +410,7 @@ class Entrance:
 
     # ---- acting on jobs ---------------------------------------------------------------
 
-    def kill(self, exec_id: str, task_id: int | None, caller: Caller) -> Ok:
+    def kill(self, exec_id: str, task_id: int | None, caller: Caller) -> Ok[api.KillData]:
         job = self._entrance_job(exec_id)
         if job is None:
             if task_id is None or task_id <= 0:
@@ -458,11 +452,11 @@ class Entrance:
 
     def kill_jobs(
         self, path_id: str, id_list: Sequence[str], task_ids: Sequence[Any], caller: Caller
-    ) -> Ok:
+    ) -> Ok[api.KillJobsData]:
         del path_id  # only routes at the real gateway
         if len(id_list) != len(task_ids):
             raise LinkisError(KILL_JOBS_LENGTH)
-        items: list[dict[str, Any]] = []
+        items: list[api.KillJobsItem] = []
         forced: list[int] = []
         for exec_id, raw_task_id in zip(id_list, task_ids, strict=True):
             job = self._entrance_job(exec_id)
@@ -478,7 +472,7 @@ class Entrance:
                 self._force_kill(task_id, caller)
         return Ok({"messages": items}, "success")
 
-    def _kill_item(self, job: Job, exec_id: str, method: str) -> dict[str, Any]:
+    def _kill_item(self, job: Job, exec_id: str, method: str) -> api.KillJobsItem:
         task_id = job.ident.task_id
         done = f"Job {task_id} was kill by user successfully(任务{task_id}已成功取消)"
         try:
@@ -487,7 +481,7 @@ class Entrance:
             return {"method": method, "status": 1, "message": KILL_FAILED, "data": {}}
         return {"method": method, "status": 0, "message": KILL_OK, "data": {"execID": exec_id}}
 
-    def pause(self, exec_id: str) -> Ok:
+    def pause(self, exec_id: str) -> Ok[api.PauseData]:
         short = self._short_exec_id(exec_id)
         if self.store.by_short_exec_id(short) is None:
             index = short.rsplit("_", 1)[-1]
@@ -498,14 +492,14 @@ class Entrance:
 
     # ---- metrics ----------------------------------------------------------------------
 
-    def running_task(self) -> Ok:
+    def running_task(self) -> Ok[api.RunningTaskData]:
         now = self.clock.now_ms()
         count = sum(1 for job in self.store.entrance_jobs() if not job.state(now).is_terminal)
         return Ok({"runningTaskNumber": count, "isCompleted": count == 0}, "success")
 
     def task_info(
         self, caller: Caller, user: str | None, creator: str | None, ec_type: str | None
-    ) -> Ok:
+    ) -> Ok[api.TaskInfoData]:
         user, creator, ec_type = (
             (user or "").strip(),
             (creator or "").strip(),
@@ -528,7 +522,7 @@ class Entrance:
                 running += 1
             else:
                 queued += 1
-        data: dict[str, Any] = {
+        data: api.TaskInfoData = {
             "taskNumber": running + queued,
             "runningNumber": running,
             "queuedNumber": queued,
@@ -541,7 +535,7 @@ class Entrance:
 
     # ---- job history and results ------------------------------------------------------
 
-    def job_history(self, task_id: int, caller: Caller, brief: bool) -> Ok:
+    def job_history(self, task_id: int, caller: Caller, brief: bool) -> Ok[api.JobHistoryData]:
         job = self.store.by_task_id(task_id)
         if job is None or not self._may_view(job, caller):
             raise LinkisError(HISTORY_NOT_FOUND)
@@ -551,13 +545,13 @@ class Entrance:
     def _may_view(job: Job, caller: Caller) -> bool:
         return caller.admin or caller.user in (job.submit_user, job.execute_user)
 
-    def _history_row(self, job: Job, now: int, brief: bool) -> dict[str, Any]:
+    def _history_row(self, job: Job, now: int, brief: bool) -> api.JobHistoryTask:
         state = job.state(now)
         err_code, err_desc = job.error_of(now)
         updated = job.timeline.moved_at(now)
-        row: dict[str, Any] = {
+        row: api.JobHistoryTask = {
             "taskID": job.ident.task_id,
-            "status": state.value,
+            "status": state.api_name,
             "progress": str(round(job.progress(now), 2)),
             "resultLocation": self.result_location(job) if state is JobState.SUCCEED else None,
             "logPath": self._log_path(job),
@@ -574,20 +568,16 @@ class Entrance:
         if brief:
             return row
         started = bool(job.timeline.attempts) and job.timeline.attempts[0].start_ms <= now
-        row.update(
-            {
-                "engineType": job.engine_type,
-                "runType": job.run_type,
-                "executeApplicationName": job.engine_type,
-                "requestApplicationName": job.creator,
-                "executionCode": job.code,
-                "sourceJson": json.dumps(job.source, ensure_ascii=False),
-                "paramsJson": json.dumps(job.params, ensure_ascii=False),
-                "instance": job.ident.instance,
-                "engineInstance": ENGINE_INSTANCE if started else None,
-                "labels": dict(job.labels),
-            }
-        )
+        row["engineType"] = job.engine_type
+        row["runType"] = job.run_type
+        row["executeApplicationName"] = job.engine_type
+        row["requestApplicationName"] = job.creator
+        row["executionCode"] = job.code
+        row["sourceJson"] = json.dumps(job.source, ensure_ascii=False)
+        row["paramsJson"] = json.dumps(job.params, ensure_ascii=False)
+        row["instance"] = job.ident.instance
+        row["engineInstance"] = ENGINE_INSTANCE if started else None
+        row["labels"] = dict(job.labels)
         return row
 
     def result_location(self, job: Job) -> str:
@@ -604,13 +594,13 @@ class Entrance:
             f"{job.ident.task_id}.log"
         )
 
-    def dir_file_trees(self, path: str | None, caller: Caller) -> Ok:
+    def dir_file_trees(self, path: str | None, caller: Caller) -> Ok[api.DirFileTreesData]:
         path = self._required_path(path)
         job = self._job_with_result_dir(path, caller)
         if job is None:
             return Ok({"dirFileTrees": None})
         end = job.timeline.ends_at
-        child = {
+        child: api.FileTree = {
             "name": RESULT_FILE,
             "path": f"{path}/{RESULT_FILE}",
             "properties": {"size": str(self._result_size(job)), "modifytime": str(end)},
@@ -618,7 +608,7 @@ class Entrance:
             "parentPath": path,
             "children": None,
         }
-        tree = {
+        tree: api.FileTree = {
             "name": path.rsplit("/", 1)[-1],
             "path": path,
             "properties": None,
@@ -628,7 +618,9 @@ class Entrance:
         }
         return Ok({"dirFileTrees": tree})
 
-    def open_file(self, path: str | None, caller: Caller, page: int, page_size: int) -> Ok:
+    def open_file(
+        self, path: str | None, caller: Caller, page: int, page_size: int
+    ) -> Ok[api.OpenFileData]:
         path = self._required_path(path)
         directory, _, name = path.rpartition("/")
         job = self._job_with_result_dir(directory, caller) if name == RESULT_FILE else None
@@ -727,7 +719,20 @@ def _application_id(job: Job) -> str:
     return f"application_{job.created_ms // 1000}_{job.ident.task_id:04d}"
 
 
-def _rgb(percent: float) -> str:
+def _stages(job: Job, now: int) -> list[api.ProgressInfo]:
+    return [
+        {
+            "id": s.id,
+            "succeedTasks": s.succeed,
+            "failedTasks": 0,
+            "runningTasks": min(s.running, 1),
+            "totalTasks": s.total,
+        }
+        for s in job.stages(now)
+    ]
+
+
+def _rgb(percent: float) -> api.ResourceRGB:
     if percent <= 0.5:
         return "green"
     return "yellow" if percent <= 0.7 else "red"

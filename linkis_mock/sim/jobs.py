@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from linkis_mock.api_types.linkis_entrance import JobState as JobStateName
 from linkis_mock.sim.scripts import Outcome, Script
 from linkis_mock.sim.settings import Timings
 
@@ -31,7 +32,22 @@ class JobState(StrEnum):
     def is_terminal(self) -> bool:
         return self in TERMINAL_STATES
 
+    @property
+    def api_name(self) -> JobStateName:
+        """The spelling the spec's JobState enum has (checked by mypy)."""
+        return STATE_NAMES[self]
 
+
+STATE_NAMES: dict[JobState, JobStateName] = {
+    JobState.INITED: "Inited",
+    JobState.WAIT_FOR_RETRY: "WaitForRetry",
+    JobState.SCHEDULED: "Scheduled",
+    JobState.RUNNING: "Running",
+    JobState.SUCCEED: "Succeed",
+    JobState.FAILED: "Failed",
+    JobState.CANCELLED: "Cancelled",
+    JobState.TIMEOUT: "Timeout",
+}
 TERMINAL_STATES = frozenset(
     {JobState.SUCCEED, JobState.FAILED, JobState.CANCELLED, JobState.TIMEOUT}
 )

@@ -15,9 +15,9 @@ import hmac
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal
 
+from linkis_mock.api_types import vias_task as api
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.settings import ViasSettings
 
@@ -25,48 +25,31 @@ if TYPE_CHECKING:
     from linkis_mock.sim.store import TaskStore
 
 
-class TaskState(StrEnum):
-    PENDING = "PENDING"
-    RECOVERING = "RECOVERING"
-    STARTING = "STARTING"
-    UPGRADING = "UPGRADING"
-    CREATE_FAILED = "CREATE_FAILED"
-    START_FAILED = "START_FAILED"
-    RUNNING = "RUNNING"
-    STOPPING = "STOPPING"
-    STOPPED = "STOPPED"
-    ABNORMAL = "ABNORMAL"
-    SUCCEEDED = "SUCCEEDED"
-    FAILED = "FAILED"
-    DELETING = "DELETING"
-    FREEZING = "FREEZING"
-    FROZEN = "FROZEN"
+TaskState = api.TaskState  # the spec's Literal: a misspelt state is a type error
 
 
 Command = Literal["start", "stop"]
 # Where each command may begin, and where it is a repeat of what is already happening.
-STARTABLE = frozenset(
+STARTABLE: frozenset[TaskState] = frozenset(
     {
-        TaskState.STOPPED,
-        TaskState.START_FAILED,
-        TaskState.ABNORMAL,
-        TaskState.FAILED,
-        TaskState.PENDING,
+        "STOPPED",
+        "START_FAILED",
+        "ABNORMAL",
+        "FAILED",
+        "PENDING",
     }
 )
-STOPPABLE = frozenset(
-    {TaskState.RUNNING, TaskState.STARTING, TaskState.PENDING, TaskState.ABNORMAL}
-)
-ALREADY = {
-    "start": frozenset({TaskState.STARTING, TaskState.RUNNING}),
-    "stop": frozenset({TaskState.STOPPING, TaskState.STOPPED}),
+STOPPABLE: frozenset[TaskState] = frozenset({"RUNNING", "STARTING", "PENDING", "ABNORMAL"})
+ALREADY: dict[Command, frozenset[TaskState]] = {
+    "start": frozenset({"STARTING", "RUNNING"}),
+    "stop": frozenset({"STOPPING", "STOPPED"}),
 }
-STATUS_TEXT = {
-    TaskState.PENDING: "Waiting for available computing resource.",
-    TaskState.STARTING: "The task is starting.",
-    TaskState.RUNNING: "The task is running.",
-    TaskState.STOPPING: "The task is stopping.",
-    TaskState.STOPPED: "The task is stopped.",
+STATUS_TEXT: dict[TaskState, str] = {
+    "PENDING": "Waiting for available computing resource.",
+    "STARTING": "The task is starting.",
+    "RUNNING": "The task is running.",
+    "STOPPING": "The task is stopping.",
+    "STOPPED": "The task is stopped.",
 }
 COMPANY = "Huawei"
 ANY_PROJECT = "*"
@@ -184,7 +167,7 @@ class Vias:
 
     def create(
         self, token_project: str, project_id: str, service_name: str, spec: dict[str, Any]
-    ) -> dict[str, Any]:
+    ) -> api.CreateTaskReply:
         self.authorize(token_project, project_id)
         number = self.store.next_number()
         task_id = hashlib.sha256(f"{self.seed}:vias-task:{number}".encode()).hexdigest()[:32]
@@ -193,9 +176,9 @@ class Vias:
         timings = self.settings.timings
         task.plan(
             now,
-            (0, TaskState.PENDING),
-            (timings.pending, TaskState.STARTING),
-            (timings.starting, TaskState.RUNNING),
+            (0, "PENDING"),
+            (timings.pending, "STARTING"),
+            (timings.starting, "RUNNING"),
         )
         self.store.add(task)
         return {"tasks": [{"id": task_id}]}
@@ -210,7 +193,7 @@ class Vias:
         sort_dir: str,
         task_state: str | None,
         task_name: str | None,
-    ) -> dict[str, Any]:
+    ) -> api.ListTasksReply:
         self.authorize(token_project, project_id)
         now = self.clock.now_ms()
         tasks = sorted(
@@ -219,7 +202,7 @@ class Vias:
             reverse=sort_dir != "asc",
         )
         if task_state:
-            tasks = [t for t in tasks if t.state(now).value == task_state]
+            tasks = [t for t in tasks if t.state(now) == task_state]
         if task_name:
             tasks = [t for t in tasks if task_name in t.spec.get("name", "")]
         first = (page - 1) * page_size
@@ -231,26 +214,26 @@ class Vias:
             "tasks": [self._summary(t, now) for t in shown],
         }
 
-    def show(self, token_project: str, project_id: str, task_id: str) -> dict[str, Any]:
+    def show(self, token_project: str, project_id: str, task_id: str) -> api.TaskInfo:
         task = self._task(token_project, project_id, task_id)
         return self._details(task, self.clock.now_ms())
 
     def update(
         self, token_project: str, project_id: str, task_id: str, spec: dict[str, Any]
-    ) -> dict[str, Any]:
+    ) -> api.ActionReply:
         task = self._task(token_project, project_id, task_id)
         task.spec = {**dict(spec), "service_version": task.spec.get("service_version")}
         task.edited_ms = self.clock.now_ms()
         return _done(task_id)
 
-    def delete(self, token_project: str, project_id: str, task_id: str) -> dict[str, Any]:
+    def delete(self, token_project: str, project_id: str, task_id: str) -> api.ActionReply:
         self._task(token_project, project_id, task_id)
         self.store.remove(task_id)
         return _done(task_id)
 
     def act(
         self, token_project: str, project_id: str, task_id: str, command: Command
-    ) -> dict[str, Any]:
+    ) -> api.ActionReply:
         task = self._task(token_project, project_id, task_id)
         now = self.clock.now_ms()
         state = task.state(now)
@@ -260,9 +243,9 @@ class Vias:
                 raise self._not_allowed(task_id, state, command)
             return _done(task_id)
         if command == "start" and state in STARTABLE:
-            task.plan(now, (0, TaskState.STARTING), (timings.starting, TaskState.RUNNING))
+            task.plan(now, (0, "STARTING"), (timings.starting, "RUNNING"))
         elif command == "stop" and state in STOPPABLE:
-            task.plan(now, (0, TaskState.STOPPING), (timings.stopping, TaskState.STOPPED))
+            task.plan(now, (0, "STOPPING"), (timings.stopping, "STOPPED"))
         else:
             raise self._not_allowed(task_id, state, command)
         return _done(task_id)
@@ -280,33 +263,33 @@ class Vias:
     def _not_allowed(task_id: str, state: TaskState, command: str) -> ViasError:
         return ViasError(
             NOT_ALLOWED,
-            f"task {task_id} is {state.value}; {command} is not allowed in this state",
+            f"task {task_id} is {state}; {command} is not allowed in this state",
             "command",
         )
 
-    def _summary(self, task: Task, now: int) -> dict[str, Any]:
+    def _summary(self, task: Task, now: int) -> api.TaskSummary:
         return {
             "id": task.id,
             "name": task.spec.get("name", ""),
             "service_id": _service_id(task.service_name),
             "created_at": str(task.created_ms),
-            "state": task.state(now).value,
+            "state": task.state(now),
             "video_source_name": _video_source_name(task.spec),
             "title": task.spec.get("name", ""),
             "type": "0",
             "algorithm_publish_id": _service_id(task.service_name + ":publish"),
         }
 
-    def _details(self, task: Task, now: int) -> dict[str, Any]:
+    def _details(self, task: Task, now: int) -> api.TaskInfo:
         state = task.state(now)
-        details: dict[str, Any] = {
+        details: api.TaskInfo = {
             "id": task.id,
             "name": task.spec.get("name", ""),
             "creator": self.settings.creator,
             "project_id": task.project_id,
             "service_id": _service_id(task.service_name),
             "service_name": task.service_name,
-            "state": state.value,
+            "state": state,
             "created_at": _iso(task.created_ms),
             "updated_at": _iso(task.updated_ms(now)),
             "input": task.spec.get("input", {}),
@@ -315,14 +298,21 @@ class Vias:
             "video_source_name": _video_source_name(task.spec),
             "type": "0",
         }
-        optional = ("description", "config", "schedule", "service_version")
-        details.update({key: task.spec[key] for key in optional if task.spec.get(key) is not None})
+        spec = task.spec
+        if spec.get("description") is not None:
+            details["description"] = spec["description"]
+        if spec.get("config") is not None:
+            details["config"] = spec["config"]
+        if spec.get("schedule") is not None:
+            details["schedule"] = spec["schedule"]
+        if spec.get("service_version") is not None:
+            details["service_version"] = spec["service_version"]
         if state in STATUS_TEXT:
             details["status"] = STATUS_TEXT[state]
         return details
 
 
-def _done(task_id: str) -> dict[str, Any]:
+def _done(task_id: str) -> api.ActionReply:
     return {"id": task_id, "status_code": 200, "status_msg": "success"}
 
 

@@ -7,6 +7,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 
+from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.errors import LinkisError
 from linkis_mock.sim.settings import SimSettings
@@ -61,6 +62,17 @@ class Users:
         if account is None or not hmac.compare_digest(account.password.encode(), password.encode()):
             raise self._login_error("wrong user name or password(用户名或密码错误)！")
         return LoginOutcome(account.name, account.admin, self._open_session(account.name), LOGIN_OK)
+
+    def login_data(self, outcome: LoginOutcome) -> api.LoginData:
+        """What a login reply carries: just the user when already logged in."""
+        if outcome.ticket is None:
+            return {"userName": outcome.user}
+        return {
+            "userName": outcome.user,
+            "isAdmin": outcome.is_admin,
+            "sessionTimeOut": self._settings.session_timeout_ms,
+            "enableWatermark": self._settings.enable_watermark,
+        }
 
     def login_extras(self) -> dict[str, object]:
         return {

@@ -1,0 +1,1 @@
+"""TypedDicts generated from openapi/*.yaml by tools/generate_types.py; do not edit."""

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Generate API clients from the OpenAPI contracts into build/clients (git-ignored):
+#   build/clients/python/<project>/  openapi-python-client packages (one per spec)
+#   build/clients/ts/<spec>.d.ts     openapi-typescript types (one per spec)
+# Any warning from either generator fails the run, so a spec change that makes a client
+# incomplete breaks the build. Uses only tools installed in the repo (.venv, node_modules).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+OUT=build/clients
+STAGE=build/clients.tmp
+# spec name : python project directory (the package name is set in clients/python/<spec>.yaml)
+SPECS=(
+    linkis-entrance:linkis-entrance-client
+    vias-task:vias-task-client
+    admin:mock-admin-client
+)
+
+# openapi-python-client runs its post hooks (ruff) from PATH: use the repo's pinned ruff.
+export PATH="$ROOT/.venv/bin:$PATH"
+OPC="$ROOT/.venv/bin/openapi-python-client"
+OTS="$ROOT/node_modules/.bin/openapi-typescript"
+for tool in "$OPC" "$OTS" "$ROOT/.venv/bin/ruff"; do
+    [[ -x $tool ]] || { echo "generate_clients: $tool is missing; run make install" >&2; exit 1; }
+done
+
+LOG=$(mktemp)
+trap 'rm -f "$LOG"' EXIT
+
+# run LABEL CMD...: run a generator, show its output, fail on an error or any warning.
+run() {
+    local label=$1
+    shift
+    if ! "$@" >"$LOG" 2>&1; then
+        cat "$LOG"
+        echo "generate_clients: $label failed" >&2
+        exit 1
+    fi
+    cat "$LOG"
+    if grep -qiE 'warn|⚠' "$LOG"; then
+        echo "generate_clients: $label printed a warning (see above)" >&2
+        exit 1
+    fi
+}
+
+rm -rf "$STAGE"
+mkdir -p "$STAGE/python" "$STAGE/ts"
+for entry in "${SPECS[@]}"; do
+    spec=${entry%%:*}
+    project=${entry#*:}
+    run "openapi-python-client $spec" "$OPC" generate \
+        --path "openapi/$spec.yaml" \
+        --config "clients/python/$spec.yaml" \
+        --meta poetry \
+        --fail-on-warning \
+        --output-path "$STAGE/python/$project"
+    rm -rf "$STAGE/python/$project/.ruff_cache"
+    run "openapi-typescript $spec" "$OTS" "openapi/$spec.yaml" --redocly clients/redocly.yaml \
+        --output "$STAGE/ts/$spec.d.ts"
+done
+
+rm -rf "$OUT"
+mv "$STAGE" "$OUT"
+touch "$OUT/.generated"
+echo "generate_clients: wrote $OUT/python/*-client and $OUT/ts/*.d.ts"

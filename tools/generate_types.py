@@ -1,0 +1,90 @@
+"""Generate the Python types of every spec in openapi/ into linkis_mock/api_types/.
+
+    python tools/generate_types.py           # regenerate (`make types`)
+    python tools/generate_types.py --check   # fail if the committed types are stale
+
+The types are TypedDicts (datamodel-code-generator): the simulator's replies and
+the handlers are annotated with them, so a schema change the code does not
+follow fails `mypy --strict`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "openapi"
+TYPES = ROOT / "linkis_mock" / "api_types"
+BIN = Path(sys.executable).parent
+OPTIONS = [
+    "--input-file-type", "openapi",
+    "--output-model-type", "typing.TypedDict",
+    "--target-python-version", "3.11",
+    "--use-standard-collections",
+    "--use-union-operator",
+    "--strict-nullable",
+    "--disable-timestamp",
+    # mypy does not support PEP 728 closed TypedDicts yet; it still refuses extra keys.
+    "--no-use-closed-typed-dict",
+    "--formatters", "ruff-check", "ruff-format",
+]
+
+
+def module_name(spec: Path) -> str:
+    return spec.stem.replace("-", "_") + ".py"
+
+
+def generate(target: Path) -> None:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    for spec in sorted(SPECS.glob("*.yaml")):
+        subprocess.run(
+            [str(BIN / "datamodel-codegen"), *OPTIONS,
+             "--input", str(spec), "--output", str(target / module_name(spec))],
+            check=True, env=env,
+        )
+
+
+def stale_modules() -> list[str]:
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch)
+        generate(fresh)
+        problems: list[str] = []
+        for new in sorted(fresh.glob("*.py")):
+            old = TYPES / new.name
+            old_text = old.read_text() if old.exists() else ""
+            if old_text != new.read_text():
+                diff = difflib.unified_diff(
+                    old_text.splitlines(), new.read_text().splitlines(),
+                    str(old.relative_to(ROOT)), "regenerated", lineterm="", n=1,
+                )
+                problems.append("\n".join(list(diff)[:40]))
+        return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only check the committed types")
+    args = parser.parse_args()
+    if args.check:
+        problems = stale_modules()
+        for problem in problems:
+            print(problem)
+        if problems:
+            print("The types in linkis_mock/api_types are stale: run `make types`.")
+        return 1 if problems else 0
+    # Generated outside the repo, so that formatting never depends on where it ran.
+    with tempfile.TemporaryDirectory() as scratch:
+        generate(Path(scratch))
+        for module in Path(scratch).glob("*.py"):
+            (TYPES / module.name).write_text(module.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
