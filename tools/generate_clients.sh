@@ -2,6 +2,7 @@
 # Generate API clients from the OpenAPI contracts into build/clients (git-ignored):
 #   build/clients/python/<project>/  openapi-python-client packages (one per spec)
 #   build/clients/ts/<spec>.d.ts     openapi-typescript types (one per spec)
+#   build/clients/.generated         stamp, as old as the start of the run (Makefile, tests)
 # Any warning from either generator fails the run, so a spec change that makes a client
 # incomplete breaks the build. Uses only tools installed in the repo (.venv, node_modules).
 set -euo pipefail
@@ -26,7 +27,8 @@ for tool in "$OPC" "$OTS" "$ROOT/.venv/bin/ruff"; do
 done
 
 LOG=$(mktemp)
-trap 'rm -f "$LOG"' EXIT
+STARTED=$(mktemp) # its mtime becomes the stamp's: inputs edited while this runs are newer
+trap 'rm -f "$LOG" "$STARTED"' EXIT
 
 # run LABEL CMD...: run a generator, show its output, fail on an error or any warning.
 run() {
@@ -62,5 +64,5 @@ done
 
 rm -rf "$OUT"
 mv "$STAGE" "$OUT"
-touch "$OUT/.generated"
+touch -r "$STARTED" "$OUT/.generated"
 echo "generate_clients: wrote $OUT/python/*-client and $OUT/ts/*.d.ts"
