@@ -18,8 +18,10 @@ from starlette.responses import Response
 from linkis_mock import runtime
 from linkis_mock.config import Settings
 from linkis_mock.errors import ErrorMapper
+from linkis_mock.prefer import PreferMiddleware
 from linkis_mock.request_id import VIAS_BASE_PATH, RequestIdMiddleware
 from linkis_mock.resolver import SnakeCaseResolver
+from linkis_mock.routes import RouteTable
 from linkis_mock.sim.world import Simulator
 from linkis_mock.validation import VALIDATOR_MAP
 
@@ -48,8 +50,10 @@ def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncA
         VIAS_BASE_PATH: _add_api(app, VIAS_SPEC, VIAS_BASE_PATH, strict=False, ui_path="/ui"),
         ADMIN_BASE_PATH: _add_api(app, ADMIN_SPEC, ADMIN_BASE_PATH, strict=True, ui_path="/docs"),
     }
-    ErrorMapper(specs).install(app)
+    routes = RouteTable(specs)
+    ErrorMapper(routes).install(app)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, routes=routes)
     return app
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -28,8 +27,9 @@ from starlette.exceptions import HTTPException
 
 from linkis_mock.auth import TokenRejectedError
 from linkis_mock.envelope import api_method, envelope, failure
+from linkis_mock.prefer import ForcedReply, PreferNotAvailableError
 from linkis_mock.request_id import VIAS_BASE_PATH, current_request_id
-from linkis_mock.resolver import snake_case
+from linkis_mock.routes import RouteTable
 from linkis_mock.runtime import sim
 from linkis_mock.sim.errors import LinkisError, generic_error
 from linkis_mock.sim.tasks import INTERNAL, INVALID, ViasError
@@ -38,9 +38,7 @@ from linkis_mock.sim.users import NOT_LOGGED_IN
 logger = logging.getLogger(__name__)
 
 ADMIN_BASE_PATH = "/__admin"
-INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
 VIAS_TOKEN_HEADER = "X-Auth-Token"
-HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 NAMED_FIELD = re.compile(r" - '([A-Za-z_][A-Za-z0-9_.-]*)'$")  # see linkis_mock/validation.py
 REQUIRED_FIELD = re.compile(r"^'([A-Za-z_][A-Za-z0-9_]*)' is a required property$")
 NOT_AN_INTEGER = re.compile(r"^'(?P<value>.*)' is not of type 'integer'")
@@ -135,38 +133,6 @@ class ViasFormat:
 ApiFormat = LinkisFormat | ViasFormat | ProblemFormat
 
 
-@dataclass(frozen=True, slots=True)
-class Operation:
-    handler: str
-    invalid_body_message: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    pattern: re.Pattern[str]
-    operations: dict[str, Operation]  # by HTTP method
-
-    def parameter_values(self, path: str) -> tuple[str, ...]:
-        match = self.pattern.fullmatch(path)
-        return match.groups() if match else ()
-
-
-def spec_routes(base_path: str, spec: dict[str, Any]) -> list[Route]:
-    """One route per spec path: a regex of the full path, and its operations."""
-    routes = []
-    for template, path_item in spec.get("paths", {}).items():
-        regex = re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(base_path + template))
-        operations = {
-            method.upper(): Operation(
-                snake_case(operation["operationId"]), operation.get(INVALID_BODY_EXTENSION)
-            )
-            for method, operation in path_item.items()
-            if method in HTTP_METHODS
-        }
-        routes.append(Route(re.compile(regex), operations))
-    return routes
-
-
 class ErrorMapper:
     """Routes every failure to the format of the API its path belongs to.
 
@@ -177,8 +143,8 @@ class ErrorMapper:
     400) from a path that matches no route (404).
     """
 
-    def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
-        self._routes = [route for base, spec in specs.items() for route in spec_routes(base, spec)]
+    def __init__(self, routes: RouteTable) -> None:
+        self._routes = routes
         self._formats: list[tuple[str, ApiFormat]] = [
             (ADMIN_BASE_PATH + "/", ProblemFormat()),
             (VIAS_BASE_PATH + "/", ViasFormat()),
@@ -188,6 +154,8 @@ class ErrorMapper:
     def install(self, app: AsyncApp) -> None:
         app.add_error_handler(LinkisError, self.linkis_error)
         app.add_error_handler(ViasError, self.vias_error)
+        app.add_error_handler(ForcedReply, self.forced_reply)
+        app.add_error_handler(PreferNotAvailableError, self.prefer_not_available)
         app.add_error_handler(UnicodeDecodeError, self.undecodable_body)
         app.add_error_handler(ProblemException, self.problem)
         app.add_error_handler(HTTPException, self.http_exception)
@@ -206,6 +174,20 @@ class ErrorMapper:
         assert isinstance(exc, ViasError)
         return ViasFormat.vias_error(exc)
 
+    def forced_reply(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        del request
+        assert isinstance(exc, ForcedReply)
+        return ConnexionResponse(
+            status_code=exc.status,
+            mimetype=exc.media_type,
+            content_type=exc.media_type,
+            body=exc.body,
+        )
+
+    def prefer_not_available(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        path = request.scope["path"]
+        return self._format(path).business_error(path, str(exc))
+
     def problem(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, ProblemException)
         path = request.scope["path"]
@@ -220,7 +202,7 @@ class ErrorMapper:
         if not (isinstance(exc, BadRequestProblem) or 400 <= exc.status < 500):
             return self.unexpected(request, exc)
         detail = _first_line(exc.detail)
-        operation = self._operation(request.method, path)
+        operation = self._routes.operation(request.method, path)
         if operation and operation.invalid_body_message and "is not of type" in detail:
             # A value of the wrong JSON type; a missing key stays the generic 400.
             return api_format.business_error(path, operation.invalid_body_message)
@@ -237,7 +219,7 @@ class ErrorMapper:
         assert isinstance(exc, HTTPException)
         path = request.scope["path"]
         api_format = self._format(path)
-        route = self._route(path)
+        route = self._routes.route(path)
         headers = dict(exc.headers or {})
         if exc.status_code == 404 and route and request.method in route.operations:
             # The route exists: a typed path parameter (a taskID) did not convert.
@@ -259,16 +241,6 @@ class ErrorMapper:
             if path.startswith(prefix):
                 return api_format
         return self._default
-
-    def _route(self, path: str) -> Route | None:
-        for route in self._routes:
-            if route.pattern.fullmatch(path):
-                return route
-        return None
-
-    def _operation(self, method: str, path: str) -> Operation | None:
-        route = self._route(path)
-        return route.operations.get(method) if route else None
 
 
 def _first_line(detail: Any) -> str:

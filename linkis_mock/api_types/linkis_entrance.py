@@ -287,6 +287,13 @@ class NotLoggedInReply(TypedDict):
     data: EmptyData
 
 
+class ServerErrorReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusError
+    message: str
+    data: EmptyData
+
+
 class NotFoundReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusError

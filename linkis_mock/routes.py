@@ -1,0 +1,76 @@
+"""The specs' operations, found by path: one table for everything that needs them
+outside Connexion's own routing (error formats, Allow headers, Prefer replies)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from linkis_mock.resolver import snake_case
+
+INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    operation_id: str
+    handler: str
+    spec: dict[str, Any]  # the operation object, $refs unresolved
+    document: dict[str, Any]  # the whole spec, to resolve them
+
+    @property
+    def invalid_body_message(self) -> str | None:
+        message = self.spec.get(INVALID_BODY_EXTENSION)
+        return str(message) if message else None
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        """Follow a local `$ref` (#/components/...) to what it names."""
+        while "$ref" in node:
+            target: Any = self.document
+            for part in str(node["$ref"]).removeprefix("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    pattern: re.Pattern[str]
+    operations: dict[str, Operation]  # by HTTP method
+
+    def parameter_values(self, path: str) -> tuple[str, ...]:
+        match = self.pattern.fullmatch(path)
+        return match.groups() if match else ()
+
+
+class RouteTable:
+    def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
+        self._routes = [route for base, spec in specs.items() for route in _routes(base, spec)]
+
+    def route(self, path: str) -> Route | None:
+        for route in self._routes:
+            if route.pattern.fullmatch(path):
+                return route
+        return None
+
+    def operation(self, method: str, path: str) -> Operation | None:
+        route = self.route(path)
+        return route.operations.get(method) if route else None
+
+
+def _routes(base_path: str, spec: dict[str, Any]) -> list[Route]:
+    """One route per spec path: a regex of the full path, and its operations."""
+    routes = []
+    for template, path_item in spec.get("paths", {}).items():
+        regex = re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(base_path + template))
+        operations = {
+            method.upper(): Operation(
+                operation["operationId"], snake_case(operation["operationId"]), operation, spec
+            )
+            for method, operation in path_item.items()
+            if method in HTTP_METHODS
+        }
+        routes.append(Route(re.compile(regex), operations))
+    return routes
