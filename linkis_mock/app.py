@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from linkis_mock import runtime
 from linkis_mock.config import Settings
+from linkis_mock.cors import ApiCors
 from linkis_mock.errors import ErrorMapper
 from linkis_mock.prefer import PreferMiddleware
 from linkis_mock.request_id import VIAS_BASE_PATH, RequestIdMiddleware
@@ -53,6 +54,9 @@ def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncA
     routes = RouteTable(specs)
     ErrorMapper(routes).install(app)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(
+        ApiCors, position=MiddlewarePosition.BEFORE_EXCEPTION, origins=settings.cors_origins
+    )
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, routes=routes)
     return app
 

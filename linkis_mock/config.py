@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from linkis_mock.cors import DEFAULT_ORIGINS
 from linkis_mock.sim.settings import Account, SimSettings, Timings, ViasSettings, ViasTimings
 
 DEFAULT_HOST = "127.0.0.1"
@@ -22,6 +23,7 @@ class Settings:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     sim: SimSettings = field(default_factory=SimSettings)
+    cors_origins: tuple[str, ...] = DEFAULT_ORIGINS
 
 
 def load_settings(
@@ -33,7 +35,14 @@ def load_settings(
 ) -> Settings:
     """Command-line values win over the file, the file over the defaults."""
     raw = _read_toml(config_file) if config_file else {}
-    _only_keys(raw, {"server", "auth", "users", "timings", "engines", "vias"}, "the config file")
+    _only_keys(
+        raw, {"server", "auth", "users", "timings", "engines", "vias", "cors"}, "the config file"
+    )
+    cors = raw.get("cors", {})
+    _only_keys(cors, {"origins"}, "[cors]")
+    origins = cors.get("origins", list(DEFAULT_ORIGINS))
+    if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
+        raise ConfigError("[cors] origins must be a list of origin patterns")
     server = raw.get("server", {})
     _only_keys(server, {"host", "port", "seed", "instance"}, "[server]")
     auth = raw.get("auth", {})
@@ -52,7 +61,7 @@ def load_settings(
         engine_versions={**defaults.engine_versions, **raw.get("engines", {})},
         vias=_vias(raw.get("vias", {})),
     )
-    return Settings(host=str(host), port=int(port), sim=sim)
+    return Settings(host=str(host), port=int(port), sim=sim, cors_origins=tuple(origins))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -110,3 +110,11 @@ def test_bad_vias_settings_are_refused(tmp_path: Path, text: str, message: str) 
     with pytest.raises(ConfigError) as caught:
         load_settings(write(tmp_path, text))
     assert message in str(caught.value)
+
+
+def test_cors_origins_come_from_the_file(tmp_path: Path) -> None:
+    settings = load_settings(write(tmp_path, '[cors]\norigins = ["https://app.example.com"]\n'))
+    assert settings.cors_origins == ("https://app.example.com",)
+    assert load_settings().cors_origins == ("http://localhost:*", "http://127.0.0.1:*")
+    with pytest.raises(ConfigError, match=r"\[cors\] origins must be a list"):
+        load_settings(write(tmp_path, '[cors]\norigins = "*"\n'))

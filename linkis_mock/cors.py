@@ -1,0 +1,60 @@
+"""CORS for the Linkis and VIAS APIs, so a front end's dev server can call them with cookies.
+
+Origins are patterns where `*` stands for any port or host part (default: any
+http://localhost or http://127.0.0.1 port). An origin that matches none gets no
+CORS headers at all, and the browser refuses the reply, as with a real server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+DEFAULT_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
+API_PREFIXES = ("/api/rest_j/v1/", "/v2/")
+METHODS = ("GET", "POST", "PUT", "DELETE", "OPTIONS")
+HEADERS = ("Content-Type", "Token-Code", "Token-User", "X-Auth-Token", "Prefer")
+EXPOSED = ("X-Request-Id",)
+
+
+def origin_regex(patterns: Sequence[str]) -> str:
+    """`http://localhost:*` -> `http://localhost(:[0-9]+)?`; other `*` match within a host."""
+    parts = []
+    for pattern in patterns:
+        escaped = re.escape(pattern).replace(r":\*", "(:[0-9]+)?").replace(r"\*", "[^/:]*")
+        parts.append(escaped)
+    return "^(?:" + "|".join(parts) + ")$"
+
+
+class ApiCors:
+    """Starlette's CORSMiddleware, applied to the two APIs' paths only."""
+
+    def __init__(self, app: ASGIApp, origins: Sequence[str] = DEFAULT_ORIGINS) -> None:
+        self.app = app
+        self.allowed = re.compile(origin_regex(origins)) if origins else None
+        self.cors = CORSMiddleware(
+            app,
+            allow_origin_regex=self.allowed.pattern if self.allowed else None,
+            allow_credentials=True,
+            allow_methods=METHODS,
+            allow_headers=HEADERS,
+            expose_headers=EXPOSED,
+            max_age=600,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        api = scope["type"] == "http" and str(scope["path"]).startswith(API_PREFIXES)
+        if api and self._allowed_origin(scope):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    def _allowed_origin(self, scope: Scope) -> bool:
+        """Requests from other origins pass by CORS untouched: no CORS headers at all."""
+        origin = next((v for k, v in scope.get("headers", []) if k == b"origin"), None)
+        if origin is None:
+            return True
+        return bool(self.allowed and self.allowed.fullmatch(bytes(origin).decode("latin-1")))
