@@ -1,13 +1,18 @@
-"""The admin API: control the simulated clock, reset all state."""
+"""The admin API: the simulated clock, reset, jobs and tasks on demand, the journal."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from connexion.exceptions import ProblemException
+
 from linkis_mock.api_types import admin as api
-from linkis_mock.runtime import sim
+from linkis_mock.runtime import journal, sim
 from linkis_mock.sim.clock import ClockState
+from linkis_mock.sim.jobs import Job, JobState
+from linkis_mock.sim.scripts import DEFAULT_ERROR
+from linkis_mock.sim.tasks import Task
 
 Body = TypeVar("Body", api.ClockState, api.ResetResult)
 # Errors here are problem+json, so each success names its media type for Connexion.
@@ -44,4 +49,90 @@ async def advance_clock(body: dict[str, Any]) -> tuple[api.ClockState, int, dict
 async def reset() -> tuple[api.ResetResult, int, dict[str, str]]:
     simulator = sim()
     simulator.reset()
+    journal().clear()
     return _json({"reset": True, "clock": _clock(simulator.clock.state())})
+
+
+# ---- jobs and tasks on demand -----------------------------------------------------------
+
+
+def _job(job: Job, now_ms: int) -> api.JobSummary:
+    return {
+        "taskID": job.ident.task_id,
+        "execID": job.ident.exec_id or None,
+        "user": job.execute_user,
+        "engineType": job.engine_type,
+        "state": job.state(now_ms).api_name,
+        "progress": job.progress(now_ms),
+        "createdTime": job.created_ms,
+        "updatedTime": job.timeline.moved_at(now_ms),
+    }
+
+
+def _task(task: Task, now_ms: int) -> api.TaskSummary:
+    return {
+        "id": task.id,
+        "project_id": task.project_id,
+        "name": str(task.spec.get("name", "")),
+        "state": task.state(now_ms),
+    }
+
+
+async def list_jobs() -> tuple[api.JobList, int, dict[str, str]]:
+    simulator = sim()
+    now = simulator.clock.now_ms()
+    return {"jobs": [_job(job, now) for job in simulator.store.all_jobs()]}, 200, JSON
+
+
+async def set_job_state(
+    task_id: int, body: dict[str, Any]
+) -> tuple[api.JobSummary, int, dict[str, str]]:
+    simulator = sim()
+    try:
+        job = simulator.entrance.force_state(
+            task_id, JobState(body["state"]), body.get("error") or DEFAULT_ERROR
+        )
+    except KeyError as exc:
+        raise ProblemException(status=404, title="Not Found", detail=exc.args[0]) from None
+    except ValueError as exc:
+        raise ProblemException(status=400, title="Bad Request", detail=str(exc)) from None
+    return _job(job, simulator.clock.now_ms()), 200, JSON
+
+
+async def list_vias() -> tuple[api.TaskList, int, dict[str, str]]:
+    simulator = sim()
+    now = simulator.clock.now_ms()
+    return {"tasks": [_task(task, now) for task in simulator.tasks.all_tasks()]}, 200, JSON
+
+
+async def set_task_state(
+    task_id: str, body: dict[str, Any]
+) -> tuple[api.TaskSummary, int, dict[str, str]]:
+    simulator = sim()
+    try:
+        task = simulator.vias.force_state(task_id, body["state"])
+    except KeyError as exc:
+        raise ProblemException(status=404, title="Not Found", detail=exc.args[0]) from None
+    return _task(task, simulator.clock.now_ms()), 200, JSON
+
+
+# ---- the journal ------------------------------------------------------------------------
+
+
+async def get_journal(
+    operation_id: str | None = None,
+    user: str | None = None,
+    status: int | None = None,
+    since: int | None = None,
+    until: int | None = None,
+) -> tuple[api.Journal, int, dict[str, str]]:
+    """`user` is read from the query: Connexion would pass no authenticated user here."""
+    book = journal()
+    entries = book.query(
+        operation_id=operation_id, user=user, status=status, since_ms=since, until_ms=until
+    )
+    return {"capacity": book.capacity, "entries": [e.as_dict() for e in entries]}, 200, JSON
+
+
+async def clear_journal() -> tuple[api.JournalCleared, int, dict[str, str]]:
+    return {"cleared": journal().clear()}, 200, JSON

@@ -7,12 +7,11 @@ from typing import Any
 from connexion import request
 
 from linkis_mock.api_types import linkis_entrance as api
-from linkis_mock.auth import caller_of
+from linkis_mock.auth import SESSION_COOKIE, caller_of
 from linkis_mock.envelope import ok
 from linkis_mock.runtime import sim
 from linkis_mock.sim.entrance import Ok
 
-SESSION_COOKIE = "linkis_user_session_ticket_id_v1"
 Headers = dict[str, str]
 
 

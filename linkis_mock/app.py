@@ -16,9 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from linkis_mock import runtime
+from linkis_mock.auth import credential_owner
 from linkis_mock.config import Settings
 from linkis_mock.cors import ApiCors
 from linkis_mock.errors import ErrorMapper
+from linkis_mock.journal import Journal, JournalMiddleware
 from linkis_mock.prefer import PreferMiddleware
 from linkis_mock.request_id import VIAS_BASE_PATH, RequestIdMiddleware
 from linkis_mock.resolver import SnakeCaseResolver
@@ -44,7 +46,8 @@ def load_spec(name: str) -> dict[str, Any]:
 
 
 def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncApp:
-    runtime.install(simulator or Simulator(settings.sim))
+    journal = Journal(settings.journal_capacity)
+    runtime.install(simulator or Simulator(settings.sim), journal)
     app = AsyncApp(__name__, specification_dir=SPEC_DIR)
     specs = {
         LINKIS_BASE_PATH: _add_api(app, LINKIS_SPEC, LINKIS_BASE_PATH, strict=False, ui_path="/ui"),
@@ -56,6 +59,13 @@ def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncA
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         ApiCors, position=MiddlewarePosition.BEFORE_EXCEPTION, origins=settings.cors_origins
+    )
+    app.add_middleware(
+        JournalMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        journal=journal,
+        routes=routes,
+        identify=credential_owner,
     )
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, routes=routes)
     return app

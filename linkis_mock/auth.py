@@ -16,6 +16,7 @@ from linkis_mock.sim.entrance import Caller
 from linkis_mock.sim.errors import LinkisError
 
 TOKEN_USER_HEADER = "Token-User"
+SESSION_COOKIE = "linkis_user_session_ticket_id_v1"
 
 
 class TokenRejectedError(LinkisError):
@@ -55,6 +56,23 @@ def caller_of(token_info: dict[str, Any]) -> Caller:
         admin=users.is_admin(user),
         admin_token="token" in info and users.is_admin_token(str(info["token"])),
     )
+
+
+def credential_owner(headers: dict[str, str], cookies: dict[str, str]) -> str | None:
+    """Whom a request's credentials name (a Linkis user or a VIAS project), if anyone.
+
+    For the journal: it reads the credentials without checking them further or
+    using up anything (a session does not slide).
+    """
+    simulator = sim()
+    if headers.get("token-code") and headers.get("token-user"):
+        return headers["token-user"]
+    ticket = cookies.get(SESSION_COOKIE)
+    user = simulator.users.who(ticket) if ticket else None
+    if user:
+        return user
+    token = headers.get("x-auth-token", "").strip()
+    return simulator.vias.project_of_token(token) if token else None
 
 
 def check_vias_token(api_key: str) -> dict[str, Any] | None:

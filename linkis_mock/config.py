@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from linkis_mock.cors import DEFAULT_ORIGINS
+from linkis_mock.journal import DEFAULT_CAPACITY
 from linkis_mock.sim.settings import Account, SimSettings, Timings, ViasSettings, ViasTimings
 
 DEFAULT_HOST = "127.0.0.1"
@@ -24,6 +25,7 @@ class Settings:
     port: int = DEFAULT_PORT
     sim: SimSettings = field(default_factory=SimSettings)
     cors_origins: tuple[str, ...] = DEFAULT_ORIGINS
+    journal_capacity: int = DEFAULT_CAPACITY
 
 
 def load_settings(

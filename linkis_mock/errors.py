@@ -192,6 +192,8 @@ class ErrorMapper:
         assert isinstance(exc, ProblemException)
         path = request.scope["path"]
         api_format = self._format(path)
+        if isinstance(api_format, ProblemFormat):  # already the admin API's own format
+            return _problem(exc.status, _first_line(exc.detail), dict(exc.headers or {}))
         if isinstance(exc, OAuthProblem) or exc.status == 401:
             sent = bool(request.headers.get(VIAS_TOKEN_HEADER, "").strip())
             return api_format.not_logged_in(path, credentials_sent=sent)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from linkis_mock.journal import Journal
 from linkis_mock.sim.world import Simulator
 
 
 class _Installed:
     simulator: Simulator | None = None
+    journal: Journal = Journal()
 
 
-def install(simulator: Simulator) -> None:
+def install(simulator: Simulator, journal: Journal | None = None) -> None:
     _Installed.simulator = simulator
+    _Installed.journal = journal or Journal()
+
+
+def journal() -> Journal:
+    return _Installed.journal
 
 
 def sim() -> Simulator:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypedDict
+from typing import Literal, NotRequired, TypeAlias, TypedDict
 
 
 class ClockState(TypedDict):
@@ -27,8 +27,90 @@ class ResetResult(TypedDict):
     clock: ClockState
 
 
+class JobSummary(TypedDict):
+    taskID: int
+    execID: str | None
+    user: str
+    engineType: str
+    state: Literal[
+        "Inited",
+        "WaitForRetry",
+        "Scheduled",
+        "Running",
+        "Succeed",
+        "Failed",
+        "Cancelled",
+        "Timeout",
+    ]
+    progress: float
+    createdTime: int
+    updatedTime: int
+
+
+class JobList(TypedDict):
+    jobs: list[JobSummary]
+
+
+class JobStateChange(TypedDict):
+    state: Literal["Failed", "Cancelled", "Succeed", "Timeout", "WaitForRetry"]
+    error: NotRequired[str]
+
+
+TaskState: TypeAlias = Literal[
+    "PENDING",
+    "RECOVERING",
+    "STARTING",
+    "UPGRADING",
+    "CREATE_FAILED",
+    "START_FAILED",
+    "RUNNING",
+    "STOPPING",
+    "STOPPED",
+    "ABNORMAL",
+    "SUCCEEDED",
+    "FAILED",
+    "DELETING",
+    "FREEZING",
+    "FROZEN",
+]
+
+
+class TaskStateChange(TypedDict):
+    state: TaskState
+
+
+class JournalEntry(TypedDict):
+    time: int
+    method: str
+    path: str
+    operationId: str | None
+    user: str | None
+    status: int
+    durationMs: float
+
+
+class Journal(TypedDict):
+    capacity: int
+    entries: list[JournalEntry]
+
+
+class JournalCleared(TypedDict):
+    cleared: int
+
+
 class Problem(TypedDict):
     type: str
     title: str
     status: int
     detail: str
+
+
+class TaskSummary(TypedDict):
+    id: str
+    project_id: str
+    name: str
+    state: TaskState
+
+
+class TaskList(TypedDict):
+    tasks: list[TaskSummary]

@@ -490,6 +490,16 @@ class Entrance:
             )
         return Ok({"execID": exec_id}, PAUSE_OK)
 
+    # ---- on demand (the admin API) -----------------------------------------------------
+
+    def force_state(self, task_id: int, state: JobState, error: str) -> Job:
+        """Raises KeyError for an unknown job, ValueError for one that cannot move."""
+        job = self.store.by_task_id(task_id)
+        if job is None:
+            raise KeyError(f"no job with taskID {task_id}")
+        job.force(self.clock.now_ms(), state, error, self.settings.timings)
+        return job
+
     # ---- metrics ----------------------------------------------------------------------
 
     def running_task(self) -> Ok[api.RunningTaskData]:

@@ -320,6 +320,42 @@ class Job:
         self.timeline.move(cancelled_at, JobState.CANCELLED)
         self.killed = True
 
+    def force(self, now_ms: int, state: JobState, error: str, timings: Timings) -> None:
+        """Move a live job to `state` now, with the log lines that state brings.
+
+        WaitForRetry is a detour: the job is scheduled and runs again, to the
+        outcome its code asks for.
+        """
+        if self.state(now_ms).is_terminal:
+            raise ValueError(f"job {self.ident.task_id} already finished as {self.state(now_ms)}")
+        if state is JobState.CANCELLED:
+            self.kill(now_ms, 0)
+            return
+        self.timeline.cut(now_ms)
+        t = self.timeline
+        if state is JobState.WAIT_FOR_RETRY:
+            t.log(
+                now_ms,
+                "WARN",
+                f"Job {self.ident.task_id} failed with a retryable engine "
+                "error, the entrance will retry it.",
+            )
+            t.move(now_ms, JobState.WAIT_FOR_RETRY)
+            end = _attempt(t, self.script, now_ms + _ms(timings.retry_wait), timings, 1.0)
+            _finish(t, self.script, end)
+        elif state is JobState.FAILED:
+            self.error_code, self.error_desc = 10001, error
+            t.log(now_ms, "ERROR", f"Sorry, your job executed failed with reason: {error}")
+            t.move(now_ms, JobState.FAILED)
+        elif state is JobState.SUCCEED:
+            t.log(now_ms, "INFO", f"Res:_0.dolphin written, {self.script.rows} rows")
+            t.move(now_ms, JobState.SUCCEED)
+        elif state is JobState.TIMEOUT:
+            t.log(now_ms, "ERROR", "Job is timeout, the entrance cancelled it.")
+            t.move(now_ms, JobState.TIMEOUT)
+        else:
+            raise ValueError(f"a job cannot be moved to {state}")
+
     def error_of(self, now_ms: int) -> tuple[int | None, str | None]:
         """(errCode, errDesc) as job history shows them at `now_ms`."""
         state = self.state(now_ms)

@@ -43,6 +43,10 @@ class JobStore:
     def by_short_exec_id(self, short_exec_id: str) -> Job | None:
         return self._by_short_exec_id.get(short_exec_id)
 
+    def all_jobs(self) -> list[Job]:
+        """Every job, history-only rows included, newest first."""
+        return sorted(self._by_task_id.values(), key=lambda job: -job.ident.task_id)
+
     def entrance_jobs(self) -> Iterator[Job]:
         """Jobs the entrance holds in memory (history-only rows are left out)."""
         return iter(list(self._by_short_exec_id.values()))
@@ -74,6 +78,10 @@ class TaskStore:
 
     def remove(self, task_id: str) -> None:
         self._tasks.pop(task_id, None)
+
+    def all_tasks(self) -> list[Task]:
+        """Every task of every project, newest first."""
+        return sorted(self._tasks.values(), key=lambda task: -task.sequence)
 
     def in_project(self, project_id: str) -> list[Task]:
         return [t for t in self._tasks.values() if t.project_id == project_id]

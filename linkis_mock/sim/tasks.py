@@ -250,6 +250,14 @@ class Vias:
             raise self._not_allowed(task_id, state, command)
         return _done(task_id)
 
+    def force_state(self, task_id: str, state: TaskState) -> Task:
+        """Set a task's state now (the admin API); raises KeyError for an unknown task."""
+        task = self.store.get(task_id)
+        if task is None:
+            raise KeyError(f"no task with id {task_id}")
+        task.plan(self.clock.now_ms(), (0, state))
+        return task
+
     # ---- helpers ----------------------------------------------------------------------
 
     def _task(self, token_project: str, project_id: str, task_id: str) -> Task:

@@ -102,6 +102,15 @@ class Users:
             session.last_used_ms = now
             return session.user
 
+    def who(self, ticket: str) -> str | None:
+        """The user of a live session, without using it (no sliding)."""
+        session = self._sessions.get(ticket)
+        if session is None or self._clock.wall_ms() - session.last_used_ms > (
+            self._settings.session_timeout_ms
+        ):
+            return None
+        return session.user
+
     def logout(self, ticket: str | None) -> None:
         if ticket:
             with self._lock:
