@@ -1,4 +1,4 @@
-"""The admin API: the simulated clock, reset, jobs and tasks on demand, the journal."""
+"""The admin API: the clock, reset, jobs and tasks on demand, the journal, fault rules."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any, TypeVar
 from connexion.exceptions import ProblemException
 
 from linkis_mock.api_types import admin as api
-from linkis_mock.runtime import journal, sim
+from linkis_mock.faults import FaultRuleError
+from linkis_mock.runtime import faults, journal, sim
 from linkis_mock.sim.clock import ClockState
 from linkis_mock.sim.jobs import Job, JobState
 from linkis_mock.sim.scripts import DEFAULT_ERROR
@@ -50,6 +51,7 @@ async def reset() -> tuple[api.ResetResult, int, dict[str, str]]:
     simulator = sim()
     simulator.reset()
     journal().clear()
+    faults().reset()
     return _json({"reset": True, "clock": _clock(simulator.clock.state())})
 
 
@@ -136,3 +138,26 @@ async def get_journal(
 
 async def clear_journal() -> tuple[api.JournalCleared, int, dict[str, str]]:
     return {"cleared": journal().clear()}, 200, JSON
+
+
+# ---- fault rules ------------------------------------------------------------------------
+
+
+async def list_faults() -> tuple[api.FaultList, int, dict[str, str]]:
+    return {"rules": [rule.as_dict() for rule in faults().rules()]}, 200, JSON
+
+
+async def add_fault(body: dict[str, Any]) -> tuple[api.FaultRule, int, dict[str, str]]:
+    try:
+        rule = faults().add(body)
+    except FaultRuleError as exc:
+        raise ProblemException(status=400, title="Bad Request", detail=str(exc)) from None
+    return rule.as_dict(), 200, JSON
+
+
+async def delete_fault(id_: str) -> tuple[api.FaultList, int, dict[str, str]]:
+    try:
+        faults().remove(id_)
+    except KeyError as exc:
+        raise ProblemException(status=404, title="Not Found", detail=exc.args[0]) from None
+    return await list_faults()

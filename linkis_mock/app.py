@@ -20,6 +20,7 @@ from linkis_mock.auth import credential_owner
 from linkis_mock.config import Settings
 from linkis_mock.cors import ApiCors
 from linkis_mock.errors import ErrorMapper
+from linkis_mock.faults import FaultBook, FaultMiddleware
 from linkis_mock.journal import Journal, JournalMiddleware
 from linkis_mock.prefer import PreferMiddleware
 from linkis_mock.request_id import VIAS_BASE_PATH, RequestIdMiddleware
@@ -47,7 +48,8 @@ def load_spec(name: str) -> dict[str, Any]:
 
 def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncApp:
     journal = Journal(settings.journal_capacity)
-    runtime.install(simulator or Simulator(settings.sim), journal)
+    faults = FaultBook(settings.sim.seed, settings.faults)
+    runtime.install(simulator or Simulator(settings.sim), journal, faults)
     app = AsyncApp(__name__, specification_dir=SPEC_DIR)
     specs = {
         LINKIS_BASE_PATH: _add_api(app, LINKIS_SPEC, LINKIS_BASE_PATH, strict=False, ui_path="/ui"),
@@ -55,7 +57,8 @@ def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncA
         ADMIN_BASE_PATH: _add_api(app, ADMIN_SPEC, ADMIN_BASE_PATH, strict=True, ui_path="/docs"),
     }
     routes = RouteTable(specs)
-    ErrorMapper(routes).install(app)
+    errors = ErrorMapper(routes)
+    errors.install(app)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         ApiCors, position=MiddlewarePosition.BEFORE_EXCEPTION, origins=settings.cors_origins
@@ -66,6 +69,14 @@ def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncA
         journal=journal,
         routes=routes,
         identify=credential_owner,
+    )
+    app.add_middleware(
+        FaultMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        book=faults,
+        routes=routes,
+        identify=credential_owner,
+        render=errors.fault_response,
     )
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, routes=routes)
     return app

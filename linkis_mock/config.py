@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from linkis_mock.cors import DEFAULT_ORIGINS
+from linkis_mock.faults import FaultRuleError, rule_from
 from linkis_mock.journal import DEFAULT_CAPACITY
 from linkis_mock.sim.settings import Account, SimSettings, Timings, ViasSettings, ViasTimings
 
@@ -26,6 +27,7 @@ class Settings:
     sim: SimSettings = field(default_factory=SimSettings)
     cors_origins: tuple[str, ...] = DEFAULT_ORIGINS
     journal_capacity: int = DEFAULT_CAPACITY
+    faults: tuple[dict[str, Any], ...] = ()
 
 
 def load_settings(
@@ -38,7 +40,9 @@ def load_settings(
     """Command-line values win over the file, the file over the defaults."""
     raw = _read_toml(config_file) if config_file else {}
     _only_keys(
-        raw, {"server", "auth", "users", "timings", "engines", "vias", "cors"}, "the config file"
+        raw,
+        {"server", "auth", "users", "timings", "engines", "vias", "cors", "faults", "journal"},
+        "the config file",
     )
     cors = raw.get("cors", {})
     _only_keys(cors, {"origins"}, "[cors]")
@@ -63,7 +67,30 @@ def load_settings(
         engine_versions={**defaults.engine_versions, **raw.get("engines", {})},
         vias=_vias(raw.get("vias", {})),
     )
-    return Settings(host=str(host), port=int(port), sim=sim, cors_origins=tuple(origins))
+    journal = raw.get("journal", {})
+    _only_keys(journal, {"capacity"}, "[journal]")
+    capacity = journal.get("capacity", DEFAULT_CAPACITY)
+    if not isinstance(capacity, int) or capacity < 1:
+        raise ConfigError("[journal] capacity must be a whole number above 0")
+    return Settings(
+        host=str(host),
+        port=int(port),
+        sim=sim,
+        cors_origins=tuple(origins),
+        journal_capacity=capacity,
+        faults=_faults(raw.get("faults", [])),
+    )
+
+
+def _faults(rules: Any) -> tuple[dict[str, Any], ...]:
+    if not isinstance(rules, list):
+        raise ConfigError("[[faults]] must be a list of rules")
+    for number, rule in enumerate(rules, start=1):
+        try:
+            rule_from(rule, f"f{number}")
+        except (FaultRuleError, TypeError, ValueError) as exc:
+            raise ConfigError(f"[[faults]] rule {number}: {exc}") from exc
+    return tuple(dict(rule) for rule in rules)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

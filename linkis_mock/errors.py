@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
 
@@ -24,6 +25,7 @@ from connexion.exceptions import (
 )
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 from linkis_mock.auth import TokenRejectedError
 from linkis_mock.envelope import api_method, envelope, failure
@@ -70,6 +72,12 @@ class LinkisFormat:
     def unexpected(self, path: str) -> ConnexionResponse:
         return _json(envelope(path, 1, "operation failed(操作失败)：internal mock error", {}), 500)
 
+    def fault(self, path: str, status: int) -> ConnexionResponse:
+        if status == 401:
+            return self.not_logged_in(path, credentials_sent=False)
+        message = f"operation failed(操作失败)：fault injected by the mock (HTTP {status})"
+        return _json(envelope(path, 1, message, {}), status)
+
 
 class ProblemFormat:
     """Failures as RFC 7807 problems (the admin API)."""
@@ -94,6 +102,10 @@ class ProblemFormat:
     def unexpected(self, path: str) -> ConnexionResponse:
         del path
         return _problem(500, "unexpected error")
+
+    def fault(self, path: str, status: int) -> ConnexionResponse:
+        del path
+        return _problem(status, "fault injected by the mock")
 
 
 class ViasFormat:
@@ -124,6 +136,12 @@ class ViasFormat:
     def unexpected(self, path: str) -> ConnexionResponse:
         del path
         return self.vias_error(ViasError(INTERNAL, "unexpected error in the mock"))
+
+    def fault(self, path: str, status: int) -> ConnexionResponse:
+        if status == 401:
+            return self.not_logged_in(path, credentials_sent=False)
+        kind = replace(INTERNAL if status >= 500 else INVALID, http_status=status)
+        return self.vias_error(ViasError(kind, f"fault injected by the mock (HTTP {status})"))
 
     @staticmethod
     def vias_error(error: ViasError) -> ConnexionResponse:
@@ -237,6 +255,16 @@ class ErrorMapper:
         path = request.scope["path"]
         logger.error("unexpected error on %s", path, exc_info=exc)
         return self._format(path).unexpected(path)
+
+    def fault_response(self, path: str, status: int) -> Response:
+        """A fault rule's reply: that status, in the error format of the path's API."""
+        reply = self._format(path).fault(path, status)
+        return Response(
+            reply.body,
+            status_code=reply.status_code,
+            headers=dict(reply.headers or {}),
+            media_type=reply.mimetype,
+        )
 
     def _format(self, path: str) -> ApiFormat:
         for prefix, api_format in self._formats:

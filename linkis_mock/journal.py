@@ -113,7 +113,7 @@ class JournalMiddleware:
             await self.app(scope, receive, recording_send)
         finally:
             operation = self.routes.operation(str(scope["method"]), path)
-            headers, cookies = _headers_and_cookies(scope)
+            headers, cookies = headers_and_cookies(scope)
             self.journal.add(
                 Entry(
                     received_ms,
@@ -127,7 +127,7 @@ class JournalMiddleware:
             )
 
 
-def _headers_and_cookies(scope: Scope) -> tuple[dict[str, str], dict[str, str]]:
+def headers_and_cookies(scope: Scope) -> tuple[dict[str, str], dict[str, str]]:
     headers = {
         bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1")
         for k, v in scope.get("headers", [])

@@ -39,6 +39,7 @@ class Operation:
 class Route:
     pattern: re.Pattern[str]
     operations: dict[str, Operation]  # by HTTP method
+    parameter_names: tuple[str, ...]
 
     def parameter_values(self, path: str) -> tuple[str, ...]:
         match = self.pattern.fullmatch(path)
@@ -72,5 +73,6 @@ def _routes(base_path: str, spec: dict[str, Any]) -> list[Route]:
             for method, operation in path_item.items()
             if method in HTTP_METHODS
         }
-        routes.append(Route(re.compile(regex), operations))
+        names = tuple(re.findall(r"\{([^/]+?)\}", template))
+        routes.append(Route(re.compile(regex), operations, names))
     return routes

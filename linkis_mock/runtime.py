@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from linkis_mock.faults import FaultBook
 from linkis_mock.journal import Journal
 from linkis_mock.sim.world import Simulator
 
@@ -9,11 +10,19 @@ from linkis_mock.sim.world import Simulator
 class _Installed:
     simulator: Simulator | None = None
     journal: Journal = Journal()
+    faults: FaultBook = FaultBook()
 
 
-def install(simulator: Simulator, journal: Journal | None = None) -> None:
+def install(
+    simulator: Simulator, journal: Journal | None = None, faults: FaultBook | None = None
+) -> None:
     _Installed.simulator = simulator
     _Installed.journal = journal or Journal()
+    _Installed.faults = faults or FaultBook()
+
+
+def faults() -> FaultBook:
+    return _Installed.faults
 
 
 def journal() -> Journal:

@@ -118,3 +118,16 @@ def test_cors_origins_come_from_the_file(tmp_path: Path) -> None:
     assert load_settings().cors_origins == ("http://localhost:*", "http://127.0.0.1:*")
     with pytest.raises(ConfigError, match=r"\[cors\] origins must be a list"):
         load_settings(write(tmp_path, '[cors]\norigins = "*"\n'))
+
+
+def test_fault_rules_and_journal_capacity_come_from_the_file(tmp_path: Path) -> None:
+    settings = load_settings(
+        write(
+            tmp_path,
+            '[journal]\ncapacity = 50\n[[faults]]\noperationId = "submit"\naction = "close"\n',
+        )
+    )
+    assert settings.journal_capacity == 50
+    assert settings.faults == ({"operationId": "submit", "action": "close"},)
+    with pytest.raises(ConfigError, match=r"\[\[faults\]\] rule 1: action must be one of"):
+        load_settings(write(tmp_path, '[[faults]]\noperationId = "x"\naction = "boom"\n'))

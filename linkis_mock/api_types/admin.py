@@ -27,6 +27,36 @@ class ResetResult(TypedDict):
     clock: ClockState
 
 
+class FaultRuleInput(TypedDict):
+    operationId: str
+    user: NotRequired[str]
+    pathParams: NotRequired[dict[str, str]]
+    action: Literal["latency", "status", "close"]
+    status: NotRequired[int]
+    latencyMs: NotRequired[int]
+    latencyMaxMs: NotRequired[int]
+    times: NotRequired[int]
+    probability: NotRequired[float]
+
+
+class FaultRule(TypedDict):
+    id: str
+    operationId: str
+    user: str | None
+    pathParams: dict[str, str]
+    action: Literal["latency", "status", "close"]
+    status: int
+    latencyMs: int
+    latencyMaxMs: int
+    times: int | None
+    probability: float
+    fired: int
+
+
+class FaultList(TypedDict):
+    rules: list[FaultRule]
+
+
 class JobSummary(TypedDict):
     taskID: int
     execID: str | None
