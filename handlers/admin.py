@@ -18,6 +18,7 @@ from linkis_mock.sim.tasks import Task
 Body = TypeVar("Body", api.ClockState, api.ResetResult)
 # Errors here are problem+json, so each success names its media type for Connexion.
 JSON = {"Content-Type": "application/json"}
+LOG_TAIL = 5
 
 
 def _json(body: Body) -> tuple[Body, int, dict[str, str]]:
@@ -59,6 +60,7 @@ async def reset() -> tuple[api.ResetResult, int, dict[str, str]]:
 
 
 def _job(job: Job, now_ms: int) -> api.JobSummary:
+    shown = job.timeline.lines_visible(now_ms)
     return {
         "taskID": job.ident.task_id,
         "execID": job.ident.exec_id or None,
@@ -68,6 +70,7 @@ def _job(job: Job, now_ms: int) -> api.JobSummary:
         "progress": job.progress(now_ms),
         "createdTime": job.created_ms,
         "updatedTime": job.timeline.moved_at(now_ms),
+        "logTail": job.timeline.lines[max(shown - LOG_TAIL, 0) : shown],
     }
 
 

@@ -13,7 +13,7 @@ from connexion.jsonifier import Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from linkis_mock import runtime
 from linkis_mock.auth import credential_owner
@@ -36,6 +36,7 @@ VIAS_SPEC = "vias-task.yaml"
 ADMIN_SPEC = "admin.yaml"
 ADMIN_BASE_PATH = "/__admin"
 SPEC_JSON = "/openapi.json"
+DASHBOARD = Path(__file__).resolve().parent / "dashboard"
 # Replies are UTF-8 JSON with the Chinese half of Linkis messages left readable.
 JSONIFIER = Jsonifier(json, ensure_ascii=False)
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncA
         VIAS_BASE_PATH: _add_api(app, VIAS_SPEC, VIAS_BASE_PATH, strict=False, ui_path="/ui"),
         ADMIN_BASE_PATH: _add_api(app, ADMIN_SPEC, ADMIN_BASE_PATH, strict=True, ui_path="/docs"),
     }
+    _add_dashboard(app)
     routes = RouteTable(specs)
     errors = ErrorMapper(routes)
     errors.install(app)
@@ -104,6 +106,22 @@ def _add_api(
     spec = load_spec(name)
     app.add_url_rule(base_path + SPEC_JSON, name, _spec_endpoint(spec), methods=["GET"])
     return spec
+
+
+def _add_dashboard(app: AsyncApp) -> None:
+    """The live dashboard: one static page that polls the admin API (no build step)."""
+    page = (DASHBOARD / "index.html").read_bytes()
+
+    async def dashboard(request: Request) -> Response:
+        del request
+        return Response(page, media_type="text/html; charset=utf-8")
+
+    async def to_dashboard(request: Request) -> Response:
+        del request
+        return RedirectResponse(ADMIN_BASE_PATH + "/ui/")
+
+    app.add_url_rule(ADMIN_BASE_PATH + "/ui/", "dashboard", dashboard, methods=["GET"])
+    app.add_url_rule(ADMIN_BASE_PATH + "/ui", "to_dashboard", to_dashboard, methods=["GET"])
 
 
 def _spec_endpoint(spec: dict[str, Any]) -> Callable[[Request], Awaitable[Response]]:

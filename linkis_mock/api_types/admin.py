@@ -75,6 +75,7 @@ class JobSummary(TypedDict):
     progress: float
     createdTime: int
     updatedTime: int
+    logTail: list[str]
 
 
 class JobList(TypedDict):
