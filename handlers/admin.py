@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from connexion.exceptions import ProblemException
 
 from linkis_mock.api_types import admin as api
 from linkis_mock.faults import FaultRuleError
 from linkis_mock.runtime import faults, journal, sim
+from linkis_mock.sim import snapshot
 from linkis_mock.sim.clock import ClockState
 from linkis_mock.sim.jobs import Job, JobState
 from linkis_mock.sim.scripts import DEFAULT_ERROR
@@ -164,3 +165,19 @@ async def delete_fault(id_: str) -> tuple[api.FaultList, int, dict[str, str]]:
     except KeyError as exc:
         raise ProblemException(status=404, title="Not Found", detail=exc.args[0]) from None
     return await list_faults()
+
+
+# ---- snapshots --------------------------------------------------------------------------
+
+
+async def get_snapshot() -> tuple[api.Snapshot, int, dict[str, str]]:
+    # The snapshot is built generically (dataclasses.asdict); Schemathesis checks its shape.
+    return cast("api.Snapshot", snapshot.take(sim())), 200, JSON
+
+
+async def put_snapshot(body: dict[str, Any]) -> tuple[api.Snapshot, int, dict[str, str]]:
+    try:
+        snapshot.restore(sim(), body)
+    except snapshot.SnapshotError as exc:
+        raise ProblemException(status=400, title="Bad Request", detail=str(exc)) from None
+    return await get_snapshot()

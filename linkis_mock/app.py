@@ -26,6 +26,7 @@ from linkis_mock.prefer import PreferMiddleware
 from linkis_mock.request_id import VIAS_BASE_PATH, RequestIdMiddleware
 from linkis_mock.resolver import SnakeCaseResolver
 from linkis_mock.routes import RouteTable
+from linkis_mock.sim.snapshot import restore
 from linkis_mock.sim.world import Simulator
 from linkis_mock.validation import VALIDATOR_MAP
 
@@ -47,10 +48,18 @@ def load_spec(name: str) -> dict[str, Any]:
     return spec
 
 
-def create_app(settings: Settings, simulator: Simulator | None = None) -> AsyncApp:
+def create_app(
+    settings: Settings,
+    simulator: Simulator | None = None,
+    scenario: dict[str, Any] | None = None,
+) -> AsyncApp:
+    """`scenario`: a snapshot to start from (raises SnapshotError if it cannot be restored)."""
+    simulator = simulator or Simulator(settings.sim)
+    if scenario is not None:
+        restore(simulator, scenario)
     journal = Journal(settings.journal_capacity)
     faults = FaultBook(settings.sim.seed, settings.faults)
-    runtime.install(simulator or Simulator(settings.sim), journal, faults)
+    runtime.install(simulator, journal, faults)
     app = AsyncApp(__name__, specification_dir=SPEC_DIR)
     specs = {
         LINKIS_BASE_PATH: _add_api(app, LINKIS_SPEC, LINKIS_BASE_PATH, strict=False, ui_path="/ui"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import uvicorn
 
 from linkis_mock.app import create_app
 from linkis_mock.config import ConfigError, load_settings
+from linkis_mock.sim.snapshot import SnapshotError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +22,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port to bind (default 8080)")
     serve.add_argument("--config", type=Path, help="TOML file with users, tokens and timings")
     serve.add_argument("--seed", type=int, help="seed of every simulated run (default 0)")
+    serve.add_argument(
+        "--scenario", type=Path, help="start from this snapshot (GET /__admin/snapshot)"
+    )
     serve.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
     return parser
 
@@ -31,7 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"linkis-mock: {exc}", file=sys.stderr)
         return 2
-    app = create_app(settings)
+    try:
+        scenario = json.loads(args.scenario.read_text(encoding="utf-8")) if args.scenario else None
+        app = create_app(settings, scenario=scenario)
+    except (OSError, json.JSONDecodeError, SnapshotError) as exc:
+        print(f"linkis-mock: cannot start from scenario {args.scenario}: {exc}", file=sys.stderr)
+        return 2
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
     return 0
 

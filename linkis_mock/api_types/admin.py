@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, NotRequired, TypeAlias, TypedDict
+from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
 class ClockState(TypedDict):
@@ -55,6 +55,95 @@ class FaultRule(TypedDict):
 
 class FaultList(TypedDict):
     rules: list[FaultRule]
+
+
+class Clock(TypedDict):
+    nowMs: int
+    frozen: bool
+    speed: float
+
+
+class Counters(TypedDict):
+    lastTaskId: int
+    groups: dict[str, int]
+    tasksCreated: int
+
+
+class Session(TypedDict):
+    ticket: str
+    user: str
+    lastUsedMs: int
+
+
+class Ident(TypedDict):
+    task_id: int
+    exec_id: str
+    short_exec_id: str
+    instance: str
+
+
+class Column(TypedDict):
+    name: str
+    data_type: str
+
+
+class Script(TypedDict):
+    outcome: Literal["Succeed", "Failed", "Cancelled", "Timeout"]
+    queue_s: float
+    running_s: float
+    rows: int
+    error: str
+    retries: int
+    stage_tasks: list[int]
+    columns: list[Column]
+    digest: str
+    directive_problem: str | None
+
+
+class Attempt(TypedDict):
+    start_ms: int
+    end_ms: int
+    stopped_ms: int | None
+
+
+class Timeline(TypedDict):
+    transitionTimes: list[int]
+    states: list[
+        Literal[
+            "Inited",
+            "WaitForRetry",
+            "Scheduled",
+            "Running",
+            "Succeed",
+            "Failed",
+            "Cancelled",
+            "Timeout",
+        ]
+    ]
+    lineTimes: list[int]
+    lines: list[str]
+    levels: list[str]
+    attempts: list[Attempt]
+
+
+class JobSnapshot(TypedDict):
+    ident: Ident
+    submitUser: str
+    executeUser: str
+    creator: str
+    engineType: str
+    engineVersion: str
+    runType: str
+    code: str
+    labels: dict[str, str]
+    params: dict[str, Any]
+    source: dict[str, Any]
+    createdMs: int
+    errorCode: int | None
+    errorDesc: str | None
+    killed: bool
+    script: Script
+    timeline: Timeline
 
 
 class JobSummary(TypedDict):
@@ -136,6 +225,18 @@ class Problem(TypedDict):
     detail: str
 
 
+class TaskSnapshot(TypedDict):
+    id: str
+    projectId: str
+    serviceName: str
+    spec: dict[str, Any]
+    createdMs: int
+    editedMs: int
+    sequence: int
+    times: list[int]
+    states: list[TaskState]
+
+
 class TaskSummary(TypedDict):
     id: str
     project_id: str
@@ -145,3 +246,12 @@ class TaskSummary(TypedDict):
 
 class TaskList(TypedDict):
     tasks: list[TaskSummary]
+
+
+class Snapshot(TypedDict):
+    version: Literal[1]
+    clock: Clock
+    counters: Counters
+    jobs: list[JobSnapshot]
+    tasks: list[TaskSnapshot]
+    sessions: list[Session]

@@ -51,6 +51,20 @@ class JobStore:
         """Jobs the entrance holds in memory (history-only rows are left out)."""
         return iter(list(self._by_short_exec_id.values()))
 
+    def counters(self) -> tuple[int, dict[str, int]]:
+        with self._lock:
+            return self._last_task_id, dict(self._group_counters)
+
+    def load(self, jobs: list[Job], last_task_id: int, groups: dict[str, int]) -> None:
+        """Replace everything (restoring a snapshot)."""
+        with self._lock:
+            self._by_task_id = {job.ident.task_id: job for job in jobs}
+            self._by_short_exec_id = {
+                job.ident.short_exec_id: job for job in jobs if job.ident.short_exec_id
+            }
+            self._group_counters = dict(groups)
+            self._last_task_id = last_task_id
+
     def clear(self) -> None:
         with self._lock:
             self._by_task_id.clear()
@@ -65,6 +79,15 @@ class TaskStore:
     def __init__(self) -> None:
         self._tasks: dict[str, Task] = {}
         self._created = 0
+
+    @property
+    def created(self) -> int:
+        return self._created
+
+    def load(self, tasks: list[Task], created: int) -> None:
+        """Replace everything (restoring a snapshot)."""
+        self._tasks = {task.id: task for task in tasks}
+        self._created = max([created, *(task.sequence for task in tasks)])
 
     def next_number(self) -> int:
         self._created += 1

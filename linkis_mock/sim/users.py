@@ -126,6 +126,14 @@ class Users:
     def is_admin_token(token: str) -> bool:
         return ADMIN_TOKEN_MARK in token.upper()
 
+    def sessions(self) -> dict[str, Session]:
+        with self._lock:
+            return {ticket: Session(s.user, s.last_used_ms) for ticket, s in self._sessions.items()}
+
+    def load_sessions(self, sessions: dict[str, Session]) -> None:
+        with self._lock:
+            self._sessions = dict(sessions)
+
     def clear(self) -> None:
         with self._lock:
             self._sessions.clear()

@@ -1,0 +1,186 @@
+"""The whole simulated world as plain JSON, and back: jobs with their timelines and logs,
+VIAS tasks, login sessions, id counters and the clock.
+
+A snapshot restores exactly: the same ids, the same logs so far, the same
+futures planned. `restore` checks everything before it replaces anything, so a
+bad snapshot changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from linkis_mock.sim.jobs import Attempt, Job, JobIdentity, JobState, Timeline
+from linkis_mock.sim.scripts import Column, Outcome, Script
+from linkis_mock.sim.tasks import Task
+from linkis_mock.sim.users import Session
+from linkis_mock.sim.world import Simulator
+
+VERSION = 1
+
+
+class SnapshotError(ValueError):
+    """A snapshot this mock cannot restore."""
+
+
+def take(sim: Simulator) -> dict[str, Any]:
+    clock = sim.clock.state()
+    last_task_id, groups = sim.store.counters()
+    return {
+        "version": VERSION,
+        "clock": {"nowMs": clock.now_ms, "frozen": clock.frozen, "speed": clock.speed},
+        "counters": {
+            "lastTaskId": last_task_id,
+            "groups": groups,
+            "tasksCreated": sim.tasks.created,
+        },
+        "jobs": [_job(job) for job in sim.store.all_jobs()],
+        "tasks": [_task(task) for task in sim.tasks.all_tasks()],
+        "sessions": [
+            {"ticket": ticket, "user": s.user, "lastUsedMs": s.last_used_ms}
+            for ticket, s in sim.users.sessions().items()
+        ],
+    }
+
+
+def restore(sim: Simulator, data: Any) -> None:
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        raise SnapshotError(f"this mock restores snapshot version {VERSION}")
+    try:
+        jobs = [_job_from(item) for item in data["jobs"]]
+        tasks = [_task_from(item) for item in data["tasks"]]
+        sessions = {
+            item["ticket"]: Session(item["user"], int(item["lastUsedMs"]))
+            for item in data["sessions"]
+        }
+        counters, clock = data["counters"], data["clock"]
+        groups = {str(k): int(v) for k, v in counters["groups"].items()}
+        last_task_id, created = int(counters["lastTaskId"]), int(counters["tasksCreated"])
+        now_ms, frozen, speed = int(clock["nowMs"]), bool(clock["frozen"]), float(clock["speed"])
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise SnapshotError(f"malformed snapshot: {exc!r}") from exc
+    if jobs and last_task_id < max(job.ident.task_id for job in jobs):
+        raise SnapshotError("counters.lastTaskId is below a job's taskID")
+    sim.store.load(jobs, last_task_id, groups)
+    sim.tasks.load(tasks, created)
+    sim.users.load_sessions(sessions)
+    sim.clock.restart(now_ms)
+    sim.clock.configure(frozen=frozen, speed=speed)
+
+
+def _job(job: Job) -> dict[str, Any]:
+    t = job.timeline
+    return {
+        "ident": asdict(job.ident),
+        "submitUser": job.submit_user,
+        "executeUser": job.execute_user,
+        "creator": job.creator,
+        "engineType": job.engine_type,
+        "engineVersion": job.engine_version,
+        "runType": job.run_type,
+        "code": job.code,
+        "labels": job.labels,
+        "params": job.params,
+        "source": job.source,
+        "createdMs": job.created_ms,
+        "errorCode": job.error_code,
+        "errorDesc": job.error_desc,
+        "killed": job.killed,
+        "script": {
+            **asdict(job.script),
+            "outcome": job.script.outcome.value,
+            "stage_tasks": list(job.script.stage_tasks),
+            "columns": [asdict(column) for column in job.script.columns],
+        },
+        "timeline": {
+            "transitionTimes": t.transition_times,
+            "states": [s.value for s in t.states],
+            "lineTimes": t.line_times,
+            "lines": t.lines,
+            "levels": t.levels,
+            "attempts": [asdict(a) for a in t.attempts],
+        },
+    }
+
+
+def _job_from(item: dict[str, Any]) -> Job:
+    t, s = item["timeline"], item["script"]
+    timeline = Timeline(
+        transition_times=[int(x) for x in t["transitionTimes"]],
+        states=[JobState(x) for x in t["states"]],
+        line_times=[int(x) for x in t["lineTimes"]],
+        lines=[str(x) for x in t["lines"]],
+        levels=[str(x) for x in t["levels"]],
+        attempts=[
+            Attempt(int(a["start_ms"]), int(a["end_ms"]), a.get("stopped_ms"))
+            for a in t["attempts"]
+        ],
+    )
+    if not timeline.states or not (
+        len(timeline.states) == len(timeline.transition_times)
+        and len(timeline.lines) == len(timeline.line_times) == len(timeline.levels)
+    ):
+        raise ValueError("a job's timeline lists are of different lengths")
+    script = Script(
+        outcome=Outcome(s["outcome"]),
+        queue_s=float(s["queue_s"]),
+        running_s=float(s["running_s"]),
+        rows=int(s["rows"]),
+        error=str(s["error"]),
+        retries=int(s["retries"]),
+        stage_tasks=tuple(int(x) for x in s["stage_tasks"]),
+        columns=tuple(Column(str(c["name"]), str(c["data_type"])) for c in s["columns"]),
+        digest=str(s["digest"]),
+        directive_problem=s.get("directive_problem"),
+    )
+    return Job(
+        ident=JobIdentity(**item["ident"]),
+        submit_user=item["submitUser"],
+        execute_user=item["executeUser"],
+        creator=item["creator"],
+        engine_type=item["engineType"],
+        engine_version=item["engineVersion"],
+        run_type=item["runType"],
+        code=item["code"],
+        labels=dict(item["labels"]),
+        params=dict(item["params"]),
+        source=dict(item["source"]),
+        script=script,
+        timeline=timeline,
+        created_ms=int(item["createdMs"]),
+        error_code=item["errorCode"],
+        error_desc=item["errorDesc"],
+        killed=bool(item["killed"]),
+    )
+
+
+def _task(task: Task) -> dict[str, Any]:
+    return {
+        "id": task.id,
+        "projectId": task.project_id,
+        "serviceName": task.service_name,
+        "spec": task.spec,
+        "createdMs": task.created_ms,
+        "editedMs": task.edited_ms,
+        "sequence": task.sequence,
+        "times": task.times,
+        "states": list(task.states),
+    }
+
+
+def _task_from(item: dict[str, Any]) -> Task:
+    task = Task(
+        str(item["id"]),
+        str(item["projectId"]),
+        str(item["serviceName"]),
+        dict(item["spec"]),
+        int(item["createdMs"]),
+        int(item["editedMs"]),
+        int(item["sequence"]),
+        [int(x) for x in item["times"]],
+        list(item["states"]),
+    )
+    if not task.states or len(task.states) != len(task.times):
+        raise ValueError("a task's times and states are of different lengths")
+    return task

@@ -1,0 +1,89 @@
+"""A snapshot restores the simulated world exactly, and a bad one changes nothing."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from linkis_mock.sim.clock import Clock
+from linkis_mock.sim.entrance import Caller
+from linkis_mock.sim.settings import SimSettings
+from linkis_mock.sim.snapshot import SnapshotError, restore, take
+from linkis_mock.sim.world import Simulator
+
+START_MS = 1_714_529_133_000
+ALICE = Caller("alice")
+DEV = "0123456789abcdef0123456789abcdef"
+
+
+def busy_world() -> Simulator:
+    sim = Simulator(SimSettings(instance="127.0.0.1:9104"), Clock(START_MS, frozen=True))
+    body = {
+        "executionContent": {"code": "select a, b from t\n--@mock rows=4 duration=10"},
+        "labels": {"engineType": "spark-2.4.3", "codeType": "sql"},
+    }
+    first = sim.entrance.submit(body, ALICE, via_execute=False).data["execID"]
+    sim.clock.advance(1.5)
+    sim.entrance.submit({**body, "labels": {"engineType": "hive", "codeType": "sql"}}, ALICE, False)
+    sim.entrance.kill(first, None, ALICE)
+    sim.vias.create(DEV, DEV, "c-intrusion-detection-cloud", {"name": "cam", "input": {}})
+    sim.users.login("bob", "bob", None)
+    return sim
+
+
+def round_trip(data: dict[str, Any]) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(json.dumps(data))
+    return loaded
+
+
+def test_a_restored_world_is_the_same_world() -> None:
+    sim = busy_world()
+    data = round_trip(take(sim))
+    copy = Simulator(SimSettings(instance="127.0.0.1:9104"), Clock(0, frozen=True))
+    restore(copy, data)
+    assert take(copy) == data
+    for world in (sim, copy):
+        world.clock.advance(30)
+    exec_id = take(sim)["jobs"][0]["ident"]["exec_id"]
+    assert (
+        sim.entrance.log(exec_id, 1, -1, True).data == copy.entrance.log(exec_id, 1, -1, True).data
+    )
+    assert sim.entrance.status(exec_id, None).data == copy.entrance.status(exec_id, None).data
+    next_body = {
+        "executionContent": {"code": "select 1"},
+        "labels": {"engineType": "spark", "codeType": "sql"},
+    }
+    assert (
+        sim.entrance.submit(next_body, ALICE, False).data
+        == copy.entrance.submit(next_body, ALICE, False).data
+    )
+
+
+def test_sessions_survive_a_restore() -> None:
+    sim = busy_world()
+    ticket = next(iter(take(sim)["sessions"]))["ticket"]
+    copy = Simulator(SimSettings(), Clock(0, frozen=True))
+    restore(copy, round_trip(take(sim)))
+    assert copy.users.who(ticket) == "bob"
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: d.update(version=99), "snapshot version 1"),
+        (lambda d: d.pop("jobs"), "malformed snapshot"),
+        (lambda d: d["jobs"][0]["timeline"]["states"].append("Running"), "different lengths"),
+        (lambda d: d["jobs"][0]["timeline"]["states"].__setitem__(0, "Bogus"), "malformed"),
+        (lambda d: d["counters"].update(lastTaskId=0), "lastTaskId is below"),
+    ],
+)
+def test_a_bad_snapshot_changes_nothing(damage: Any, message: str) -> None:
+    sim = busy_world()
+    before = take(sim)
+    data = round_trip(before)
+    damage(data)
+    with pytest.raises(SnapshotError, match=message):
+        restore(sim, data)
+    assert take(sim) == before
