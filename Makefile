@@ -24,7 +24,9 @@ $(STAMP): pyproject.toml package.json package-lock.json
 run: install
 	$(BIN)/linkis-mock serve --host $(HOST) --port $(PORT)
 
+# The browser tests drive Debian's Chromium, installed here with apt-get when missing.
 test: lint
+	tools/install_browser.sh
 	$(BIN)/pytest
 
 # The gates: every spec valid and lint-free under three linters, the generated
