@@ -106,69 +106,16 @@ class Attempt(TypedDict):
     stopped_ms: int | None
 
 
-class Timeline(TypedDict):
-    transitionTimes: list[int]
-    states: list[
-        Literal[
-            "Inited",
-            "WaitForRetry",
-            "Scheduled",
-            "Running",
-            "Succeed",
-            "Failed",
-            "Cancelled",
-            "Timeout",
-        ]
-    ]
-    lineTimes: list[int]
-    lines: list[str]
-    levels: list[str]
-    attempts: list[Attempt]
-
-
-class JobSnapshot(TypedDict):
-    ident: Ident
-    submitUser: str
-    executeUser: str
-    creator: str
-    engineType: str
-    engineVersion: str
-    runType: str
-    code: str
-    labels: dict[str, str]
-    params: dict[str, Any]
-    source: dict[str, Any]
-    createdMs: int
-    errorCode: int | None
-    errorDesc: str | None
-    killed: bool
-    script: Script
-    timeline: Timeline
-
-
-class JobSummary(TypedDict):
-    taskID: int
-    execID: str | None
-    user: str
-    engineType: str
-    state: Literal[
-        "Inited",
-        "WaitForRetry",
-        "Scheduled",
-        "Running",
-        "Succeed",
-        "Failed",
-        "Cancelled",
-        "Timeout",
-    ]
-    progress: float
-    createdTime: int
-    updatedTime: int
-    logTail: list[str]
-
-
-class JobList(TypedDict):
-    jobs: list[JobSummary]
+JobState: TypeAlias = Literal[
+    "Inited",
+    "WaitForRetry",
+    "Scheduled",
+    "Running",
+    "Succeed",
+    "Failed",
+    "Cancelled",
+    "Timeout",
+]
 
 
 class JobStateChange(TypedDict):
@@ -225,6 +172,35 @@ class Problem(TypedDict):
     detail: str
 
 
+class Timeline(TypedDict):
+    transitionTimes: list[int]
+    states: list[JobState]
+    lineTimes: list[int]
+    lines: list[str]
+    levels: list[str]
+    attempts: list[Attempt]
+
+
+class JobSnapshot(TypedDict):
+    ident: Ident
+    submitUser: str
+    executeUser: str
+    creator: str
+    engineType: str
+    engineVersion: str
+    runType: str
+    code: str
+    labels: dict[str, str]
+    params: dict[str, Any]
+    source: dict[str, Any]
+    createdMs: int
+    errorCode: int | None
+    errorDesc: str | None
+    killed: bool
+    script: Script
+    timeline: Timeline
+
+
 class TaskSnapshot(TypedDict):
     id: str
     projectId: str
@@ -235,6 +211,22 @@ class TaskSnapshot(TypedDict):
     sequence: int
     times: list[int]
     states: list[TaskState]
+
+
+class JobSummary(TypedDict):
+    taskID: int
+    execID: str | None
+    user: str
+    engineType: str
+    state: JobState
+    progress: float
+    createdTime: int
+    updatedTime: int
+    logTail: list[str]
+
+
+class JobList(TypedDict):
+    jobs: list[JobSummary]
 
 
 class TaskSummary(TypedDict):
