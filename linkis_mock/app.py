@@ -22,6 +22,7 @@ from linkis_mock.cors import ApiCors
 from linkis_mock.errors import ErrorMapper
 from linkis_mock.faults import FaultBook, FaultMiddleware
 from linkis_mock.journal import Journal, JournalMiddleware
+from linkis_mock.limits import LimitsMiddleware
 from linkis_mock.prefer import PreferMiddleware
 from linkis_mock.request_id import VIAS_BASE_PATH, RequestIdMiddleware
 from linkis_mock.resolver import SnakeCaseResolver
@@ -80,6 +81,12 @@ def create_app(
         journal=journal,
         routes=routes,
         identify=credential_owner,
+    )
+    app.add_middleware(
+        LimitsMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        limits=settings.limits,
+        render=errors.refusal,
     )
     app.add_middleware(
         FaultMiddleware,

@@ -10,6 +10,7 @@ from typing import Any
 from linkis_mock.cors import DEFAULT_ORIGINS
 from linkis_mock.faults import FaultRuleError, rule_from
 from linkis_mock.journal import DEFAULT_CAPACITY
+from linkis_mock.limits import Limits
 from linkis_mock.sim.settings import Account, SimSettings, Timings, ViasSettings, ViasTimings
 
 DEFAULT_HOST = "127.0.0.1"
@@ -28,6 +29,7 @@ class Settings:
     cors_origins: tuple[str, ...] = DEFAULT_ORIGINS
     journal_capacity: int = DEFAULT_CAPACITY
     faults: tuple[dict[str, Any], ...] = ()
+    limits: Limits = field(default_factory=Limits)
 
 
 def load_settings(
@@ -41,7 +43,18 @@ def load_settings(
     raw = _read_toml(config_file) if config_file else {}
     _only_keys(
         raw,
-        {"server", "auth", "users", "timings", "engines", "vias", "cors", "faults", "journal"},
+        {
+            "server",
+            "auth",
+            "users",
+            "timings",
+            "engines",
+            "vias",
+            "cors",
+            "faults",
+            "journal",
+            "limits",
+        },
         "the config file",
     )
     cors = raw.get("cors", {})
@@ -79,7 +92,17 @@ def load_settings(
         cors_origins=tuple(origins),
         journal_capacity=capacity,
         faults=_faults(raw.get("faults", [])),
+        limits=_limits(raw.get("limits", {})),
     )
+
+
+def _limits(table: Any) -> Limits:
+    names = {"body_bytes", "url_bytes", "header_bytes"}
+    _only_keys(table, names, "[limits]")
+    for key, value in table.items():
+        if not isinstance(value, int) or value < 1:
+            raise ConfigError(f"[limits] {key} must be a whole number of bytes above 0")
+    return Limits(**table)
 
 
 def _faults(rules: Any) -> tuple[dict[str, Any], ...]:

@@ -72,11 +72,10 @@ class LinkisFormat:
     def unexpected(self, path: str) -> ConnexionResponse:
         return _json(envelope(path, 1, "operation failed(操作失败)：internal mock error", {}), 500)
 
-    def fault(self, path: str, status: int) -> ConnexionResponse:
+    def refuse(self, path: str, status: int, detail: str) -> ConnexionResponse:
         if status == 401:
             return self.not_logged_in(path, credentials_sent=False)
-        message = f"operation failed(操作失败)：fault injected by the mock (HTTP {status})"
-        return _json(envelope(path, 1, message, {}), status)
+        return _json(envelope(path, 1, f"operation failed(操作失败)：{detail}", {}), status)
 
 
 class ProblemFormat:
@@ -103,9 +102,9 @@ class ProblemFormat:
         del path
         return _problem(500, "unexpected error")
 
-    def fault(self, path: str, status: int) -> ConnexionResponse:
+    def refuse(self, path: str, status: int, detail: str) -> ConnexionResponse:
         del path
-        return _problem(status, "fault injected by the mock")
+        return _problem(status, detail)
 
 
 class ViasFormat:
@@ -137,11 +136,11 @@ class ViasFormat:
         del path
         return self.vias_error(ViasError(INTERNAL, "unexpected error in the mock"))
 
-    def fault(self, path: str, status: int) -> ConnexionResponse:
+    def refuse(self, path: str, status: int, detail: str) -> ConnexionResponse:
         if status == 401:
             return self.not_logged_in(path, credentials_sent=False)
         kind = replace(INTERNAL if status >= 500 else INVALID, http_status=status)
-        return self.vias_error(ViasError(kind, f"fault injected by the mock (HTTP {status})"))
+        return self.vias_error(ViasError(kind, detail))
 
     @staticmethod
     def vias_error(error: ViasError) -> ConnexionResponse:
@@ -258,7 +257,11 @@ class ErrorMapper:
 
     def fault_response(self, path: str, status: int) -> Response:
         """A fault rule's reply: that status, in the error format of the path's API."""
-        reply = self._format(path).fault(path, status)
+        return self.refusal(path, status, f"fault injected by the mock (HTTP {status})")
+
+    def refusal(self, path: str, status: int, detail: str) -> Response:
+        """A reply made outside Connexion (faults, size limits), in the path's API format."""
+        reply = self._format(path).refuse(path, status, detail)
         return Response(
             reply.body,
             status_code=reply.status_code,

@@ -74,7 +74,7 @@ def test_code_and_example_together(mock: RunningMock) -> None:
 @pytest.mark.parametrize(
     ("prefer", "listed"),
     [
-        ("code=418", "documented codes: 200, 400, 500"),
+        ("code=418", "documented codes: 200, 400, 413, 414, 431, 500"),
         ("example=nope", "examples: admin, user, alreadyLoggedIn, userNameEmpty"),
         ("code=200; example=wrongCredentials", "examples: admin, user, alreadyLoggedIn"),
     ],
@@ -99,7 +99,7 @@ def test_vias_replies_are_forced_in_the_huawei_shape(mock: RunningMock) -> None:
     assert refused.status_code == 400
     body = refused.json()
     assert body["error_code"] == "VIAS.00010001"
-    assert body["detail"].endswith("documented codes: 200, 400, 401, 403, 500")
+    assert body["detail"].endswith("documented codes: 200, 400, 401, 403, 413, 414, 431, 500")
 
 
 def test_without_a_code_or_example_the_operation_runs(mock: RunningMock) -> None:

@@ -287,7 +287,7 @@ class NotLoggedInReply(TypedDict):
     data: EmptyData
 
 
-class ServerErrorReply(TypedDict):
+class PlainErrorReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusError
     message: str

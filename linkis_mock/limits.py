@@ -1,0 +1,113 @@
+"""Request size limits, enforced before anything reads the request.
+
+A body over the limit is refused with 413 from its Content-Length alone, or,
+without one (chunked), as soon as the bytes read pass the limit (the rest is not
+read); a chunked body within the limit is passed on with its Content-Length;
+a URL or a header block over its limit is refused with 414 or 431. Each reply
+is in the error format of the API the path belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DEFAULT_BODY_BYTES = 10 * 1024 * 1024
+DEFAULT_URL_BYTES = 8 * 1024
+DEFAULT_HEADER_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    body_bytes: int = DEFAULT_BODY_BYTES
+    url_bytes: int = DEFAULT_URL_BYTES
+    header_bytes: int = DEFAULT_HEADER_BYTES
+
+
+Render = Callable[[str, int, str], Response]
+
+
+class LimitsMiddleware:
+    def __init__(self, app: ASGIApp, limits: Limits, render: Render) -> None:
+        self.app = app
+        self.limits = limits
+        self.render = render
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = str(scope["path"])
+        refusal = self._refusal(scope)
+        if refusal is not None:
+            await self.render(path, *refusal)(scope, receive, send)
+            return
+        length = _content_length(scope)
+        if length is not None:
+            if length > self.limits.body_bytes:
+                await self.render(path, 413, self._body_message())(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        body = await self._read_up_to_limit(receive)
+        if body is None:
+            await self.render(path, 413, self._body_message())(scope, receive, send)
+            return
+        # Connexion reads a body only when Content-Length announces one: give it the length.
+        headers = [(k, v) for k, v in scope.get("headers", []) if k != b"transfer-encoding"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await self.app({**scope, "headers": headers}, _replay(body), send)
+
+    def _refusal(self, scope: Scope) -> tuple[int, str] | None:
+        url = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        if url > self.limits.url_bytes:
+            return 414, f"The request URL is longer than {self.limits.url_bytes} bytes"
+        headers = sum(len(k) + len(v) + 4 for k, v in scope.get("headers", []))
+        if headers > self.limits.header_bytes:
+            return 431, f"The request headers are larger than {self.limits.header_bytes} bytes"
+        return None
+
+    def _body_message(self) -> str:
+        return f"The request body is larger than {self.limits.body_bytes} bytes"
+
+    async def _read_up_to_limit(self, receive: Receive) -> bytes | None:
+        """A chunked body, read until it ends or passes the limit (then None)."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(chunks)
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limits.body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for key, value in scope.get("headers", []):
+        if key == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
