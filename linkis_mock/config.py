@@ -54,6 +54,7 @@ def load_settings(
             "faults",
             "journal",
             "limits",
+            "retention",
         },
         "the config file",
     )
@@ -79,6 +80,7 @@ def load_settings(
         timings=_timings(raw.get("timings", {})),
         engine_versions={**defaults.engine_versions, **raw.get("engines", {})},
         vias=_vias(raw.get("vias", {})),
+        jobs_per_group=_jobs_per_group(raw.get("retention", {})),
     )
     journal = raw.get("journal", {})
     _only_keys(journal, {"capacity"}, "[journal]")
@@ -94,6 +96,14 @@ def load_settings(
         faults=_faults(raw.get("faults", [])),
         limits=_limits(raw.get("limits", {})),
     )
+
+
+def _jobs_per_group(table: Any) -> int:
+    _only_keys(table, {"jobs_per_group"}, "[retention]")
+    value = table.get("jobs_per_group", SimSettings().jobs_per_group)
+    if not isinstance(value, int) or value < 1:
+        raise ConfigError("[retention] jobs_per_group must be a whole number above 0")
+    return value
 
 
 def _limits(table: Any) -> Limits:

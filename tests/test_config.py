@@ -131,3 +131,11 @@ def test_fault_rules_and_journal_capacity_come_from_the_file(tmp_path: Path) -> 
     assert settings.faults == ({"operationId": "submit", "action": "close"},)
     with pytest.raises(ConfigError, match=r"\[\[faults\]\] rule 1: action must be one of"):
         load_settings(write(tmp_path, '[[faults]]\noperationId = "x"\naction = "boom"\n'))
+
+
+def test_retention_comes_from_the_file(tmp_path: Path) -> None:
+    assert load_settings().sim.jobs_per_group == 1000
+    settings = load_settings(write(tmp_path, "[retention]\njobs_per_group = 5\n"))
+    assert settings.sim.jobs_per_group == 5
+    with pytest.raises(ConfigError, match="jobs_per_group must be a whole number above 0"):
+        load_settings(write(tmp_path, "[retention]\njobs_per_group = 0\n"))

@@ -277,11 +277,17 @@ class Entrance:
     ) -> Job:
         assert parsed.engine is not None
         group = f"{parsed.creator}_{parsed.execute_user}_{parsed.engine}"
+        now = self.clock.now_ms()
+        if not self.store.make_room(
+            group, self.settings.jobs_per_group, lambda job: job.state(now).is_terminal
+        ):
+            desc = "The submission job failed and the queue is full!(提交作业失败，队列已满！)"
+            self.store.add(self._failed_row(parsed, caller, task_id, 12001, desc))
+            raise self._coded(12001, desc)
         short = f"{group}_{self.store.next_index(group)}"
         instance = self.settings.instance
         exec_id = f"exec_id{len(APP_NAME):03d}{len(instance):03d}{APP_NAME}{instance}{short}"
         ident = JobIdentity(task_id, exec_id, short, instance)
-        now = self.clock.now_ms()
         script = build_script(parsed.code, self.settings.seed, self.settings.timings)
         timeline = plan_timeline(ident, script, self.settings.timings, now, via_execute)
         return self._job(

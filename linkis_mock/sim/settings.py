@@ -79,6 +79,8 @@ class SimSettings:
     engine_versions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_ENGINE_VERSIONS))
     max_running_jobs_per_creator_ec: int = 10_000
     result_root: str = "hdfs:///tmp/linkis"
+    # The entrance keeps this many jobs per creator_user_engineType group (its queue).
+    jobs_per_group: int = 1000
     vias: ViasSettings = field(default_factory=ViasSettings)
 
     @property

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 
 from linkis_mock.sim.jobs import Job
 from linkis_mock.sim.tasks import Task
@@ -18,6 +19,8 @@ class JobStore:
         self._by_short_exec_id: dict[str, Job] = {}
         self._group_counters: dict[str, int] = {}
         self._last_task_id = 0
+        # The entrance's jobs per creator_user_engineType group, oldest first.
+        self._groups: dict[str, deque[str]] = {}
 
     def next_task_id(self) -> int:
         with self._lock:
@@ -36,6 +39,22 @@ class JobStore:
             self._by_task_id[job.ident.task_id] = job
             if job.ident.short_exec_id:
                 self._by_short_exec_id[job.ident.short_exec_id] = job
+                self._groups.setdefault(_group(job), deque()).append(job.ident.short_exec_id)
+
+    def make_room(self, group: str, capacity: int, finished: Callable[[Job], bool]) -> bool:
+        """Like the entrance's per-group queue: forget the oldest finished job of a full group.
+
+        The job stays in job history. False when every slot holds a live job.
+        """
+        with self._lock:
+            members = self._groups.setdefault(group, deque())
+            while len(members) >= capacity:
+                oldest = next((s for s in members if finished(self._by_short_exec_id[s])), None)
+                if oldest is None:
+                    return False
+                members.remove(oldest)
+                del self._by_short_exec_id[oldest]
+            return True
 
     def by_task_id(self, task_id: int) -> Job | None:
         return self._by_task_id.get(task_id)
@@ -64,13 +83,21 @@ class JobStore:
             }
             self._group_counters = dict(groups)
             self._last_task_id = last_task_id
+            self._groups = {}
+            for job in sorted(self._by_short_exec_id.values(), key=lambda j: j.ident.task_id):
+                self._groups.setdefault(_group(job), deque()).append(job.ident.short_exec_id)
 
     def clear(self) -> None:
         with self._lock:
             self._by_task_id.clear()
             self._by_short_exec_id.clear()
             self._group_counters.clear()
+            self._groups.clear()
             self._last_task_id = 0
+
+
+def _group(job: Job) -> str:
+    return f"{job.creator}_{job.execute_user}_{job.engine_type}"
 
 
 class TaskStore:

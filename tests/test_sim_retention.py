@@ -1,0 +1,64 @@
+"""Retention like the entrance's per-group queue: finished jobs make way, history stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from linkis_mock.sim.clock import Clock
+from linkis_mock.sim.entrance import Caller
+from linkis_mock.sim.errors import LinkisError
+from linkis_mock.sim.settings import SimSettings
+from linkis_mock.sim.world import Simulator
+
+ALICE = Caller("alice")
+BODY = {
+    "executionContent": {"code": "select 1", "runType": "sql"},
+    "labels": {"engineType": "spark"},
+}
+
+
+def small_queue() -> Simulator:
+    return Simulator(SimSettings(jobs_per_group=2), Clock(1_714_529_133_000, frozen=True))
+
+
+def submit(sim: Simulator, engine: str = "spark") -> tuple[str, int]:
+    data = sim.entrance.submit({**BODY, "labels": {"engineType": engine}}, ALICE, False).data
+    return data["execID"], data["taskID"]
+
+
+def test_an_evicted_job_answers_as_unknown_but_history_keeps_it() -> None:
+    sim = small_queue()
+    first, first_task = submit(sim)
+    submit(sim)
+    sim.clock.advance(5)  # both finished
+    submit(sim)  # makes room: the oldest finished job goes
+    with pytest.raises(LinkisError, match="Get job by ID error"):
+        sim.entrance.status(first, None)
+    assert sim.entrance.status(first, first_task).data["status"] == "Succeed"  # taskID fallback
+    assert sim.entrance.kill(first, first_task, ALICE).message == "Forced Kill task (强制杀死任务)"
+    assert sim.entrance.job_history(first_task, ALICE, True).data["task"]["status"] == "Succeed"
+
+
+def test_a_group_full_of_live_jobs_refuses_with_the_real_12001() -> None:
+    sim = small_queue()
+    submit(sim)
+    submit(sim)
+    with pytest.raises(LinkisError) as refused:
+        submit(sim)
+    assert refused.value.message == (
+        "error code(错误码): 12001, error message(错误信息): The submission job failed and "
+        "the queue is full!(提交作业失败，队列已满！)."
+    )
+    row = sim.entrance.job_history(3, ALICE, True).data["task"]
+    assert (row["status"], row["errCode"]) == ("Failed", 12001)
+    other_engine, _ = submit(sim, "hive")  # another group has room
+    assert sim.entrance.status(other_engine, None).data["status"] == "Inited"
+
+
+def test_indexes_never_wrap() -> None:
+    sim = small_queue()
+    for _ in range(3):
+        submit(sim)
+        sim.clock.advance(5)
+    last, _ = submit(sim)
+    assert last.endswith("IDE_alice_spark_3")
