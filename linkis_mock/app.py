@@ -29,7 +29,7 @@ from linkis_mock.resolver import SnakeCaseResolver
 from linkis_mock.routes import RouteTable
 from linkis_mock.sim.snapshot import restore
 from linkis_mock.sim.world import Simulator
-from linkis_mock.validation import VALIDATOR_MAP
+from linkis_mock.validation import VALIDATOR_MAP, BodyTypeMiddleware
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
 LINKIS_SPEC = "linkis-entrance.yaml"
@@ -97,6 +97,9 @@ def create_app(
         render=errors.fault_response,
     )
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, routes=routes)
+    app.add_middleware(
+        BodyTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, routes=routes
+    )
     return app
 
 

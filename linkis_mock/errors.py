@@ -174,6 +174,7 @@ class ErrorMapper:
         app.add_error_handler(ForcedReply, self.forced_reply)
         app.add_error_handler(PreferNotAvailableError, self.prefer_not_available)
         app.add_error_handler(UnicodeDecodeError, self.undecodable_body)
+        app.add_error_handler(RecursionError, self.too_deep_body)
         app.add_error_handler(ProblemException, self.problem)
         app.add_error_handler(HTTPException, self.http_exception)
         app.add_error_handler(Exception, self.unexpected)
@@ -232,6 +233,14 @@ class ErrorMapper:
         path = request.scope["path"]
         return self._format(path).bad_request(
             path, "HttpMessageNotReadableException", f"JSON parse error: Invalid UTF-8: {exc}"
+        )
+
+    def too_deep_body(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """Python's JSON parser gives up on deeply nested input with a RecursionError."""
+        del exc
+        path = request.scope["path"]
+        return self._format(path).bad_request(
+            path, "HttpMessageNotReadableException", "JSON parse error: nesting too deep"
         )
 
     def http_exception(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from connexion.exceptions import UnsupportedMediaTypeProblem
 from connexion.validators import ParameterValidator
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from linkis_mock.routes import RouteTable
 
 
 class NamingParameterValidator(ParameterValidator):  # type: ignore[misc]  # untyped base
@@ -27,3 +31,33 @@ class NamingParameterValidator(ParameterValidator):  # type: ignore[misc]  # unt
 
 
 VALIDATOR_MAP = {"parameter": NamingParameterValidator}
+
+
+class BodyTypeMiddleware:
+    """A body without a Content-Type is refused where the operation takes a body.
+
+    Connexion validates a body by its media type; without one it validates
+    nothing and hands the handler raw bytes. Operations without a request body
+    (the VIAS action) keep ignoring whatever is sent.
+    """
+
+    def __init__(self, app: ASGIApp, routes: RouteTable) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _untyped_body(scope):
+            operation = self.routes.operation(str(scope["method"]), str(scope["path"]))
+            if operation is not None and "requestBody" in operation.spec:
+                raise UnsupportedMediaTypeProblem(
+                    detail="The request has a body but no Content-Type; send application/json"
+                )
+        await self.app(scope, receive, send)
+
+
+def _untyped_body(scope: Scope) -> bool:
+    headers = dict(scope.get("headers", []))
+    if b"content-type" in headers:
+        return False
+    length = headers.get(b"content-length", b"0")
+    return b"transfer-encoding" in headers or (length.isdigit() and int(length) > 0)
