@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard openapi/*.yaml)
 DOCS := build/docs
 
-.PHONY: install run test lint spec-lint types clients docs clean
+.PHONY: install run test fuzz lint spec-lint types clients docs clean
 
 install: $(STAMP)
 
@@ -28,6 +28,14 @@ run: install
 test: lint
 	tools/install_browser.sh
 	$(BIN)/pytest
+
+# Schemathesis on every spec, every phase and check, with more examples per operation
+# than `make test` runs; each spec's run stops generating after FUZZ_MAX_TIME seconds.
+FUZZ_MAX_EXAMPLES ?= 200
+FUZZ_MAX_TIME ?= 240
+fuzz: install clients
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_MAX_TIME=$(FUZZ_MAX_TIME) \
+	  $(BIN)/pytest contract_tests/test_schemathesis.py
 
 # The gates: every spec valid and lint-free under three linters, the generated
 # types up to date with the specs, and the code ruff- and mypy --strict-clean.

@@ -5,6 +5,7 @@ Settings (seed, auth, expected statuses and why) are in schemathesis.toml.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -16,6 +17,10 @@ from conftest import ROOT, start_mock
 
 PHASES = "examples,coverage,fuzzing,stateful"
 RUN_TIMEOUT_S = 300
+# `make fuzz` sets these: more examples per operation than schemathesis.toml's, in a
+# bounded time (Schemathesis stops generating when --max-time is spent).
+FUZZ_EXAMPLES = os.environ.get("FUZZ_MAX_EXAMPLES")
+FUZZ_SECONDS = os.environ.get("FUZZ_MAX_TIME")
 JOB_SPEED = 1000
 
 
@@ -32,8 +37,15 @@ def run_schemathesis(spec_url: str) -> str:
         PHASES,
         "--no-color",
     ]
+    if FUZZ_EXAMPLES:
+        command += ["--max-examples", FUZZ_EXAMPLES, "--max-time", FUZZ_SECONDS or "240"]
     result = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT_S + int(FUZZ_SECONDS or 0),
+        check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
