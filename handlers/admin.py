@@ -12,14 +12,12 @@ from linkis_mock.faults import FaultRuleError
 from linkis_mock.runtime import faults, journal, sim
 from linkis_mock.sim import snapshot
 from linkis_mock.sim.clock import ClockState
-from linkis_mock.sim.jobs import Job, JobState
+from linkis_mock.sim.jobs import JobState
 from linkis_mock.sim.scripts import DEFAULT_ERROR
-from linkis_mock.sim.tasks import Task
 
 Body = TypeVar("Body", api.ClockState, api.ResetResult)
 # Errors here are problem+json, so each success names its media type for Connexion.
 JSON = {"Content-Type": "application/json"}
-LOG_TAIL = 5
 
 
 def _json(body: Body) -> tuple[Body, int, dict[str, str]]:
@@ -60,66 +58,36 @@ async def reset() -> tuple[api.ResetResult, int, dict[str, str]]:
 # ---- jobs and tasks on demand -----------------------------------------------------------
 
 
-def _job(job: Job, now_ms: int) -> api.JobSummary:
-    shown = job.timeline.lines_visible(now_ms)
-    return {
-        "taskID": job.ident.task_id,
-        "execID": job.ident.exec_id or None,
-        "user": job.execute_user,
-        "engineType": job.engine_type,
-        "state": job.state(now_ms).api_name,
-        "progress": job.progress(now_ms),
-        "createdTime": job.created_ms,
-        "updatedTime": job.timeline.moved_at(now_ms),
-        "logTail": job.timeline.lines[max(shown - LOG_TAIL, 0) : shown],
-    }
-
-
-def _task(task: Task, now_ms: int) -> api.TaskSummary:
-    return {
-        "id": task.id,
-        "project_id": task.project_id,
-        "name": str(task.spec.get("name", "")),
-        "state": task.state(now_ms),
-    }
-
-
 async def list_jobs() -> tuple[api.JobList, int, dict[str, str]]:
-    simulator = sim()
-    now = simulator.clock.now_ms()
-    return {"jobs": [_job(job, now) for job in simulator.store.all_jobs()]}, 200, JSON
+    return {"jobs": sim().entrance.job_summaries()}, 200, JSON
 
 
 async def set_job_state(
     task_id: int, body: dict[str, Any]
 ) -> tuple[api.JobSummary, int, dict[str, str]]:
-    simulator = sim()
     try:
-        job = simulator.entrance.force_state(
+        summary = sim().entrance.force_state(
             task_id, JobState(body["state"]), body.get("error") or DEFAULT_ERROR
         )
     except KeyError as exc:
         raise ProblemException(status=404, title="Not Found", detail=exc.args[0]) from None
     except ValueError as exc:
         raise ProblemException(status=400, title="Bad Request", detail=str(exc)) from None
-    return _job(job, simulator.clock.now_ms()), 200, JSON
+    return summary, 200, JSON
 
 
 async def list_vias() -> tuple[api.TaskList, int, dict[str, str]]:
-    simulator = sim()
-    now = simulator.clock.now_ms()
-    return {"tasks": [_task(task, now) for task in simulator.tasks.all_tasks()]}, 200, JSON
+    return {"tasks": sim().vias.task_summaries()}, 200, JSON
 
 
 async def set_task_state(
     task_id: str, body: dict[str, Any]
 ) -> tuple[api.TaskSummary, int, dict[str, str]]:
-    simulator = sim()
     try:
-        task = simulator.vias.force_state(task_id, body["state"])
+        summary = sim().vias.force_state(task_id, body["state"])
     except KeyError as exc:
         raise ProblemException(status=404, title="Not Found", detail=exc.args[0]) from None
-    return _task(task, simulator.clock.now_ms()), 200, JSON
+    return summary, 200, JSON
 
 
 # ---- the journal ------------------------------------------------------------------------

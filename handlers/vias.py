@@ -29,7 +29,7 @@ async def list_tasks(
     task_state: str | None = None,
     task_name: str | None = None,
 ) -> api.ListTasksReply:
-    return sim().vias.list(
+    return sim().vias.list_tasks(
         user,
         project_id,
         page=page,

@@ -134,6 +134,10 @@ class FaultBook:
                 raise KeyError(f"no fault rule {rule_id}")
             self._rules = kept
 
+    @property
+    def active(self) -> bool:
+        return bool(self._rules)
+
     def rules(self) -> list[FaultRule]:
         with self._lock:
             return list(self._rules)
@@ -174,7 +178,8 @@ class FaultMiddleware:
         self.render = render
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        rule = self._rule_for(scope) if scope["type"] == "http" else None
+        # Nothing to match on the polling path while no rule is in force.
+        rule = self._rule_for(scope) if scope["type"] == "http" and self.book.active else None
         if rule is None:
             await self.app(scope, receive, send)
         elif rule.action == "latency":

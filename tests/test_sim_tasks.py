@@ -194,24 +194,24 @@ def test_list_filters_sorts_and_pages_within_the_project() -> None:
     sim.clock.advance(5)
     sim.vias.act(DEV, DEV, ids[0], "stop")
     sim.clock.advance(5)
-    page = sim.vias.list(
+    page = sim.vias.list_tasks(
         DEV, DEV, page=1, page_size=5, sort_dir="desc", task_state=None, task_name=None
     )
     assert (page["count"], page["page"], page["page_size"]) == (5, 1, 5)
     assert [t["id"] for t in page["tasks"]] == ids[::-1][:5]
-    second = sim.vias.list(
+    second = sim.vias.list_tasks(
         DEV, DEV, page=2, page_size=5, sort_dir="desc", task_state=None, task_name=None
     )
     assert [t["id"] for t in second["tasks"]] == ids[::-1][5:]
-    ascending = sim.vias.list(
+    ascending = sim.vias.list_tasks(
         DEV, DEV, page=1, page_size=5, sort_dir="asc", task_state=None, task_name=None
     )
     assert [t["id"] for t in ascending["tasks"]] == ids[:5]
-    stopped = sim.vias.list(
+    stopped = sim.vias.list_tasks(
         DEV, DEV, page=1, page_size=10, sort_dir="desc", task_state="STOPPED", task_name=None
     )
     assert [t["id"] for t in stopped["tasks"]] == [ids[0]]
-    named = sim.vias.list(
+    named = sim.vias.list_tasks(
         DEV, DEV, page=1, page_size=10, sort_dir="desc", task_state=None, task_name="cam-3"
     )
     assert [t["name"] for t in named["tasks"]] == ["cam-3"]

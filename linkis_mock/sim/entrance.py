@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from linkis_mock.api_types import admin
 from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.errors import LinkisError, coded_error, generic_error
@@ -36,6 +37,7 @@ LOG_LEVEL_SLOT = {
     "SYSTEM-INFO": 2,
 }
 DEFAULT_LOG_SIZE = 100
+LOG_TAIL = 5  # log lines in a job's summary
 NEGATIVE_LOG_SIZE = 10_000
 
 STATUS_UNKNOWN_JOB = (
@@ -126,7 +128,6 @@ class Entrance:
         )
         task_id = self.store.next_task_id()
         self._intercept(parsed, caller, task_id)
-        assert parsed.engine is not None
         job = self._new_job(parsed, caller, task_id, via_execute)
         self.store.add(job)
         return Ok({"execID": job.ident.exec_id, "taskID": task_id})
@@ -498,13 +499,19 @@ class Entrance:
 
     # ---- on demand (the admin API) -----------------------------------------------------
 
-    def force_state(self, task_id: int, state: JobState, error: str) -> Job:
+    def force_state(self, task_id: int, state: JobState, error: str) -> admin.JobSummary:
         """Raises KeyError for an unknown job, ValueError for one that cannot move."""
         job = self.store.by_task_id(task_id)
         if job is None:
             raise KeyError(f"no job with taskID {task_id}")
-        job.force(self.clock.now_ms(), state, error, self.settings.timings)
-        return job
+        now = self.clock.now_ms()
+        job.force(now, state, error, self.settings.timings)
+        return _summary(job, now)
+
+    def job_summaries(self) -> list[admin.JobSummary]:
+        """Every job, newest first, as the dashboard shows it."""
+        now = self.clock.now_ms()
+        return [_summary(job, now) for job in self.store.all_jobs()]
 
     # ---- metrics ----------------------------------------------------------------------
 
@@ -733,6 +740,21 @@ class Entrance:
 
 def _application_id(job: Job) -> str:
     return f"application_{job.created_ms // 1000}_{job.ident.task_id:04d}"
+
+
+def _summary(job: Job, now: int) -> admin.JobSummary:
+    shown = job.timeline.lines_visible(now)
+    return {
+        "taskID": job.ident.task_id,
+        "execID": job.ident.exec_id or None,
+        "user": job.execute_user,
+        "engineType": job.engine_type,
+        "state": job.state(now).api_name,
+        "progress": job.progress(now),
+        "createdTime": job.created_ms,
+        "updatedTime": job.timeline.moved_at(now),
+        "logTail": job.timeline.lines[max(shown - LOG_TAIL, 0) : shown],
+    }
 
 
 def _stages(job: Job, now: int) -> list[api.ProgressInfo]:

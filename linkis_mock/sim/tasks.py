@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from linkis_mock.api_types import admin
 from linkis_mock.api_types import vias_task as api
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.settings import ViasSettings
@@ -183,7 +184,7 @@ class Vias:
         self.store.add(task)
         return {"tasks": [{"id": task_id}]}
 
-    def list(
+    def list_tasks(
         self,
         token_project: str,
         project_id: str,
@@ -250,13 +251,19 @@ class Vias:
             raise self._not_allowed(task_id, state, command)
         return _done(task_id)
 
-    def force_state(self, task_id: str, state: TaskState) -> Task:
+    def force_state(self, task_id: str, state: TaskState) -> admin.TaskSummary:
         """Set a task's state now (the admin API); raises KeyError for an unknown task."""
         task = self.store.get(task_id)
         if task is None:
             raise KeyError(f"no task with id {task_id}")
-        task.plan(self.clock.now_ms(), (0, state))
-        return task
+        now = self.clock.now_ms()
+        task.plan(now, (0, state))
+        return _admin_summary(task, now)
+
+    def task_summaries(self) -> list[admin.TaskSummary]:
+        """Every task of every project, newest first, as the dashboard shows it."""
+        now = self.clock.now_ms()
+        return [_admin_summary(task, now) for task in self.store.all_tasks()]
 
     # ---- helpers ----------------------------------------------------------------------
 
@@ -318,6 +325,15 @@ class Vias:
         if state in STATUS_TEXT:
             details["status"] = STATUS_TEXT[state]
         return details
+
+
+def _admin_summary(task: Task, now: int) -> admin.TaskSummary:
+    return {
+        "id": task.id,
+        "project_id": task.project_id,
+        "name": str(task.spec.get("name", "")),
+        "state": task.state(now),
+    }
 
 
 def _done(task_id: str) -> api.ActionReply:
