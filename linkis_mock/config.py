@@ -70,6 +70,7 @@ def load_settings(
     host = host or server.get("host", DEFAULT_HOST)
     port = port or server.get("port", DEFAULT_PORT)
     defaults = SimSettings()
+    retention = _retention(raw.get("retention", {}))
     sim = SimSettings(
         instance=server.get("instance", f"{host}:{port}"),
         seed=seed if seed is not None else server.get("seed", 0),
@@ -80,7 +81,8 @@ def load_settings(
         timings=_timings(raw.get("timings", {})),
         engine_versions={**defaults.engine_versions, **raw.get("engines", {})},
         vias=_vias(raw.get("vias", {})),
-        jobs_per_group=_jobs_per_group(raw.get("retention", {})),
+        jobs_per_group=retention["jobs_per_group"],
+        log_lines_per_job=retention["log_lines_per_job"],
     )
     journal = raw.get("journal", {})
     _only_keys(journal, {"capacity"}, "[journal]")
@@ -98,12 +100,17 @@ def load_settings(
     )
 
 
-def _jobs_per_group(table: Any) -> int:
-    _only_keys(table, {"jobs_per_group"}, "[retention]")
-    value = table.get("jobs_per_group", SimSettings().jobs_per_group)
-    if not isinstance(value, int) or value < 1:
-        raise ConfigError("[retention] jobs_per_group must be a whole number above 0")
-    return value
+def _retention(table: Any) -> dict[str, int]:
+    _only_keys(table, {"jobs_per_group", "log_lines_per_job"}, "[retention]")
+    defaults = SimSettings()
+    found = {
+        "jobs_per_group": table.get("jobs_per_group", defaults.jobs_per_group),
+        "log_lines_per_job": table.get("log_lines_per_job", defaults.log_lines_per_job),
+    }
+    for key, value in found.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"[retention] {key} must be a whole number above 0")
+    return found
 
 
 def _limits(table: Any) -> Limits:

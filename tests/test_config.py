@@ -139,3 +139,11 @@ def test_retention_comes_from_the_file(tmp_path: Path) -> None:
     assert settings.sim.jobs_per_group == 5
     with pytest.raises(ConfigError, match="jobs_per_group must be a whole number above 0"):
         load_settings(write(tmp_path, "[retention]\njobs_per_group = 0\n"))
+
+
+def test_log_cap_comes_from_the_file(tmp_path: Path) -> None:
+    assert load_settings().sim.log_lines_per_job == 100_000
+    settings = load_settings(write(tmp_path, "[retention]\nlog_lines_per_job = 20\n"))
+    assert settings.sim.log_lines_per_job == 20
+    with pytest.raises(ConfigError, match="log_lines_per_job must be a whole number above 0"):
+        load_settings(write(tmp_path, "[retention]\nlog_lines_per_job = true\n"))

@@ -262,7 +262,9 @@ class Entrance:
         timeline.log(now, "ERROR", desc)
         timeline.move(now, JobState.FAILED)
         ident = JobIdentity(task_id, "", "", self.settings.instance)
-        script = build_script(parsed.code, self.settings.seed, self.settings.timings)
+        script = build_script(
+            parsed.code, self.settings.seed, self.settings.timings, self.settings.log_lines_per_job
+        )
         return self._job(
             parsed=parsed,
             caller=caller,
@@ -289,7 +291,9 @@ class Entrance:
         instance = self.settings.instance
         exec_id = f"exec_id{len(APP_NAME):03d}{len(instance):03d}{APP_NAME}{instance}{short}"
         ident = JobIdentity(task_id, exec_id, short, instance)
-        script = build_script(parsed.code, self.settings.seed, self.settings.timings)
+        script = build_script(
+            parsed.code, self.settings.seed, self.settings.timings, self.settings.log_lines_per_job
+        )
         timeline = plan_timeline(ident, script, self.settings.timings, now, via_execute)
         return self._job(
             parsed=parsed, caller=caller, ident=ident, timeline=timeline, script=script, now=now

@@ -54,6 +54,8 @@ TERMINAL_STATES = frozenset(
 KILLABLE_LATER = frozenset({JobState.RUNNING})
 
 KILLED_BY_USER = "Job is killed by user!"
+# One log entry (an error text, say) adds at most this many lines; the rest is summarised.
+MAX_LINES_PER_ENTRY = 200
 STATE_LINES = {
     JobState.SCHEDULED: "Your job is Scheduled. Please wait it to run.(您的任务已经调度运行中)",
     JobState.WAIT_FOR_RETRY: "Your job is turn to retry. Please wait it to schedule.",
@@ -111,7 +113,11 @@ class Timeline:
             self.log(at_ms, "INFO", text)
 
     def log(self, at_ms: int, level: str, text: str) -> None:
-        for index, part in enumerate(text.split("\n")):
+        parts = text.split("\n")
+        if len(parts) > MAX_LINES_PER_ENTRY:
+            dropped = len(parts) - MAX_LINES_PER_ENTRY + 1
+            parts = [*parts[: MAX_LINES_PER_ENTRY - 1], f"... ({dropped} more lines not shown)"]
+        for index, part in enumerate(parts):
             self.line_times.append(at_ms)
             self.lines.append(log_line(at_ms, level, part) if index == 0 else part)
             # A line without a `<timestamp> LEVEL` header counts as INFO.
@@ -211,12 +217,31 @@ def _attempt(t: Timeline, script: Script, start: int, timings: Timings, fraction
     t.log(running_from, "INFO", f"Succeed to create new ec : {engine}")
     t.log(running_from, "INFO", f"Task submit to ec: {engine} get engineConnExecId is: 1")
     stage_count = len(script.stage_tasks)
-    for stage, total in enumerate(script.stage_tasks):
-        at = running_from + running_ms * (stage + 1) // (stage_count + 1)
-        t.log(at, "INFO", f"Stage-{stage}: {total}/{total} tasks finished")
+    progress_lines = [
+        (
+            running_from + running_ms * (stage + 1) // (stage_count + 1),
+            f"Stage-{stage}: {total}/{total} tasks finished",
+        )
+        for stage, total in enumerate(script.stage_tasks)
+    ]
+    if fraction == 1.0:
+        progress_lines += _engine_lines(script.log_lines, running_from, running_ms)
+    for at, text in sorted(progress_lines, key=lambda line: line[0]):
+        t.log(at, "INFO", text)
     end = running_from + running_ms
     t.attempts.append(Attempt(running_from, end))
     return end
+
+
+def _engine_lines(count: int, start: int, span_ms: int) -> list[tuple[int, str]]:
+    """`--@mock log_lines=N`: N engine lines spread evenly over the run."""
+    return [
+        (
+            start + span_ms * (number + 1) // (count + 1),
+            f"EngineConn output line {number + 1} of {count}",
+        )
+        for number in range(count)
+    ]
 
 
 def _finish(t: Timeline, script: Script, end: int) -> None:

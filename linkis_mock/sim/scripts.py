@@ -23,6 +23,8 @@ ASCII_DIGITS = re.compile(r"[0-9]+")
 MAX_ROWS = 1_000_000
 MAX_SECONDS = 7 * 24 * 3600.0
 MAX_RETRIES = 2
+# A job's log holds at most this many engine lines unless [retention] says otherwise.
+DEFAULT_MAX_LOG_LINES = 100_000
 
 
 class Outcome(StrEnum):
@@ -50,6 +52,8 @@ class Script:
     columns: tuple[Column, ...]
     digest: str
     directive_problem: str | None = None
+    # Extra engine lines the run writes to its log (`--@mock log_lines=N`).
+    log_lines: int = 0
 
     def row(self, index: int) -> list[str]:
         """Row `index` of the result set, computed on demand (results can be large)."""
@@ -103,7 +107,9 @@ def is_effectively_empty(code: str) -> bool:
     return all(COMMENT.match(line) for line in meaningful)
 
 
-def build_script(code: str, seed: int, timings: Timings) -> Script:
+def build_script(
+    code: str, seed: int, timings: Timings, max_log_lines: int = DEFAULT_MAX_LOG_LINES
+) -> Script:
     digest = hashlib.sha256(f"{seed}\x00{code}".encode()).hexdigest()
     rng = random.Random(digest)
     stage_tasks = tuple(rng.randint(2, 8) for _ in range(rng.randint(1, 3)))
@@ -117,6 +123,7 @@ def build_script(code: str, seed: int, timings: Timings) -> Script:
             default_rows=default_rows,
             columns=columns,
             timings=timings,
+            max_log_lines=max_log_lines,
         )
     except DirectiveError as exc:
         return Script(
@@ -141,8 +148,10 @@ def _apply_directives(
     default_rows: int,
     columns: tuple[Column, ...],
     timings: Timings,
+    max_log_lines: int,
 ) -> Script:
-    unknown = sorted(set(directives) - {"outcome", "duration", "queue", "rows", "error", "retry"})
+    known = {"outcome", "duration", "queue", "rows", "error", "retry", "log_lines"}
+    unknown = sorted(set(directives) - known)
     if unknown:
         raise DirectiveError(f"unknown key(s) {', '.join(unknown)}")
     outcome_text = directives.get("outcome", Outcome.SUCCEED.value)
@@ -161,6 +170,7 @@ def _apply_directives(
         stage_tasks=stage_tasks,
         columns=columns,
         digest=digest,
+        log_lines=_bounded_int(directives, "log_lines", 0, max_log_lines),
     )
 
 

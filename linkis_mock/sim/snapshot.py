@@ -133,6 +133,7 @@ def _job_from(item: dict[str, Any]) -> Job:
         columns=tuple(Column(str(c["name"]), str(c["data_type"])) for c in s["columns"]),
         digest=str(s["digest"]),
         directive_problem=s.get("directive_problem"),
+        log_lines=int(s.get("log_lines", 0)),
     )
     return Job(
         ident=JobIdentity(**item["ident"]),
