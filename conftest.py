@@ -77,8 +77,9 @@ class RunningMock:
             self.process.wait()
 
 
-def start_mock(tmp_dir: Path, *args: str) -> RunningMock:
-    port = free_port()
+def start_mock(tmp_dir: Path, *args: str, port: int | None = None) -> RunningMock:
+    """`port`: the same port again, for a restart (execIDs name the instance)."""
+    port = port or free_port()
     log_path = tmp_dir / f"mock-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,12 @@ from linkis_mock.journal import Journal, JournalMiddleware
 from linkis_mock.limits import LimitsMiddleware
 from linkis_mock.prefer import PreferMiddleware
 from linkis_mock.request_id import VIAS_BASE_PATH, RequestIdMiddleware
-from linkis_mock.resolver import SnakeCaseResolver
+from linkis_mock.resolver import HandlerWrapper, SnakeCaseResolver, WrappingResolver
 from linkis_mock.routes import RouteTable
+from linkis_mock.sim.durable import StateFile
 from linkis_mock.sim.snapshot import restore
 from linkis_mock.sim.world import Simulator
+from linkis_mock.state import StateMiddleware, in_unit
 from linkis_mock.validation import VALIDATOR_MAP, BodyTypeMiddleware
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
@@ -53,25 +56,36 @@ def create_app(
     settings: Settings,
     simulator: Simulator | None = None,
     scenario: dict[str, Any] | None = None,
+    state_path: Path | None = None,
 ) -> AsyncApp:
-    """`scenario`: a snapshot to start from (raises SnapshotError if it cannot be restored)."""
+    """`scenario`: a snapshot to start from (raises SnapshotError if it cannot be restored).
+    `state_path`: keep state in this SQLite file (a scenario only fills a new file)."""
     simulator = simulator or Simulator(settings.sim)
     if scenario is not None:
         restore(simulator, scenario)
+    state = None
+    if state_path is not None:
+        state = StateFile(state_path, simulator)
+        state.open()
     journal = Journal(settings.journal_capacity)
     faults = FaultBook(settings.sim.seed, settings.faults)
     runtime.install(simulator, journal, faults)
-    app = AsyncApp(__name__, specification_dir=SPEC_DIR)
+    app = AsyncApp(__name__, specification_dir=SPEC_DIR, lifespan=_closing(state))
+    wrap = _units_of(state)
     specs = {
-        LINKIS_BASE_PATH: _add_api(app, LINKIS_SPEC, LINKIS_BASE_PATH, strict=False, ui_path="/ui"),
-        VIAS_BASE_PATH: _add_api(app, VIAS_SPEC, VIAS_BASE_PATH, strict=False, ui_path="/ui"),
-        ADMIN_BASE_PATH: _add_api(app, ADMIN_SPEC, ADMIN_BASE_PATH, strict=True, ui_path="/docs"),
+        LINKIS_BASE_PATH: _add_api(app, LINKIS_SPEC, LINKIS_BASE_PATH, "/ui", wrap, strict=False),
+        VIAS_BASE_PATH: _add_api(app, VIAS_SPEC, VIAS_BASE_PATH, "/ui", wrap, strict=False),
+        ADMIN_BASE_PATH: _add_api(app, ADMIN_SPEC, ADMIN_BASE_PATH, "/docs", wrap, strict=True),
     }
     _add_dashboard(app)
     routes = RouteTable(specs)
     errors = ErrorMapper(routes)
     errors.install(app)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    if state is not None:
+        app.add_middleware(
+            StateMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state
+        )
     app.add_middleware(
         ApiCors, position=MiddlewarePosition.BEFORE_EXCEPTION, origins=settings.cors_origins
     )
@@ -103,15 +117,41 @@ def create_app(
     return app
 
 
+def _units_of(state: StateFile | None) -> HandlerWrapper | None:
+    """With a state file, every handler runs as a unit of work against it."""
+    if state is None:
+        return None
+    return lambda handler, method: in_unit(state, handler, method)
+
+
+def _closing(state: StateFile | None) -> Callable[[Any], Any]:
+    """The app's lifespan: on shutdown (SIGTERM, after requests in flight), save and close."""
+
+    @asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        del app
+        yield
+        if state is not None:
+            state.close()
+
+    return lifespan
+
+
 def _add_api(
-    app: AsyncApp, name: str, base_path: str, *, strict: bool, ui_path: str
+    app: AsyncApp,
+    name: str,
+    base_path: str,
+    ui_path: str,
+    wrap: HandlerWrapper | None,
+    *,
+    strict: bool,
 ) -> dict[str, Any]:
     """Mount one spec, and serve it as written (Connexion would serve it with its
     $refs resolved, which cannot be done for the recursive FileTree schema)."""
     app.add_api(
         name,
         base_path=base_path,
-        resolver=SnakeCaseResolver(),
+        resolver=SnakeCaseResolver() if wrap is None else WrappingResolver(wrap),
         jsonifier=JSONIFIER,
         pythonic_params=True,
         strict_validation=strict,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from connexion.operations import AbstractOperation
-from connexion.resolver import Resolver
+from connexion.resolver import Resolution, Resolver
 
 CAMEL_HUMP = re.compile(r"(?<!^)(?=[A-Z])")
 
@@ -25,3 +27,21 @@ class SnakeCaseResolver(Resolver):  # type: ignore[misc]  # connexion ships no t
         function = snake_case(operation.operation_id)
         controller = operation.router_controller
         return f"{controller}.{function}" if controller else function
+
+
+# Wraps each resolved handler, given its HTTP method (the state file's units of work).
+HandlerWrapper = Callable[[Callable[..., Any], str], Callable[..., Any]]
+
+
+class WrappingResolver(SnakeCaseResolver):
+    """Resolves as SnakeCaseResolver, then wraps every handler."""
+
+    def __init__(self, wrap: HandlerWrapper) -> None:
+        super().__init__()
+        self._wrap = wrap
+
+    def resolve(self, operation: AbstractOperation) -> Resolution:
+        resolution = super().resolve(operation)
+        return Resolution(
+            self._wrap(resolution.function, operation.method), resolution.operation_id
+        )

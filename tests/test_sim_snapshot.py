@@ -9,6 +9,7 @@ import pytest
 
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.entrance import Caller
+from linkis_mock.sim.errors import LinkisError
 from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.snapshot import SnapshotError, restore, take
 from linkis_mock.sim.world import Simulator
@@ -87,3 +88,23 @@ def test_a_bad_snapshot_changes_nothing(damage: Any, message: str) -> None:
     with pytest.raises(SnapshotError, match=message):
         restore(sim, data)
     assert take(sim) == before
+
+
+def test_a_job_the_entrance_made_way_for_stays_out_of_it_after_a_restore() -> None:
+    sim = Simulator(SimSettings(jobs_per_group=1), Clock(0, frozen=True))
+    body = {
+        "executionContent": {"code": "--@mock queue=0 duration=0\nselect 1", "runType": "sql"},
+        "labels": {"engineType": "spark-2.4.3", "userCreator": "alice-IDE"},
+    }
+    first = sim.entrance.submit(body, Caller("alice"), False).data
+    sim.clock.advance(10)
+    sim.entrance.submit(body, Caller("alice"), False)
+    data = json.loads(json.dumps(take(sim)))
+    assert [job["held"] for job in data["jobs"]] == [True, False]  # newest first
+    again = Simulator(SimSettings(jobs_per_group=1), Clock(0, frozen=True))
+    restore(again, data)
+    assert take(again) == data
+    with pytest.raises(LinkisError, match="Get job by ID error"):
+        again.entrance.status(str(first["execID"]), None)
+    by_task_id = again.entrance.status(str(first["execID"]), int(first["taskID"]))
+    assert by_task_id.data["status"] == "Succeed"  # job history still has it

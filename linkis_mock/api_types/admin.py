@@ -98,6 +98,7 @@ class Script(TypedDict):
     columns: list[Column]
     digest: str
     directive_problem: str | None
+    log_lines: NotRequired[int]
 
 
 class Attempt(TypedDict):
@@ -183,6 +184,7 @@ class Timeline(TypedDict):
 
 class JobSnapshot(TypedDict):
     ident: Ident
+    held: NotRequired[bool]
     submitUser: str
     executeUser: str
     creator: str

@@ -33,6 +33,8 @@ class Clock:
         monotonic: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
     ) -> None:
+        # Called after every change of the clock (the state file saves it).
+        self.on_change: Callable[[], None] = _nothing
         self._monotonic = monotonic
         self._wall = wall
         self._lock = threading.Lock()
@@ -61,7 +63,9 @@ class Clock:
                 self._frozen = frozen
             if speed is not None:
                 self._speed = _checked_speed(speed)
-            return ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+            state = ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+        self.on_change()
+        return state
 
     def advance(self, seconds: float) -> ClockState:
         if seconds < 0:
@@ -69,7 +73,9 @@ class Clock:
         with self._lock:
             self._reanchor_locked()
             self._anchor_sim_ms += seconds * 1000.0
-            return ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+            state = ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+        self.on_change()
+        return state
 
     def restart(self, start_ms: int | None = None) -> ClockState:
         """Back to real time, running at speed 1 (used by a full reset)."""
@@ -80,7 +86,9 @@ class Clock:
             self._anchor_real = self._monotonic()
             self._speed = 1.0
             self._frozen = False
-            return ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+            state = ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+        self.on_change()
+        return state
 
     def _sim_ms_locked(self) -> float:
         if self._frozen:
@@ -91,6 +99,10 @@ class Clock:
     def _reanchor_locked(self) -> None:
         self._anchor_sim_ms = self._sim_ms_locked()
         self._anchor_real = self._monotonic()
+
+
+def _nothing() -> None:
+    pass
 
 
 def _checked_speed(speed: float) -> float:

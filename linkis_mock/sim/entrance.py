@@ -447,6 +447,7 @@ class Entrance:
                 f"{state.value}, it cannot be killed"
             )
         job.kill(now, round(self.settings.timings.kill_delay * 1000), extra_lines)
+        self.store.changed(job)
 
     def _force_kill(self, task_id: int, caller: Caller) -> None:
         """Job history's forced kill: the row turns Cancelled unless already final.
@@ -460,6 +461,7 @@ class Entrance:
         now = self.clock.now_ms()
         if not row.state(now).is_terminal:
             row.kill(now, 0)
+            self.store.changed(row)
 
     def kill_jobs(
         self, path_id: str, id_list: Sequence[str], task_ids: Sequence[Any], caller: Caller
@@ -510,6 +512,7 @@ class Entrance:
             raise KeyError(f"no job with taskID {task_id}")
         now = self.clock.now_ms()
         job.force(now, state, error, self.settings.timings)
+        self.store.changed(job)
         return _summary(job, now)
 
     def job_summaries(self) -> list[admin.JobSummary]:

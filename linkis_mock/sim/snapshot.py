@@ -35,8 +35,8 @@ def take(sim: Simulator) -> dict[str, Any]:
             "groups": groups,
             "tasksCreated": sim.tasks.created,
         },
-        "jobs": [_job(job) for job in sim.store.all_jobs()],
-        "tasks": [_task(task) for task in sim.tasks.all_tasks()],
+        "jobs": [job_to_json(job, sim.store.is_held(job)) for job in sim.store.all_jobs()],
+        "tasks": [task_to_json(task) for task in sim.tasks.all_tasks()],
         "sessions": [
             {"ticket": ticket, "user": s.user, "lastUsedMs": s.last_used_ms}
             for ticket, s in sim.users.sessions().items()
@@ -48,8 +48,13 @@ def restore(sim: Simulator, data: Any) -> None:
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise SnapshotError(f"this mock restores snapshot version {VERSION}")
     try:
-        jobs = [_job_from(item) for item in data["jobs"]]
-        tasks = [_task_from(item) for item in data["tasks"]]
+        jobs = [job_from_json(item) for item in data["jobs"]]
+        let_go = frozenset(
+            job.ident.task_id
+            for job, item in zip(jobs, data["jobs"], strict=True)
+            if item.get("held", True) is False
+        )
+        tasks = [task_from_json(item) for item in data["tasks"]]
         sessions = {
             item["ticket"]: Session(item["user"], int(item["lastUsedMs"]))
             for item in data["sessions"]
@@ -62,17 +67,19 @@ def restore(sim: Simulator, data: Any) -> None:
         raise SnapshotError(f"malformed snapshot: {exc!r}") from exc
     if jobs and last_task_id < max(job.ident.task_id for job in jobs):
         raise SnapshotError("counters.lastTaskId is below a job's taskID")
-    sim.store.load(jobs, last_task_id, groups)
+    sim.store.load(jobs, last_task_id, groups, let_go)
     sim.tasks.load(tasks, created)
     sim.users.load_sessions(sessions)
     sim.clock.restart(now_ms)
     sim.clock.configure(frozen=frozen, speed=speed)
 
 
-def _job(job: Job) -> dict[str, Any]:
+def job_to_json(job: Job, held: bool) -> dict[str, Any]:
+    """`held`: the entrance still holds the job (false once it made way for newer ones)."""
     t = job.timeline
     return {
         "ident": asdict(job.ident),
+        "held": held,
         "submitUser": job.submit_user,
         "executeUser": job.execute_user,
         "creator": job.creator,
@@ -104,7 +111,7 @@ def _job(job: Job) -> dict[str, Any]:
     }
 
 
-def _job_from(item: dict[str, Any]) -> Job:
+def job_from_json(item: dict[str, Any]) -> Job:
     t, s = item["timeline"], item["script"]
     timeline = Timeline(
         transition_times=[int(x) for x in t["transitionTimes"]],
@@ -156,7 +163,7 @@ def _job_from(item: dict[str, Any]) -> Job:
     )
 
 
-def _task(task: Task) -> dict[str, Any]:
+def task_to_json(task: Task) -> dict[str, Any]:
     return {
         "id": task.id,
         "projectId": task.project_id,
@@ -170,7 +177,7 @@ def _task(task: Task) -> dict[str, Any]:
     }
 
 
-def _task_from(item: dict[str, Any]) -> Task:
+def task_from_json(item: dict[str, Any]) -> Task:
     task = Task(
         str(item["id"]),
         str(item["projectId"]),

@@ -225,6 +225,7 @@ class Vias:
         task = self._task(token_project, project_id, task_id)
         task.spec = {**dict(spec), "service_version": task.spec.get("service_version")}
         task.edited_ms = self.clock.now_ms()
+        self.store.changed(task)
         return _done(task_id)
 
     def delete(self, token_project: str, project_id: str, task_id: str) -> api.ActionReply:
@@ -249,6 +250,7 @@ class Vias:
             task.plan(now, (0, "STOPPING"), (timings.stopping, "STOPPED"))
         else:
             raise self._not_allowed(task_id, state, command)
+        self.store.changed(task)
         return _done(task_id)
 
     def force_state(self, task_id: str, state: TaskState) -> admin.TaskSummary:
@@ -258,6 +260,7 @@ class Vias:
             raise KeyError(f"no task with id {task_id}")
         now = self.clock.now_ms()
         task.plan(now, (0, state))
+        self.store.changed(task)
         return _admin_summary(task, now)
 
     def task_summaries(self) -> list[admin.TaskSummary]:

@@ -11,10 +11,13 @@ from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.errors import LinkisError
 from linkis_mock.sim.settings import SimSettings
+from linkis_mock.sim.store import Changes
 
 NOT_LOGGED_IN = "You are not logged in, please login first(您尚未登录，请先登录)!"
 LOGIN_OK = "login successful(登录成功)！"
 ADMIN_TOKEN_MARK = "ADMIN-"
+# A session's sliding expiry is saved to the state file at most this often.
+SLIDE_SAVE_MS = 60_000
 
 
 @dataclass(slots=True)
@@ -32,8 +35,9 @@ class LoginOutcome:
 
 
 class Users:
-    def __init__(self, settings: SimSettings, clock: Clock) -> None:
+    def __init__(self, settings: SimSettings, clock: Clock, changes: Changes | None = None) -> None:
         self._settings = settings
+        self._changes = changes or Changes()
         self._clock = clock
         self._accounts = {a.name: a for a in settings.accounts}
         self._lock = threading.Lock()
@@ -87,6 +91,7 @@ class Users:
         ticket = secrets.token_urlsafe(32)
         with self._lock:
             self._sessions[ticket] = Session(user, self._clock.wall_ms())
+        self._changes.session(ticket)
         return ticket
 
     def session_user(self, ticket: str) -> str | None:
@@ -98,7 +103,10 @@ class Users:
                 return None
             if now - session.last_used_ms > self._settings.session_timeout_ms:
                 del self._sessions[ticket]
+                self._changes.session(ticket)
                 return None
+            if now - session.last_used_ms >= SLIDE_SAVE_MS:
+                self._changes.session(ticket)
             session.last_used_ms = now
             return session.user
 
@@ -115,6 +123,7 @@ class Users:
         if ticket:
             with self._lock:
                 self._sessions.pop(ticket, None)
+            self._changes.session(ticket)
 
     def token_user(self, token: str, user: str) -> str:
         """The user a Token-Code/Token-User pair authenticates, or the gateway's 401."""
@@ -130,10 +139,24 @@ class Users:
         with self._lock:
             return {ticket: Session(s.user, s.last_used_ms) for ticket, s in self._sessions.items()}
 
+    def session(self, ticket: str) -> Session | None:
+        """A session as stored, expired or not (for saving)."""
+        return self._sessions.get(ticket)
+
+    def put_session(self, ticket: str, session: Session | None) -> None:
+        """Take in a session as another process saved it (None: it ended)."""
+        with self._lock:
+            if session is None:
+                self._sessions.pop(ticket, None)
+            else:
+                self._sessions[ticket] = session
+
     def load_sessions(self, sessions: dict[str, Session]) -> None:
         with self._lock:
             self._sessions = dict(sessions)
+        self._changes.all_replaced()
 
     def clear(self) -> None:
         with self._lock:
             self._sessions.clear()
+        self._changes.all_replaced()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.entrance import Entrance
 from linkis_mock.sim.settings import SimSettings
-from linkis_mock.sim.store import JobStore, TaskStore
+from linkis_mock.sim.store import Changes, JobStore, TaskStore
 from linkis_mock.sim.tasks import Vias
 from linkis_mock.sim.users import Users
 
@@ -13,11 +13,14 @@ from linkis_mock.sim.users import Users
 class Simulator:
     def __init__(self, settings: SimSettings, clock: Clock | None = None) -> None:
         self.settings = settings
+        # What changed since the state file (if any) last saved.
+        self.changes = Changes()
         self.clock = clock or Clock()
-        self.store = JobStore()
-        self.users = Users(settings, self.clock)
+        self.clock.on_change = self.changes.clock_moved
+        self.store = JobStore(self.changes)
+        self.users = Users(settings, self.clock, self.changes)
         self.entrance = Entrance(settings, self.clock, self.store, self.users)
-        self.tasks = TaskStore()
+        self.tasks = TaskStore(self.changes)
         self.vias = Vias(settings.vias, self.clock, self.tasks, settings.seed)
 
     def reset(self) -> None:

@@ -1,0 +1,332 @@
+"""The simulator's state in a SQLite file (`serve --state FILE`), shared by every worker.
+
+Each process keeps the whole state in memory, as without a file, and the file is
+the meeting point:
+
+- A request that changes state runs as one unit: `BEGIN IMMEDIATE` (so units of all
+  processes run one at a time), take in what other processes saved since, run the
+  operation, save what it changed (the simulator's `Changes`), `COMMIT`. The reply is
+  sent after the commit, so an answered submission survives `kill -9` (WAL mode; with
+  `synchronous=NORMAL` only a power cut can lose the last commits).
+- A request that only reads takes in what other processes saved, which costs one
+  `PRAGMA data_version` when nothing did.
+
+Rows carry the `seq` of the commit that wrote them, so a process reads only rows newer
+than the last it saw. Deleted tasks and ended sessions stay as rows without a body. A
+reset or a restored snapshot replaces everything and starts a new `epoch`, which makes
+every other process load the file afresh. Jobs, tasks and sessions are stored in the
+snapshot's JSON shapes.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from linkis_mock.sim.jobs import Job
+from linkis_mock.sim.snapshot import job_from_json, job_to_json, task_from_json, task_to_json
+from linkis_mock.sim.users import Session
+from linkis_mock.sim.world import Simulator
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (
+    task_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, held INTEGER NOT NULL, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS jobs_by_seq ON jobs (seq);
+CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT);
+CREATE INDEX IF NOT EXISTS tasks_by_seq ON tasks (seq);
+CREATE TABLE IF NOT EXISTS sessions (
+    ticket TEXT PRIMARY KEY, seq INTEGER NOT NULL, user TEXT, last_used_ms INTEGER
+);
+CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq);
+"""
+# How long a process waits for another's unit before giving up (a 500 then).
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StateFileError(RuntimeError):
+    """A file that is not this mock's state, or of another version."""
+
+
+class StateFile:
+    def __init__(self, path: Path, sim: Simulator) -> None:
+        self.path = path
+        self._sim = sim
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._epoch = ""
+        self._seq = 0
+        self._data_version = -1
+        self._clock_text = ""
+        self._in_unit = False
+
+    # ---- opening and closing -------------------------------------------------------------
+
+    def open(self) -> bool:
+        """Load the file's state into the simulator, or save the simulator's state into a
+        new file. True when the file already held state (a restart continues from it)."""
+        try:
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StateFileError(f"{self.path} is not a SQLite file: {exc}") from exc
+        try:
+            existed = self._open_locked()
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._sim.changes.clear()
+        self._sim.changes.recording = True
+        return existed
+
+    def _open_locked(self) -> bool:
+        for statement in SCHEMA.strip().split(";"):
+            if statement.strip():
+                self._db.execute(statement)
+        version = self._meta("schema")
+        if version is None:
+            self._meta_set("schema", str(SCHEMA_VERSION))
+            self._save_everything()
+            return False
+        if version != str(SCHEMA_VERSION):
+            raise StateFileError(f"{self.path} holds state version {version}, not {SCHEMA_VERSION}")
+        self._load_everything()
+        return True
+
+    def close(self) -> None:
+        """Save what is still pending (sliding sessions), and fold the WAL into the file."""
+        if self._sim.changes.pending:
+            with self.unit(writes=True):
+                pass
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.close()
+
+    # ---- units of work ------------------------------------------------------------------
+
+    @contextmanager
+    def unit(self, writes: bool) -> Iterator[None]:
+        """One operation against the shared state; see the module docstring."""
+        if self._in_unit:
+            raise RuntimeError("state units do not nest")
+        self._in_unit = True
+        try:
+            if writes:
+                self._begin()
+            else:
+                self.refresh()
+            try:
+                yield
+            finally:
+                if not writes and self._sim.changes.pending:
+                    self._begin()
+                    writes = True
+                if writes:
+                    self._save_and_commit()
+        finally:
+            self._in_unit = False
+
+    def refresh(self) -> None:
+        """Take in what other processes saved since this one last looked."""
+        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        if version == self._data_version:
+            return
+        self._data_version = version
+        # One read transaction, so the rows and the seq read agree with each other.
+        own_transaction = not self._db.in_transaction
+        if own_transaction:
+            self._db.execute("BEGIN")
+        try:
+            with self._sim.changes.paused():
+                if self._meta("epoch") != self._epoch:
+                    self._load_everything()
+                else:
+                    self._load_newer()
+        finally:
+            if own_transaction:
+                self._db.execute("COMMIT")
+
+    def _begin(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self.refresh()
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def _save_and_commit(self) -> None:
+        try:
+            changes = self._sim.changes
+            if changes.everything:
+                self._save_everything()
+            elif changes.pending:
+                self._save_changes()
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        finally:
+            self._sim.changes.clear()
+        # Our own commit does not move data_version; nothing new to read from others.
+
+    # ---- saving -----------------------------------------------------------------------
+
+    def _next_seq(self) -> int:
+        self._seq = int(self._meta("seq") or 0) + 1
+        self._meta_set("seq", str(self._seq))
+        return self._seq
+
+    def _save_everything(self) -> None:
+        self._epoch = secrets.token_hex(8)
+        self._meta_set("epoch", self._epoch)
+        for table in ("jobs", "tasks", "sessions"):
+            self._db.execute(f"DELETE FROM {table}")
+        seq = self._next_seq()
+        store = self._sim.store
+        self._db.executemany(
+            "INSERT INTO jobs VALUES (?, ?, ?, ?)",
+            (_job_row(job, seq, store.is_held(job)) for job in store.all_jobs()),
+        )
+        self._db.executemany(
+            "INSERT INTO tasks VALUES (?, ?, ?)",
+            ((task.id, seq, _text(task_to_json(task))) for task in self._sim.tasks.all_tasks()),
+        )
+        self._db.executemany(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?)",
+            (
+                (ticket, seq, session.user, session.last_used_ms)
+                for ticket, session in self._sim.users.sessions().items()
+            ),
+        )
+        self._save_counters()
+        self._save_clock()
+
+    def _save_changes(self) -> None:
+        changes, seq = self._sim.changes, self._next_seq()
+        store, tasks, users = self._sim.store, self._sim.tasks, self._sim.users
+        for task_id in changes.jobs:
+            job = store.by_task_id(task_id)
+            if job is not None:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?)",
+                    _job_row(job, seq, store.is_held(job)),
+                )
+        for task_key in changes.tasks:
+            task = tasks.get(task_key)
+            body = _text(task_to_json(task)) if task is not None else None
+            self._db.execute("INSERT OR REPLACE INTO tasks VALUES (?, ?, ?)", (task_key, seq, body))
+        for ticket in changes.sessions:
+            session = users.session(ticket)
+            self._db.execute(
+                "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?)",
+                (ticket, seq, *((session.user, session.last_used_ms) if session else (None, None))),
+            )
+        if changes.counters:
+            self._save_counters()
+        if changes.clock:
+            self._save_clock()
+
+    def _save_counters(self) -> None:
+        last_task_id, groups = self._sim.store.counters()
+        counters = {
+            "lastTaskId": last_task_id,
+            "groups": groups,
+            "tasksCreated": self._sim.tasks.created,
+        }
+        self._meta_set("counters", _text(counters))
+
+    def _save_clock(self) -> None:
+        clock = self._sim.clock
+        state = clock.state()
+        self._clock_text = _text(
+            {
+                "simMs": state.now_ms,
+                "wallMs": clock.wall_ms(),
+                "frozen": state.frozen,
+                "speed": state.speed,
+            }
+        )
+        self._meta_set("clock", self._clock_text)
+
+    # ---- loading ----------------------------------------------------------------------
+
+    def _load_everything(self) -> None:
+        sim = self._sim
+        rows = self._db.execute("SELECT held, body FROM jobs ORDER BY task_id").fetchall()
+        jobs = [job_from_json(json.loads(body)) for _, body in rows]
+        let_go = frozenset(
+            job.ident.task_id for job, (held, _) in zip(jobs, rows, strict=True) if not held
+        )
+        counters = json.loads(self._meta("counters") or "{}")
+        sim.store.load(jobs, counters.get("lastTaskId", 0), counters.get("groups", {}), let_go)
+        tasks = [
+            task_from_json(json.loads(body))
+            for (body,) in self._db.execute("SELECT body FROM tasks WHERE body IS NOT NULL")
+        ]
+        sim.tasks.load(tasks, counters.get("tasksCreated", 0))
+        sim.users.load_sessions(
+            {
+                ticket: Session(user, last_used)
+                for ticket, user, last_used in self._db.execute(
+                    "SELECT ticket, user, last_used_ms FROM sessions WHERE user IS NOT NULL"
+                )
+            }
+        )
+        self._load_clock()
+        self._epoch = self._meta("epoch") or ""
+        self._seq = int(self._meta("seq") or 0)
+
+    def _load_newer(self) -> None:
+        sim, seen = self._sim, self._seq
+        for held, body in self._db.execute("SELECT held, body FROM jobs WHERE seq > ?", (seen,)):
+            sim.store.put(job_from_json(json.loads(body)), bool(held))
+        for task_key, body in self._db.execute("SELECT id, body FROM tasks WHERE seq > ?", (seen,)):
+            sim.tasks.put(task_key, task_from_json(json.loads(body)) if body else None)
+        for ticket, user, last_used in self._db.execute(
+            "SELECT ticket, user, last_used_ms FROM sessions WHERE seq > ?", (seen,)
+        ):
+            sim.users.put_session(ticket, Session(user, last_used) if user else None)
+        counters = json.loads(self._meta("counters") or "{}")
+        sim.store.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
+        sim.tasks.set_created(counters.get("tasksCreated", 0))
+        self._load_clock()
+        self._seq = int(self._meta("seq") or 0)
+
+    def _load_clock(self) -> None:
+        text = self._meta("clock")
+        if text is None or text == self._clock_text:
+            return
+        self._clock_text = text
+        saved: dict[str, Any] = json.loads(text)
+        clock = self._sim.clock
+        now_ms = saved["simMs"]
+        if not saved["frozen"]:
+            now_ms += round((clock.wall_ms() - saved["wallMs"]) * saved["speed"])
+        clock.restart(now_ms)
+        clock.configure(frozen=saved["frozen"], speed=saved["speed"])
+
+    # ---- meta rows --------------------------------------------------------------------
+
+    def _meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def _meta_set(self, key: str, value: str) -> None:
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def _job_row(job: Job, seq: int, held: bool) -> tuple[int, int, bool, str]:
+    return job.ident.task_id, seq, held, _text(job_to_json(job, held))
+
+
+def _text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
