@@ -83,6 +83,7 @@ def load_settings(
         vias=_vias(raw.get("vias", {})),
         jobs_per_group=retention["jobs_per_group"],
         log_lines_per_job=retention["log_lines_per_job"],
+        history_jobs=retention["history_jobs"],
     )
     journal = raw.get("journal", {})
     _only_keys(journal, {"capacity"}, "[journal]")
@@ -101,11 +102,12 @@ def load_settings(
 
 
 def _retention(table: Any) -> dict[str, int]:
-    _only_keys(table, {"jobs_per_group", "log_lines_per_job"}, "[retention]")
+    _only_keys(table, {"jobs_per_group", "log_lines_per_job", "history_jobs"}, "[retention]")
     defaults = SimSettings()
     found = {
         "jobs_per_group": table.get("jobs_per_group", defaults.jobs_per_group),
         "log_lines_per_job": table.get("log_lines_per_job", defaults.log_lines_per_job),
+        "history_jobs": table.get("history_jobs", defaults.history_jobs),
     }
     for key, value in found.items():
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:

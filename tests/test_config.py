@@ -143,7 +143,10 @@ def test_retention_comes_from_the_file(tmp_path: Path) -> None:
 
 def test_log_cap_comes_from_the_file(tmp_path: Path) -> None:
     assert load_settings().sim.log_lines_per_job == 100_000
-    settings = load_settings(write(tmp_path, "[retention]\nlog_lines_per_job = 20\n"))
+    settings = load_settings(
+        write(tmp_path, "[retention]\nlog_lines_per_job = 20\nhistory_jobs = 7\n")
+    )
     assert settings.sim.log_lines_per_job == 20
+    assert settings.sim.history_jobs == 7
     with pytest.raises(ConfigError, match="log_lines_per_job must be a whole number above 0"):
         load_settings(write(tmp_path, "[retention]\nlog_lines_per_job = true\n"))

@@ -153,3 +153,23 @@ def test_a_forced_state_is_shared(tmp_path: Path) -> None:
     assert summary["state"] == "Failed"
     state_a.close()
     state_b.close()
+
+
+def test_jobs_history_forgot_stay_forgotten_in_every_process(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    a, state_a = opened(path, make_sim(history_jobs=2))
+    b, state_b = opened(path, make_sim(history_jobs=2))
+    with state_a.unit(writes=True):
+        _, first = submit(a, ALICE)
+        submit(a, ALICE)
+    with state_b.unit(writes=False):
+        assert b.store.by_task_id(first) is not None
+    with state_a.unit(writes=True):
+        submit(a, ALICE)
+    with state_b.unit(writes=False):
+        assert b.store.by_task_id(first) is None
+    state_a.close()
+    state_b.close()
+    restarted, state = opened(path, make_sim(history_jobs=2))
+    assert [job.ident.task_id for job in restarted.store.all_jobs()] == [first + 2, first + 1]
+    state.close()

@@ -62,3 +62,19 @@ def test_indexes_never_wrap() -> None:
         sim.clock.advance(5)
     last, _ = submit(sim)
     assert last.endswith("IDE_alice_spark_3")
+
+
+def test_history_forgets_its_oldest_jobs_beyond_its_capacity() -> None:
+    sim = Simulator(SimSettings(history_jobs=3), Clock(1_714_529_133_000, frozen=True))
+    jobs = [submit(sim) for _ in range(5)]
+    kept = [job.ident.task_id for job in sim.store.all_jobs()]
+    assert kept == [5, 4, 3]
+    oldest_exec, oldest_task = jobs[0]
+    with pytest.raises(LinkisError, match="Get job by ID error"):
+        sim.entrance.status(oldest_exec, None)
+    with pytest.raises(LinkisError, match="The corresponding job was not found"):
+        sim.entrance.job_history(oldest_task, ALICE, True)
+    newest_exec, _ = jobs[-1]
+    assert sim.entrance.status(newest_exec, None).data["status"] == "Inited"
+    # The entrance forgot them too.
+    assert len(list(sim.store.entrance_jobs())) == 3

@@ -12,7 +12,8 @@ the meeting point:
   `PRAGMA data_version` when nothing did.
 
 Rows carry the `seq` of the commit that wrote them, so a process reads only rows newer
-than the last it saw. Deleted tasks and ended sessions stay as rows without a body. A
+than the last it saw. Jobs history forgot, deleted tasks and ended sessions stay as
+rows without a body. A
 reset or a restored snapshot replaces everything and starts a new `epoch`, which makes
 every other process load the file afresh. Jobs, tasks and sessions are stored in the
 snapshot's JSON shapes.
@@ -37,7 +38,7 @@ SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS jobs (
-    task_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, held INTEGER NOT NULL, body TEXT NOT NULL
+    task_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, held INTEGER NOT NULL, body TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_by_seq ON jobs (seq);
 CREATE TABLE IF NOT EXISTS tasks (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, body TEXT);
@@ -215,11 +216,12 @@ class StateFile:
         store, tasks, users = self._sim.store, self._sim.tasks, self._sim.users
         for task_id in changes.jobs:
             job = store.by_task_id(task_id)
-            if job is not None:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?)",
-                    _job_row(job, seq, store.is_held(job)),
-                )
+            row = (
+                (task_id, seq, False, None)
+                if job is None
+                else _job_row(job, seq, store.is_held(job))
+            )
+            self._db.execute("INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?)", row)
         for task_key in changes.tasks:
             task = tasks.get(task_key)
             body = _text(task_to_json(task)) if task is not None else None
@@ -261,7 +263,9 @@ class StateFile:
 
     def _load_everything(self) -> None:
         sim = self._sim
-        rows = self._db.execute("SELECT held, body FROM jobs ORDER BY task_id").fetchall()
+        rows = self._db.execute(
+            "SELECT held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
+        ).fetchall()
         jobs = [job_from_json(json.loads(body)) for _, body in rows]
         let_go = frozenset(
             job.ident.task_id for job, (held, _) in zip(jobs, rows, strict=True) if not held
@@ -287,8 +291,13 @@ class StateFile:
 
     def _load_newer(self) -> None:
         sim, seen = self._sim, self._seq
-        for held, body in self._db.execute("SELECT held, body FROM jobs WHERE seq > ?", (seen,)):
-            sim.store.put(job_from_json(json.loads(body)), bool(held))
+        for task_id, held, body in self._db.execute(
+            "SELECT task_id, held, body FROM jobs WHERE seq > ? ORDER BY task_id", (seen,)
+        ):
+            if body is None:
+                sim.store.forget(task_id)
+            else:
+                sim.store.put(job_from_json(json.loads(body)), bool(held))
         for task_key, body in self._db.execute("SELECT id, body FROM tasks WHERE seq > ?", (seen,)):
             sim.tasks.put(task_key, task_from_json(json.loads(body)) if body else None)
         for ticket, user, last_used in self._db.execute(

@@ -81,6 +81,8 @@ class SimSettings:
     result_root: str = "hdfs:///tmp/linkis"
     # The entrance keeps this many jobs per creator_user_engineType group (its queue).
     jobs_per_group: int = 1000
+    # Job history keeps this many jobs; the oldest is forgotten (everywhere) beyond it.
+    history_jobs: int = 100_000
     # A job's log holds at most this many engine lines (`--@mock log_lines=N` is refused above it).
     log_lines_per_job: int = 100_000
     vias: ViasSettings = field(default_factory=ViasSettings)

@@ -78,8 +78,9 @@ class Changes:
 class JobStore:
     """Job history rows by taskID, and the entrance's in-memory jobs by short execID."""
 
-    def __init__(self, changes: Changes | None = None) -> None:
+    def __init__(self, changes: Changes | None = None, history_capacity: int = 100_000) -> None:
         self.changes = changes or Changes()
+        self.history_capacity = history_capacity
         self._lock = threading.Lock()
         self._by_task_id: dict[int, Job] = {}
         self._by_short_exec_id: dict[str, Job] = {}
@@ -109,6 +110,23 @@ class JobStore:
                 self._by_short_exec_id[job.ident.short_exec_id] = job
                 self._groups.setdefault(_group(job), deque()).append(job.ident.short_exec_id)
             self.changes.job(job.ident.task_id)
+            while len(self._by_task_id) > self.history_capacity:
+                self._forget_locked(next(iter(self._by_task_id)))
+
+    def forget(self, task_id: int) -> None:
+        """Drop a job from history and the entrance (another process forgot it)."""
+        with self._lock:
+            self._forget_locked(task_id)
+
+    def _forget_locked(self, task_id: int) -> None:
+        job = self._by_task_id.pop(task_id, None)
+        if job is None:
+            return
+        short = job.ident.short_exec_id
+        if short and self._by_short_exec_id.get(short) is job:
+            del self._by_short_exec_id[short]
+            self._groups[_group(job)].remove(short)
+        self.changes.job(task_id)
 
     def changed(self, job: Job) -> None:
         """A job changed in place (killed, forced): it must be saved again."""
@@ -182,7 +200,9 @@ class JobStore:
         """Replace everything (restoring a snapshot); `let_go`: taskIDs of jobs the
         entrance made way for, which only job history still knows."""
         with self._lock:
-            self._by_task_id = {job.ident.task_id: job for job in jobs}
+            # Oldest first: history forgets from the front.
+            oldest_first = sorted(jobs, key=lambda job: job.ident.task_id)
+            self._by_task_id = {job.ident.task_id: job for job in oldest_first}
             self._by_short_exec_id = {
                 job.ident.short_exec_id: job
                 for job in jobs

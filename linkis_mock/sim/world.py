@@ -17,7 +17,7 @@ class Simulator:
         self.changes = Changes()
         self.clock = clock or Clock()
         self.clock.on_change = self.changes.clock_moved
-        self.store = JobStore(self.changes)
+        self.store = JobStore(self.changes, settings.history_jobs)
         self.users = Users(settings, self.clock, self.changes)
         self.entrance = Entrance(settings, self.clock, self.store, self.users)
         self.tasks = TaskStore(self.changes)
