@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard openapi/*.yaml)
 DOCS := build/docs
 
-.PHONY: install run test fuzz lint spec-lint types clients docs clean
+.PHONY: install run test fuzz soak lint spec-lint types clients docs clean bench
 
 install: $(STAMP)
 
@@ -36,6 +36,12 @@ FUZZ_MAX_TIME ?= 240
 fuzz: install clients
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_MAX_TIME=$(FUZZ_MAX_TIME) \
 	  $(BIN)/pytest contract_tests/test_schemathesis.py
+
+# A report: mixed submit, poll and kill load for SOAK_SECONDS (300) from a second process,
+# with the server's memory sampled; fails if it grows over 10% after the first minute or
+# any reply is a 5xx. Figures in build/soak.json. SOAK_SERVER_ARGS="--state build/soak.db".
+soak: install
+	$(BIN)/python tools/soak.py
 
 # The gates: every spec valid and lint-free under three linters, the generated
 # types up to date with the specs, and the code ruff- and mypy --strict-clean.
@@ -71,3 +77,15 @@ docs: install
 
 clean:
 	rm -rf $(VENV) node_modules build .mypy_cache .ruff_cache .pytest_cache .hypothesis
+
+# A report, not a gate (bench/run.py): wrk throughput of the mock next to Prism
+# (bench/package.json) and a bare Starlette app, start-up time, memory and throughput with
+# 100 000 jobs, log paging, and the Schemathesis run's time; figures in build/bench.json.
+# BENCH_SECONDS=5 shortens each wrk run; BENCH_ARGS="--only throughput,startup" picks.
+BENCH_ARGS ?=
+bench: install
+	command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO="sudo -n"; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
