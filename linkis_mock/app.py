@@ -13,6 +13,7 @@ from connexion import AsyncApp
 from connexion.jsonifier import Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
+from connexion.utils import get_function_from_name
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -21,6 +22,7 @@ from linkis_mock.auth import credential_owner
 from linkis_mock.config import Settings
 from linkis_mock.cors import ApiCors
 from linkis_mock.errors import ErrorMapper
+from linkis_mock.fastlane import FastLane, fast_operations
 from linkis_mock.faults import FaultBook, FaultMiddleware
 from linkis_mock.journal import Journal, JournalMiddleware
 from linkis_mock.limits import LimitsMiddleware
@@ -110,11 +112,26 @@ def create_app(
         identify=credential_owner,
         render=errors.fault_response,
     )
+    if settings.fast_lane:
+        _add_fast_lane(app, specs[LINKIS_BASE_PATH], state)
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, routes=routes)
     app.add_middleware(
         BodyTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, routes=routes
     )
     return app
+
+
+def _add_fast_lane(app: AsyncApp, spec: dict[str, Any], state: StateFile | None) -> None:
+    """Innermost of the outer middlewares: journal, limits, faults and CORS still apply."""
+    operations = fast_operations(spec, LINKIS_BASE_PATH, get_function_from_name)
+    wrap = None if state is None else (lambda handler: in_unit(state, handler, "GET"))
+    app.add_middleware(
+        FastLane,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        operations=operations,
+        encode=JSONIFIER.dumps,
+        wrap=wrap,
+    )
 
 
 def _units_of(state: StateFile | None) -> HandlerWrapper | None:

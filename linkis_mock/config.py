@@ -30,6 +30,8 @@ class Settings:
     journal_capacity: int = DEFAULT_CAPACITY
     faults: tuple[dict[str, Any], ...] = ()
     limits: Limits = field(default_factory=Limits)
+    # Answer plain status, progress and log polls without the full stack (linkis_mock.fastlane).
+    fast_lane: bool = True
 
 
 def load_settings(
@@ -64,7 +66,10 @@ def load_settings(
     if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
         raise ConfigError("[cors] origins must be a list of origin patterns")
     server = raw.get("server", {})
-    _only_keys(server, {"host", "port", "seed", "instance"}, "[server]")
+    _only_keys(server, {"host", "port", "seed", "instance", "fast_lane"}, "[server]")
+    fast_lane = server.get("fast_lane", True)
+    if not isinstance(fast_lane, bool):
+        raise ConfigError("[server] fast_lane must be true or false")
     auth = raw.get("auth", {})
     _only_keys(auth, {"tokens", "session_timeout_ms", "enable_watermark"}, "[auth]")
     host = host or server.get("host", DEFAULT_HOST)
@@ -98,6 +103,7 @@ def load_settings(
         journal_capacity=capacity,
         faults=_faults(raw.get("faults", [])),
         limits=_limits(raw.get("limits", {})),
+        fast_lane=fast_lane,
     )
 
 

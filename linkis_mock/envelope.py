@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypedDict, TypeVar
 
-from connexion import request
-
+from linkis_mock.request_id import REQUEST_PATH
 from linkis_mock.sim.entrance import Ok
 from linkis_mock.sim.errors import LinkisError
 
@@ -49,7 +48,7 @@ def api_method(path: str) -> str:
 
 def ok(result: Ok[D], *, method_is_null: bool = False) -> tuple[OkEnvelope[D], Literal[200]]:
     """A success reply, its `method` taken from the current request's path."""
-    method = None if method_is_null else api_method(request.scope["path"])
+    method = None if method_is_null else api_method(REQUEST_PATH.get())
     return {"method": method, "status": 0, "message": result.message, "data": result.data}, 200
 
 

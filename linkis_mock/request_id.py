@@ -1,7 +1,7 @@
-"""`X-Request-Id` on every VIAS response, as Huawei Cloud's gateway sends it.
-
-The id is made before anything else runs and kept in a context variable, so
-that error bodies which repeat it (`request_id`) carry the same value.
+"""What reply builders need to know about the request in flight, set before anything
+else runs: its path (the Linkis envelope's `method`), and for VIAS its `X-Request-Id`,
+as Huawei Cloud's gateway sends it, kept so that error bodies which repeat it
+(`request_id`) carry the same value.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 VIAS_BASE_PATH = "/v2"
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="")
+REQUEST_PATH: ContextVar[str] = ContextVar("request_path", default="")
 
 
 def current_request_id() -> str:
@@ -24,7 +25,17 @@ class RequestIdMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not str(scope["path"]).startswith(VIAS_BASE_PATH + "/"):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path_token = REQUEST_PATH.set(scope["path"])
+        try:
+            await self._with_request_id(scope, receive, send)
+        finally:
+            REQUEST_PATH.reset(path_token)
+
+    async def _with_request_id(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not str(scope["path"]).startswith(VIAS_BASE_PATH + "/"):
             await self.app(scope, receive, send)
             return
         request_id = secrets.token_hex(16)
