@@ -18,7 +18,7 @@ from linkis_mock.api_types import admin
 from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.errors import LinkisError, coded_error, generic_error
-from linkis_mock.sim.jobs import Job, JobIdentity, JobState, Timeline, plan_timeline
+from linkis_mock.sim.jobs import Job, JobIdentity, JobState, Plan, Timeline, shared_record
 from linkis_mock.sim.scripts import Script, build_script, is_effectively_empty
 from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.store import JobStore
@@ -294,9 +294,9 @@ class Entrance:
         script = build_script(
             parsed.code, self.settings.seed, self.settings.timings, self.settings.log_lines_per_job
         )
-        timeline = plan_timeline(ident, script, self.settings.timings, now, via_execute)
+        plan = Plan(self.settings.timings, via_execute)
         return self._job(
-            parsed=parsed, caller=caller, ident=ident, timeline=timeline, script=script, now=now
+            parsed=parsed, caller=caller, ident=ident, plan=plan, script=script, now=now
         )
 
     def _job(
@@ -305,8 +305,9 @@ class Entrance:
         parsed: ParsedRequest,
         caller: Caller,
         ident: JobIdentity,
-        timeline: Timeline,
         script: Script,
+        plan: Plan | None = None,
+        timeline: Timeline | None = None,
         now: int,
         error: tuple[int, str] | None = None,
     ) -> Job:
@@ -319,11 +320,12 @@ class Entrance:
             engine_version=parsed.engine_version,
             run_type=parsed.run_type,
             code=parsed.code,
-            labels=parsed.labels,
-            params=parsed.params,
-            source=parsed.source,
+            labels=shared_record(parsed.labels),
+            params=shared_record(parsed.params),
+            source=shared_record(parsed.source),
             script=script,
-            timeline=timeline,
+            plan=plan,
+            kept_timeline=timeline,
             created_ms=now,
             error_code=error[0] if error else None,
             error_desc=error[1] if error else None,

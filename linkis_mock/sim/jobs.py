@@ -4,14 +4,21 @@ A job's whole future is planned when it is submitted: a timeline of state
 transitions and log lines stamped with simulated times. Reading a job at a
 given instant is a binary search in that timeline, so jobs advance with the
 clock without any background task, and a kill just cuts the timeline short.
+
+Planning is deterministic, so a job that nothing has changed keeps only what its
+timeline is planned from, and the timelines of the jobs read lately are kept in a
+bounded cache: 100 000 jobs held cost their records, not their logs. A job that is
+killed or forced, or whose log is long, keeps its own timeline.
 """
 
 from __future__ import annotations
 
 import bisect
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, TypeVar
 
 from linkis_mock.api_types.linkis_entrance import JobState as JobStateName
 from linkis_mock.sim.scripts import Outcome, Script
@@ -272,6 +279,72 @@ class ProgressStage:
     total: int
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a job's timeline is planned from, besides the job's own ids, script and
+    submission time."""
+
+    timings: Timings
+    via_execute: bool
+
+
+# Timelines of this many jobs read lately are kept, planned ones recomputed past it.
+PLANNED_CACHE_SIZE = 4096
+# A planned timeline with more lines than this stays with its job (planning it again
+# would cost what its length costs).
+KEEP_TIMELINES_OVER = 64
+
+
+class _PlannedTimelines:
+    """The bounded cache of planned timelines, by job (identity, not equality)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[int, tuple[Job, Timeline]] = OrderedDict()
+
+    def get(self, job: Job) -> Timeline | None:
+        entry = self._entries.get(id(job))
+        if entry is None or entry[0] is not job:
+            return None
+        self._entries.move_to_end(id(job))
+        return entry[1]
+
+    def put(self, job: Job, timeline: Timeline) -> None:
+        self._entries[id(job)] = (job, timeline)
+        if len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    def take(self, job: Job) -> None:
+        """The job keeps its timeline from now on (it is about to change it)."""
+        entry = self._entries.get(id(job))
+        if entry is not None and entry[0] is job:
+            del self._entries[id(job)]
+
+
+PLANNED = _PlannedTimelines(PLANNED_CACHE_SIZE)
+
+V = TypeVar("V")
+# Distinct records (labels, params, source) shared between jobs, at most.
+SHARED_RECORDS_MAX = 4096
+_shared_records: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+
+
+def shared_record(record: dict[str, V]) -> dict[str, V]:
+    """An equal record another job already has, if any: a job's labels, params and
+    source never change after submit, and most jobs have the same ones."""
+    try:
+        key = tuple(sorted(record.items()))
+        hash(key)
+    except TypeError:  # nested values: this record stays the job's own
+        return record
+    found = _shared_records.get(key)
+    if found is not None:
+        return found
+    if len(_shared_records) < SHARED_RECORDS_MAX:
+        _shared_records[key] = record
+    return record
+
+
 @dataclass(slots=True)
 class Job:
     ident: JobIdentity
@@ -286,11 +359,38 @@ class Job:
     params: dict[str, object]
     source: dict[str, object]
     script: Script
-    timeline: Timeline
     created_ms: int
     error_code: int | None = None
     error_desc: str | None = None
     killed: bool = False
+    # Either what the timeline is planned from (at created_ms), or the timeline itself.
+    plan: Plan | None = None
+    kept_timeline: Timeline | None = None
+
+    @property
+    def timeline(self) -> Timeline:
+        if self.kept_timeline is not None:
+            return self.kept_timeline
+        cached = PLANNED.get(self)
+        if cached is not None:
+            return cached
+        if self.plan is None:
+            raise ValueError(f"job {self.ident.task_id} has neither a plan nor a timeline")
+        timeline = plan_timeline(
+            self.ident, self.script, self.plan.timings, self.created_ms, self.plan.via_execute
+        )
+        if len(timeline.lines) > KEEP_TIMELINES_OVER:
+            self.kept_timeline = timeline
+        else:
+            PLANNED.put(self, timeline)
+        return timeline
+
+    def _own_timeline(self) -> Timeline:
+        """The timeline, kept by this job from now on, for a change only it will have."""
+        timeline = self.timeline
+        PLANNED.take(self)
+        self.kept_timeline = timeline
+        return timeline
 
     def state(self, now_ms: int) -> JobState:
         return self.timeline.state_at(now_ms)
@@ -334,7 +434,7 @@ class Job:
             raise ValueError("a finished job cannot be killed")
         if self.killed:
             return
-        self.timeline.cut(now_ms)
+        self._own_timeline().cut(now_ms)
         self.timeline.log(
             now_ms, "ERROR", f"Sorry, your job executed failed with reason: {KILLED_BY_USER}"
         )
@@ -356,8 +456,8 @@ class Job:
         if state is JobState.CANCELLED:
             self.kill(now_ms, 0)
             return
-        self.timeline.cut(now_ms)
-        t = self.timeline
+        t = self._own_timeline()
+        t.cut(now_ms)
         if state is JobState.WAIT_FOR_RETRY:
             t.log(
                 now_ms,

@@ -8,6 +8,7 @@ same code and seed always give the same run and the same result.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import random
 import re
@@ -107,9 +108,11 @@ def is_effectively_empty(code: str) -> bool:
     return all(COMMENT.match(line) for line in meaningful)
 
 
+@functools.lru_cache(maxsize=1024)
 def build_script(
     code: str, seed: int, timings: Timings, max_log_lines: int = DEFAULT_MAX_LOG_LINES
 ) -> Script:
+    """Cached: jobs with the same code share their (immutable) script."""
     digest = hashlib.sha256(f"{seed}\x00{code}".encode()).hexdigest()
     rng = random.Random(digest)
     stage_tasks = tuple(rng.randint(2, 8) for _ in range(rng.randint(1, 3)))

@@ -155,7 +155,7 @@ def job_from_json(item: dict[str, Any]) -> Job:
         params=dict(item["params"]),
         source=dict(item["source"]),
         script=script,
-        timeline=timeline,
+        kept_timeline=timeline,
         created_ms=int(item["createdMs"]),
         error_code=item["errorCode"],
         error_desc=item["errorDesc"],
