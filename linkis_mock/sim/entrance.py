@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -108,6 +109,10 @@ class ParsedRequest:
 
 def no_permission_to_kill(user: str) -> LinkisError:
     return LinkisError(f"You have no permission to kill this job, excecute by user:{user}")
+
+
+# Code up to this long is shared between jobs that submit the same.
+SHARED_CODE_MAX = 4096
 
 
 class Entrance:
@@ -311,15 +316,17 @@ class Entrance:
         now: int,
         error: tuple[int, str] | None = None,
     ) -> Job:
+        # Names and short code repeat across jobs: one string each, not one per request
+        # (interned strings go when the last job holding them does).
         return Job(
             ident=ident,
-            submit_user=caller.user,
-            execute_user=parsed.execute_user,
-            creator=parsed.creator,
-            engine_type=parsed.engine or "",
-            engine_version=parsed.engine_version,
-            run_type=parsed.run_type,
-            code=parsed.code,
+            submit_user=sys.intern(caller.user),
+            execute_user=sys.intern(parsed.execute_user),
+            creator=sys.intern(parsed.creator),
+            engine_type=sys.intern(parsed.engine or ""),
+            engine_version=sys.intern(parsed.engine_version),
+            run_type=sys.intern(parsed.run_type),
+            code=sys.intern(parsed.code) if len(parsed.code) <= SHARED_CODE_MAX else parsed.code,
             labels=shared_record(parsed.labels),
             params=shared_record(parsed.params),
             source=shared_record(parsed.source),
