@@ -55,6 +55,8 @@ from typing import Any
 
 import httpx
 
+from linkis_mock.testing import free_port, resident_memory_kib
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.prefix) / "bin"
 BUILD = ROOT / "build"
@@ -94,13 +96,6 @@ class Options:
 
 
 # --- processes ----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -223,12 +218,7 @@ def wait_listening(server: Server) -> None:
 
 def rss_mib(pid: int) -> dict[str, float]:
     """VmRSS (resident now) and VmHWM (peak resident) of a process, in MiB."""
-    found: dict[str, float] = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            found[key] = round(int(value.split()[0]) / 1024, 1)
-    return found
+    return {key: round(kib / 1024, 1) for key, kib in resident_memory_kib(pid).items()}
 
 
 # --- the mock's API -------------------------------------------------------------------------

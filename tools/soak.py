@@ -20,8 +20,6 @@ import asyncio
 import json
 import os
 import random
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +29,8 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+from linkis_mock.testing import ROOT, resident_memory_kib, start_mock
+
 API = "/api/rest_j/v1"
 WARM_UP_S = 60.0
 SAMPLE_EVERY_S = 5.0
@@ -53,36 +52,6 @@ class Tally:
 
     def record(self, reply: httpx.Response) -> None:
         self.statuses[reply.status_code] += 1
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for {pid}")
-
-
-def start_server(config: Path, port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "linkis_mock", "serve", "--port", str(port)]
-    command += ["--config", str(config), "--log-level", "warning"]
-    command += os.environ.get("SOAK_SERVER_ARGS", "").split()
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/__admin/clock").status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.05)
-    server.kill()
-    raise RuntimeError("the mock did not start")
 
 
 def job_body(user: str, rng: random.Random) -> dict[str, object]:
@@ -138,9 +107,9 @@ async def poll_and_maybe_kill(
 
 async def sample_memory(pid: int, until: float, started: float, tally: Tally) -> None:
     while time.monotonic() < until:
-        tally.samples.append((time.monotonic() - started, rss_kib(pid)))
+        tally.samples.append((time.monotonic() - started, resident_memory_kib(pid)["VmRSS"]))
         await asyncio.sleep(SAMPLE_EVERY_S)
-    tally.samples.append((time.monotonic() - started, rss_kib(pid)))
+    tally.samples.append((time.monotonic() - started, resident_memory_kib(pid)["VmRSS"]))
 
 
 async def drive(base: str, pid: int, seconds: float, clients: int) -> Tally:
@@ -175,16 +144,15 @@ def report(tally: Tally, seconds: float) -> dict[str, object]:
 def main() -> int:
     seconds = float(os.environ.get("SOAK_SECONDS", "300"))
     clients = int(os.environ.get("SOAK_CLIENTS", "16"))
-    port = free_port()
     with tempfile.TemporaryDirectory() as scratch:
         config = Path(scratch) / "soak.toml"
         config.write_text(CONFIG)
-        server = start_server(config, port)
+        extra = os.environ.get("SOAK_SERVER_ARGS", "").split()
+        server = start_mock(Path(scratch), "--config", str(config), *extra)
         try:
-            tally = asyncio.run(drive(f"http://127.0.0.1:{port}", server.pid, seconds, clients))
+            tally = asyncio.run(drive(server.base_url, server.process.pid, seconds, clients))
         finally:
-            server.terminate()
-            server.wait(timeout=15)
+            server.stop()
     figures = report(tally, seconds)
     out = ROOT / "build" / "soak.json"
     out.parent.mkdir(exist_ok=True)
