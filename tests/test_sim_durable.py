@@ -173,3 +173,29 @@ def test_jobs_history_forgot_stay_forgotten_in_every_process(tmp_path: Path) -> 
     restarted, state = opened(path, make_sim(history_jobs=2))
     assert [job.ident.task_id for job in restarted.store.all_jobs()] == [first + 2, first + 1]
     state.close()
+
+
+def test_the_file_keeps_plans_of_unchanged_jobs_and_timelines_of_changed_ones(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.db"
+    first, state = opened(path)
+    with state.unit(writes=True):
+        exec_plain, plain_task = submit(first, ALICE, "--@mock duration=60\nselect 1")
+        exec_killed, killed_task = submit(first, ALICE, "--@mock duration=60\nselect 1")
+    at(first, 5_000)
+    with state.unit(writes=True):
+        first.entrance.kill(exec_killed, None, ALICE)
+    before = take(first)
+    state.close()
+    with sqlite3.connect(path) as db:
+        bodies = dict(db.execute("SELECT task_id, body FROM jobs").fetchall())
+    assert '"plan"' in bodies[plain_task] and '"timeline"' not in bodies[plain_task]
+    assert '"timeline"' in bodies[killed_task] and '"plan"' not in bodies[killed_task]
+    second, again = opened(path)
+    plain, killed = second.store.by_task_id(plain_task), second.store.by_task_id(killed_task)
+    assert plain is not None and plain.kept_timeline is None
+    assert killed is not None and killed.kept_timeline is not None
+    assert take(second) == before  # the plan gives back the same timeline
+    assert all_lines(second, exec_plain) == all_lines(first, exec_plain)
+    again.close()

@@ -263,15 +263,18 @@ class StateFile:
 
     def _load_everything(self) -> None:
         sim = self._sim
-        rows = self._db.execute(
-            "SELECT held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
-        ).fetchall()
-        jobs = [job_from_json(json.loads(body)) for _, body in rows]
-        let_go = frozenset(
-            job.ident.task_id for job, (held, _) in zip(jobs, rows, strict=True) if not held
-        )
+        jobs, let_go = [], set()
+        # Row by row: holding every body at once would double a restart's memory.
+        for task_id, held, body in self._db.execute(
+            "SELECT task_id, held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
+        ):
+            jobs.append(job_from_json(json.loads(body)))
+            if not held:
+                let_go.add(task_id)
         counters = json.loads(self._meta("counters") or "{}")
-        sim.store.load(jobs, counters.get("lastTaskId", 0), counters.get("groups", {}), let_go)
+        sim.store.load(
+            jobs, counters.get("lastTaskId", 0), counters.get("groups", {}), frozenset(let_go)
+        )
         tasks = [
             task_from_json(json.loads(body))
             for (body,) in self._db.execute("SELECT body FROM tasks WHERE body IS NOT NULL")
@@ -334,7 +337,7 @@ class StateFile:
 
 
 def _job_row(job: Job, seq: int, held: bool) -> tuple[int, int, bool, str]:
-    return job.ident.task_id, seq, held, _text(job_to_json(job, held))
+    return job.ident.task_id, seq, held, _text(job_to_json(job, held, compact=True))
 
 
 def _text(value: object) -> str:

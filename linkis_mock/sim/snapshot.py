@@ -8,11 +8,22 @@ bad snapshot changes nothing.
 
 from __future__ import annotations
 
+import functools
+import sys
 from dataclasses import asdict
 from typing import Any
 
-from linkis_mock.sim.jobs import Attempt, Job, JobIdentity, JobState, Timeline
+from linkis_mock.sim.jobs import (
+    Attempt,
+    Job,
+    JobIdentity,
+    JobState,
+    Plan,
+    Timeline,
+    shared_record,
+)
 from linkis_mock.sim.scripts import Column, Outcome, Script
+from linkis_mock.sim.settings import Timings
 from linkis_mock.sim.tasks import Task
 from linkis_mock.sim.users import Session
 from linkis_mock.sim.world import Simulator
@@ -74,10 +85,13 @@ def restore(sim: Simulator, data: Any) -> None:
     sim.clock.configure(frozen=frozen, speed=speed)
 
 
-def job_to_json(job: Job, held: bool) -> dict[str, Any]:
-    """`held`: the entrance still holds the job (false once it made way for newer ones)."""
-    t = job.timeline
-    return {
+def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any]:
+    """`held`: the entrance still holds the job (false once it made way for newer ones).
+
+    `compact` (the state file): a job nothing changed gives what its timeline is planned
+    from instead of the timeline, so that a restart with many jobs stays lean.
+    """
+    data = {
         "ident": asdict(job.ident),
         "held": held,
         "submitUser": job.submit_user,
@@ -100,19 +114,74 @@ def job_to_json(job: Job, held: bool) -> dict[str, Any]:
             "stage_tasks": list(job.script.stage_tasks),
             "columns": [asdict(column) for column in job.script.columns],
         },
-        "timeline": {
-            "transitionTimes": t.transition_times,
-            "states": [s.value for s in t.states],
-            "lineTimes": t.line_times,
-            "lines": t.lines,
-            "levels": t.levels,
-            "attempts": [asdict(a) for a in t.attempts],
-        },
     }
+    if compact and job.plan is not None and job.kept_timeline is None:
+        data["plan"] = {"timings": asdict(job.plan.timings), "viaExecute": job.plan.via_execute}
+        return data
+    t = job.timeline
+    data["timeline"] = {
+        "transitionTimes": t.transition_times,
+        "states": [s.value for s in t.states],
+        "lineTimes": t.line_times,
+        "lines": t.lines,
+        "levels": t.levels,
+        "attempts": [asdict(a) for a in t.attempts],
+    }
+    return data
 
 
 def job_from_json(item: dict[str, Any]) -> Job:
-    t, s = item["timeline"], item["script"]
+    plan, timeline = None, None
+    if "plan" in item:
+        plan = Plan(_timings(item["plan"]["timings"]), bool(item["plan"]["viaExecute"]))
+    else:
+        timeline = _timeline_from(item["timeline"])
+    return Job(
+        ident=JobIdentity(**item["ident"]),
+        submit_user=sys.intern(item["submitUser"]),
+        execute_user=sys.intern(item["executeUser"]),
+        creator=sys.intern(item["creator"]),
+        engine_type=sys.intern(item["engineType"]),
+        engine_version=sys.intern(item["engineVersion"]),
+        run_type=sys.intern(item["runType"]),
+        code=item["code"],
+        labels=shared_record(dict(item["labels"])),
+        params=shared_record(dict(item["params"])),
+        source=shared_record(dict(item["source"])),
+        script=_script_from(item["script"]),
+        plan=plan,
+        kept_timeline=timeline,
+        created_ms=int(item["createdMs"]),
+        error_code=item["errorCode"],
+        error_desc=item["errorDesc"],
+        killed=bool(item["killed"]),
+    )
+
+
+def _script_from(s: dict[str, Any]) -> Script:
+    """Jobs with equal scripts share one (a restart with many jobs stays lean)."""
+    script = Script(
+        outcome=Outcome(s["outcome"]),
+        queue_s=float(s["queue_s"]),
+        running_s=float(s["running_s"]),
+        rows=int(s["rows"]),
+        error=str(s["error"]),
+        retries=int(s["retries"]),
+        stage_tasks=tuple(int(x) for x in s["stage_tasks"]),
+        columns=tuple(Column(str(c["name"]), str(c["data_type"])) for c in s["columns"]),
+        digest=str(s["digest"]),
+        directive_problem=s.get("directive_problem"),
+        log_lines=int(s.get("log_lines", 0)),
+    )
+    return _shared_script(script)
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_script(script: Script) -> Script:
+    return script
+
+
+def _timeline_from(t: dict[str, Any]) -> Timeline:
     timeline = Timeline(
         transition_times=[int(x) for x in t["transitionTimes"]],
         states=[JobState(x) for x in t["states"]],
@@ -129,38 +198,17 @@ def job_from_json(item: dict[str, Any]) -> Job:
         and len(timeline.lines) == len(timeline.line_times) == len(timeline.levels)
     ):
         raise ValueError("a job's timeline lists are of different lengths")
-    script = Script(
-        outcome=Outcome(s["outcome"]),
-        queue_s=float(s["queue_s"]),
-        running_s=float(s["running_s"]),
-        rows=int(s["rows"]),
-        error=str(s["error"]),
-        retries=int(s["retries"]),
-        stage_tasks=tuple(int(x) for x in s["stage_tasks"]),
-        columns=tuple(Column(str(c["name"]), str(c["data_type"])) for c in s["columns"]),
-        digest=str(s["digest"]),
-        directive_problem=s.get("directive_problem"),
-        log_lines=int(s.get("log_lines", 0)),
-    )
-    return Job(
-        ident=JobIdentity(**item["ident"]),
-        submit_user=item["submitUser"],
-        execute_user=item["executeUser"],
-        creator=item["creator"],
-        engine_type=item["engineType"],
-        engine_version=item["engineVersion"],
-        run_type=item["runType"],
-        code=item["code"],
-        labels=dict(item["labels"]),
-        params=dict(item["params"]),
-        source=dict(item["source"]),
-        script=script,
-        kept_timeline=timeline,
-        created_ms=int(item["createdMs"]),
-        error_code=item["errorCode"],
-        error_desc=item["errorDesc"],
-        killed=bool(item["killed"]),
-    )
+    return timeline
+
+
+@functools.lru_cache(maxsize=64)
+def _shared_timings(values: tuple[tuple[str, float], ...]) -> Timings:
+    return Timings(**dict(values))
+
+
+def _timings(raw: dict[str, Any]) -> Timings:
+    """The timings a job was planned with; jobs planned alike share one object."""
+    return _shared_timings(tuple(sorted((str(k), float(v)) for k, v in raw.items())))
 
 
 def task_to_json(task: Task) -> dict[str, Any]:
