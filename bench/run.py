@@ -15,6 +15,9 @@ throughput
     request), Prism 5 in static-examples mode on openapi/linkis-entrance.yaml, and
     bench/floor_app.py under uvicorn (the floor of what Python can do). Requests/s,
     p50 and p99 latency, non-2xx answers, and the mock/Prism and mock/floor ratios.
+workers
+    wrk on status and log of the mock with a state file (`--state`), first as one
+    process, then as WORKERS worker processes sharing the file.
 startup
     Time from starting `linkis-mock serve` to its first 200 from `GET /__admin/clock`
     (polled every 10 ms); median of 3 starts.
@@ -69,7 +72,8 @@ MOCK_CONFIG = ROOT / "bench" / "mock.toml"
 HOST = "127.0.0.1"
 API = "/api/rest_j/v1"
 COOKIE = "linkis_user_session_ticket_id_v1"
-MEASUREMENTS = ("throughput", "startup", "scale", "logpage", "schemathesis")
+MEASUREMENTS = ("throughput", "workers", "startup", "scale", "logpage", "schemathesis")
+WORKERS = 2
 RATIOS = ("mock/prism", "mock/floor")
 ENDPOINTS = {"status": "status", "progress": "progress", "log": "log?fromLine=1&size=100"}
 RUNNING_CODE = "--@mock duration=3600\nselect 1"
@@ -443,6 +447,27 @@ def measure_throughput(opts: Options, problems: list[str]) -> dict[str, Any]:
         return results
 
 
+def measure_workers(opts: Options, problems: list[str]) -> dict[str, Any]:
+    """Status and log with a state file: one process, then WORKERS processes sharing it."""
+    results: dict[str, Any] = {}
+    for workers in (1, WORKERS):
+        state = BUILD / f"bench-workers-{workers}.db"
+        for leftover in BUILD.glob(f"{state.name}*"):
+            leftover.unlink()
+        command = [*mock_command(), "--state", str(state), "--workers", str(workers)]
+        with launched(f"mock-{workers}-workers", command) as mock:
+            wait_for(mock, "/__admin/clock")
+            cookie = login(mock)
+            exec_id = hold_mixed_jobs(mock, cookie)
+            results[str(workers)] = {
+                endpoint: asdict(
+                    drive(mock, f"entrance/{exec_id}/{ENDPOINTS[endpoint]}", cookie, opts, problems)
+                )
+                for endpoint in ("status", "log")
+            }
+    return results
+
+
 def measure_startup() -> dict[str, Any]:
     seconds = []
     for _ in range(STARTS):
@@ -591,6 +616,22 @@ def print_throughput(results: dict[str, Any], opts: Options) -> None:
         print(f"(Prism serves the API at '{results.get('prism_prefix')}/', not at {API}/)")
 
 
+def print_workers(results: dict[str, Any], opts: Options) -> None:
+    print(
+        f"\nWith --state FILE: one process, then --workers {WORKERS} sharing the file"
+        f" (wrk -c{opts.connections}, same machine)"
+    )
+    print(
+        "{:<8} {:<9} {:>9} {:>8} {:>8}".format("workers", "endpoint", "req/s", "p50 ms", "p99 ms")
+    )
+    for workers, rows in results.items():
+        for endpoint, r in rows.items():
+            print(
+                f"{workers:<8} {endpoint:<9} {r['requests_per_s']:>9.1f} {r['p50_ms']:>8.2f}"
+                f" {r['p99_ms']:>8.2f}"
+            )
+
+
 def print_startup(results: dict[str, Any]) -> None:
     runs = ", ".join(f"{s:.3f}" for s in results["runs_s"])
     print(f"\nStart-up to the first 200: median {results['median_s']:.3f} s ({runs})")
@@ -685,6 +726,10 @@ def run_all(opts: Options, problems: list[str]) -> dict[str, Any]:
         "throughput": (
             lambda: measure_throughput(opts, problems),
             lambda r: print_throughput(r, opts),
+        ),
+        "workers": (
+            lambda: measure_workers(opts, problems),
+            lambda r: print_workers(r, opts),
         ),
         "startup": (measure_startup, print_startup),
         "scale": (lambda: measure_scale(opts, problems), lambda r: print_scale(r, opts)),
