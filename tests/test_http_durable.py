@@ -210,6 +210,11 @@ def test_workers_need_a_state_file_and_a_bad_file_is_refused(tmp_path: Path) -> 
     assert bad.returncode == 2
     assert f"cannot use state file {not_sqlite}" in bad.stderr
     assert not_sqlite.read_text() == "shopping list\n" * 200  # left as it was
+    for unusable in (tmp_path, tmp_path / "missing" / "state.db"):
+        refused = serve("--state", str(unusable))
+        assert refused.returncode == 2
+        assert f"cannot use state file {unusable}" in refused.stderr
+        assert "Traceback" not in refused.stderr
 
 
 def test_a_scenario_fills_only_a_new_state_file(tmp_path: Path) -> None:

@@ -199,3 +199,17 @@ def test_the_file_keeps_plans_of_unchanged_jobs_and_timelines_of_changed_ones(
     assert take(second) == before  # the plan gives back the same timeline
     assert all_lines(second, exec_plain) == all_lines(first, exec_plain)
     again.close()
+
+
+def test_a_file_with_a_broken_row_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    sim, state = opened(path)
+    with state.unit(writes=True):
+        submit(sim, ALICE)
+    state.close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE jobs SET body = '{\"ident\": 1}'")
+    before = path.read_bytes()
+    with pytest.raises(StateFileError, match="holds a row this mock cannot read"):
+        StateFile(path, make_sim()).open()
+    assert path.read_bytes() == before

@@ -60,7 +60,10 @@ class StateFile:
     def __init__(self, path: Path, sim: Simulator) -> None:
         self.path = path
         self._sim = sim
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:  # a directory, a missing folder, no permission
+            raise StateFileError(f"cannot open {path}: {exc}") from exc
         self._epoch = ""
         self._seq = 0
         self._data_version = -1
@@ -101,7 +104,10 @@ class StateFile:
             return False
         if version != str(SCHEMA_VERSION):
             raise StateFileError(f"{self.path} holds state version {version}, not {SCHEMA_VERSION}")
-        self._load_everything()
+        try:
+            self._load_everything()
+        except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
+            raise StateFileError(f"{self.path} holds a row this mock cannot read: {exc!r}") from exc
         return True
 
     def close(self) -> None:
