@@ -117,7 +117,7 @@ def create_app(
         render=errors.fault_response,
     )
     if settings.fast_lane:
-        _add_fast_lane(app, specs[LINKIS_BASE_PATH], state)
+        _add_fast_lane(app, routes, state)
     app.add_middleware(PreferMiddleware, position=MiddlewarePosition.BEFORE_SECURITY, routes=routes)
     app.add_middleware(
         BodyTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, routes=routes
@@ -125,9 +125,9 @@ def create_app(
     return app
 
 
-def _add_fast_lane(app: AsyncApp, spec: dict[str, Any], state: StateFile | None) -> None:
+def _add_fast_lane(app: AsyncApp, routes: RouteTable, state: StateFile | None) -> None:
     """Innermost of the outer middlewares: journal, limits, faults and CORS still apply."""
-    operations = fast_operations(spec, LINKIS_BASE_PATH, get_function_from_name)
+    operations = fast_operations(routes, get_function_from_name)
     wrap = None if state is None else (lambda handler: in_unit(state, handler, "GET"))
     app.add_middleware(
         FastLane,

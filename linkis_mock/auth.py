@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest
+from starlette.datastructures import Headers
+from starlette.requests import cookie_parser
 
 from linkis_mock.runtime import sim
 from linkis_mock.sim.entrance import Caller
@@ -44,6 +46,26 @@ def check_token_code(api_key: str, request: ConnexionRequest) -> dict[str, Any] 
 
 def check_token_user(api_key: str) -> dict[str, Any] | None:
     return {"sub": api_key} if api_key else None
+
+
+def valid_credentials_of_one_kind(headers: Headers) -> bool:
+    """The spec's two ways in, checked as the security functions above check them, for a
+    request that sends exactly one: a live session cookie, or an accepted token pair.
+
+    The fast lane asks this; anything else (both kinds, neither, a bad one) it leaves to
+    Connexion's security layer, which gives the real reply.
+    """
+    ticket = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
+    token, token_user = headers.get("token-code"), headers.get(TOKEN_USER_HEADER)
+    if ticket is not None and token is None and token_user is None:
+        return len(headers.getlist("cookie")) == 1 and sim().users.session_user(ticket) is not None
+    if ticket is None and token and token_user:
+        try:
+            sim().users.token_user(token, token_user)
+        except LinkisError:
+            return False
+        return True
+    return False
 
 
 def caller_of(token_info: dict[str, Any]) -> Caller:

@@ -16,21 +16,18 @@ parameter is checked with a precompiled validator of its own schema.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
 from jsonschema import Draft4Validator
 from starlette.datastructures import Headers
-from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from linkis_mock.auth import SESSION_COOKIE, TOKEN_USER_HEADER
-from linkis_mock.resolver import snake_case
-from linkis_mock.runtime import sim
-from linkis_mock.sim.errors import LinkisError
+from linkis_mock.auth import valid_credentials_of_one_kind
+from linkis_mock.routes import Route, RouteTable
 
 Handler = Callable[..., Awaitable[Any]]
 Encode = Callable[[Any], str]
@@ -39,8 +36,6 @@ FAST_OPERATIONS = frozenset({"getStatus", "getProgress", "getLog"})
 INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
 BOOLEANS = {"true": True, "false": False}
 PASSED_ON = None
-# `{name}` in a path template, once re.escape has escaped its braces.
-PATH_PARAMETER = re.compile(r"\\\{(\w+)\\\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +65,7 @@ class Parameter:
 
 @dataclass(frozen=True, slots=True)
 class FastOperation:
-    operation_id: str
-    route: re.Pattern[str]
+    route: Route
     parameters: tuple[Parameter, ...]
     handler: Handler
 
@@ -110,10 +104,7 @@ class FastLane:
     ) -> None:
         self.app = app
         self.operations = [
-            FastOperation(op.operation_id, op.route, op.parameters, wrap(op.handler))
-            if wrap
-            else op
-            for op in operations
+            replace(op, handler=wrap(op.handler)) if wrap else op for op in operations
         ]
         self.encode = encode
 
@@ -139,9 +130,9 @@ class FastLane:
     async def _answer(self, scope: Scope) -> bytes | None:
         path: str = scope["path"]
         for operation in self.operations:
-            match = operation.route.fullmatch(path)
-            if match is not None:
-                return await self._run(operation, match.groupdict(), scope)
+            path_values = operation.route.path_parameters(path)
+            if path_values is not None:
+                return await self._run(operation, path_values, scope)
         return None
 
     async def _run(
@@ -166,47 +157,22 @@ class FastLane:
 
 
 def _plain_and_authenticated(headers: Headers) -> bool:
-    """No body and no `Prefer`; credentials of exactly one kind, and valid: the session
-    cookie, or the token pair."""
+    """No body and no `Prefer`, and valid credentials of exactly one kind."""
     if "prefer" in headers or "transfer-encoding" in headers:
         return False
-    if headers.get("content-length", "0") != "0":
-        return False
-    cookies = cookie_parser(headers.get("cookie", ""))
-    ticket = cookies.get(SESSION_COOKIE)
-    token, token_user = headers.get("token-code"), headers.get(TOKEN_USER_HEADER)
-    if ticket is not None and token is None and token_user is None:
-        return len(headers.getlist("cookie")) == 1 and sim().users.session_user(ticket) is not None
-    if ticket is None and token and token_user:
-        try:
-            sim().users.token_user(token, token_user)
-        except LinkisError:
-            return False
-        return True
-    return False
+    return headers.get("content-length", "0") == "0" and valid_credentials_of_one_kind(headers)
 
 
-def fast_operations(
-    spec: dict[str, Any], base_path: str, resolve: Callable[[str], Handler]
-) -> list[FastOperation]:
-    """The fast lane's operations, read from the spec (routes, parameters, schemas)."""
+def fast_operations(routes: RouteTable, resolve: Callable[[str], Handler]) -> list[FastOperation]:
+    """The fast lane's operations: routes, parameters and schemas as the specs give them."""
     found = []
-    for path, method, operation in _operations(spec):
-        if method != "get" or operation.get("operationId") not in FAST_OPERATIONS:
-            continue
-        parameters = tuple(_parameter(_resolve(spec, p)) for p in operation.get("parameters", []))
-        route = re.compile(PATH_PARAMETER.sub(r"(?P<\1>[^/]+)", re.escape(base_path + path)))
-        controller = operation["x-openapi-router-controller"]
-        handler = resolve(f"{controller}.{snake_case(operation['operationId'])}")
-        found.append(FastOperation(operation["operationId"], route, parameters, handler))
+    for operation_id in sorted(FAST_OPERATIONS):
+        route, operation = routes.find("GET", operation_id)
+        parameters = tuple(
+            _parameter(operation.resolve(raw)) for raw in operation.spec.get("parameters", [])
+        )
+        found.append(FastOperation(route, parameters, resolve(operation.function_name)))
     return found
-
-
-def _operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for path, item in spec["paths"].items():
-        for method, operation in item.items():
-            if isinstance(operation, dict) and "operationId" in operation:
-                yield path, method, operation
 
 
 def _parameter(raw: dict[str, Any]) -> Parameter:
@@ -220,12 +186,3 @@ def _parameter(raw: dict[str, Any]) -> Parameter:
         default=schema.get("default"),
         validator=Draft4Validator(schema),
     )
-
-
-def _resolve(spec: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in item:
-        node: Any = spec
-        for part in item["$ref"].removeprefix("#/").split("/"):
-            node = node[part]
-        item = node
-    return item

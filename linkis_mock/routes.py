@@ -10,6 +10,7 @@ from typing import Any
 from linkis_mock.resolver import snake_case
 
 INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
+CONTROLLER_EXTENSION = "x-openapi-router-controller"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
@@ -19,6 +20,11 @@ class Operation:
     handler: str
     spec: dict[str, Any]  # the operation object, $refs unresolved
     document: dict[str, Any]  # the whole spec, to resolve them
+
+    @property
+    def function_name(self) -> str:
+        """The handler's dotted name, as the resolver finds it."""
+        return f"{self.spec[CONTROLLER_EXTENSION]}.{self.handler}"
 
     @property
     def invalid_body_message(self) -> str | None:
@@ -45,6 +51,11 @@ class Route:
         match = self.pattern.fullmatch(path)
         return match.groups() if match else ()
 
+    def path_parameters(self, path: str) -> dict[str, str] | None:
+        """The path's parameters by name, or None when the path is not this route's."""
+        match = self.pattern.fullmatch(path)
+        return dict(zip(self.parameter_names, match.groups(), strict=True)) if match else None
+
 
 class RouteTable:
     def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
@@ -59,6 +70,14 @@ class RouteTable:
     def operation(self, method: str, path: str) -> Operation | None:
         route = self.route(path)
         return route.operations.get(method) if route else None
+
+    def find(self, method: str, operation_id: str) -> tuple[Route, Operation]:
+        """The route and operation of an operationId (KeyError if no spec has it)."""
+        for route in self._routes:
+            operation = route.operations.get(method)
+            if operation is not None and operation.operation_id == operation_id:
+                return route, operation
+        raise KeyError(f"no {method} operation {operation_id} in the specs")
 
 
 def _routes(base_path: str, spec: dict[str, Any]) -> list[Route]:
