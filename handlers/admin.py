@@ -15,13 +15,20 @@ from linkis_mock.sim.clock import ClockState
 from linkis_mock.sim.jobs import JobState
 from linkis_mock.sim.scripts import DEFAULT_ERROR
 
-Body = TypeVar("Body", api.ClockState, api.ResetResult)
+Body = TypeVar("Body")
+Reply = tuple[Body, int, dict[str, str]]
 # Errors here are problem+json, so each success names its media type for Connexion.
 JSON = {"Content-Type": "application/json"}
 
 
-def _json(body: Body) -> tuple[Body, int, dict[str, str]]:
+def _json(body: Body) -> Reply[Body]:
     return body, 200, JSON
+
+
+def _refused(status: int, detail: str) -> ProblemException:
+    """The admin API's refusals are problems; the error mapper keeps them as they are."""
+    title = "Not Found" if status == 404 else "Bad Request"
+    return ProblemException(status=status, title=title, detail=detail)
 
 
 def _clock(state: ClockState) -> api.ClockState:
@@ -34,20 +41,20 @@ def _clock(state: ClockState) -> api.ClockState:
     }
 
 
-async def get_clock() -> tuple[api.ClockState, int, dict[str, str]]:
+async def get_clock() -> Reply[api.ClockState]:
     return _json(_clock(sim().clock.state()))
 
 
-async def set_clock(body: dict[str, Any]) -> tuple[api.ClockState, int, dict[str, str]]:
+async def set_clock(body: dict[str, Any]) -> Reply[api.ClockState]:
     clock = sim().clock
     return _json(_clock(clock.configure(frozen=body.get("frozen"), speed=body.get("speed"))))
 
 
-async def advance_clock(body: dict[str, Any]) -> tuple[api.ClockState, int, dict[str, str]]:
+async def advance_clock(body: dict[str, Any]) -> Reply[api.ClockState]:
     return _json(_clock(sim().clock.advance(float(body["seconds"]))))
 
 
-async def reset() -> tuple[api.ResetResult, int, dict[str, str]]:
+async def reset() -> Reply[api.ResetResult]:
     simulator = sim()
     simulator.reset()
     journal().clear()
@@ -58,36 +65,32 @@ async def reset() -> tuple[api.ResetResult, int, dict[str, str]]:
 # ---- jobs and tasks on demand -----------------------------------------------------------
 
 
-async def list_jobs() -> tuple[api.JobList, int, dict[str, str]]:
-    return {"jobs": sim().entrance.job_summaries()}, 200, JSON
+async def list_jobs() -> Reply[api.JobList]:
+    return _json({"jobs": sim().entrance.job_summaries()})
 
 
-async def set_job_state(
-    task_id: int, body: dict[str, Any]
-) -> tuple[api.JobSummary, int, dict[str, str]]:
+async def set_job_state(task_id: int, body: dict[str, Any]) -> Reply[api.JobSummary]:
     try:
         summary = sim().entrance.force_state(
             task_id, JobState(body["state"]), body.get("error") or DEFAULT_ERROR
         )
     except KeyError as exc:
-        raise ProblemException(status=404, title="Not Found", detail=exc.args[0]) from None
+        raise _refused(404, exc.args[0]) from None
     except ValueError as exc:
-        raise ProblemException(status=400, title="Bad Request", detail=str(exc)) from None
-    return summary, 200, JSON
+        raise _refused(400, str(exc)) from None
+    return _json(summary)
 
 
-async def list_vias() -> tuple[api.TaskList, int, dict[str, str]]:
-    return {"tasks": sim().vias.task_summaries()}, 200, JSON
+async def list_vias() -> Reply[api.TaskList]:
+    return _json({"tasks": sim().vias.task_summaries()})
 
 
-async def set_task_state(
-    task_id: str, body: dict[str, Any]
-) -> tuple[api.TaskSummary, int, dict[str, str]]:
+async def set_task_state(task_id: str, body: dict[str, Any]) -> Reply[api.TaskSummary]:
     try:
         summary = sim().vias.force_state(task_id, body["state"])
     except KeyError as exc:
-        raise ProblemException(status=404, title="Not Found", detail=exc.args[0]) from None
-    return summary, 200, JSON
+        raise _refused(404, exc.args[0]) from None
+    return _json(summary)
 
 
 # ---- the journal ------------------------------------------------------------------------
@@ -99,53 +102,53 @@ async def get_journal(
     status: int | None = None,
     since: int | None = None,
     until: int | None = None,
-) -> tuple[api.Journal, int, dict[str, str]]:
+) -> Reply[api.Journal]:
     """`user` is read from the query: Connexion would pass no authenticated user here."""
     book = journal()
     entries = book.query(
         operation_id=operation_id, user=user, status=status, since_ms=since, until_ms=until
     )
-    return {"capacity": book.capacity, "entries": [e.as_dict() for e in entries]}, 200, JSON
+    return _json({"capacity": book.capacity, "entries": [e.as_dict() for e in entries]})
 
 
-async def clear_journal() -> tuple[api.JournalCleared, int, dict[str, str]]:
-    return {"cleared": journal().clear()}, 200, JSON
+async def clear_journal() -> Reply[api.JournalCleared]:
+    return _json({"cleared": journal().clear()})
 
 
 # ---- fault rules ------------------------------------------------------------------------
 
 
-async def list_faults() -> tuple[api.FaultList, int, dict[str, str]]:
-    return {"rules": [rule.as_dict() for rule in faults().rules()]}, 200, JSON
+async def list_faults() -> Reply[api.FaultList]:
+    return _json({"rules": [rule.as_dict() for rule in faults().rules()]})
 
 
-async def add_fault(body: dict[str, Any]) -> tuple[api.FaultRule, int, dict[str, str]]:
+async def add_fault(body: dict[str, Any]) -> Reply[api.FaultRule]:
     try:
         rule = faults().add(body)
     except FaultRuleError as exc:
-        raise ProblemException(status=400, title="Bad Request", detail=str(exc)) from None
-    return rule.as_dict(), 200, JSON
+        raise _refused(400, str(exc)) from None
+    return _json(rule.as_dict())
 
 
-async def delete_fault(id_: str) -> tuple[api.FaultList, int, dict[str, str]]:
+async def delete_fault(id_: str) -> Reply[api.FaultList]:
     try:
         faults().remove(id_)
     except KeyError as exc:
-        raise ProblemException(status=404, title="Not Found", detail=exc.args[0]) from None
+        raise _refused(404, exc.args[0]) from None
     return await list_faults()
 
 
 # ---- snapshots --------------------------------------------------------------------------
 
 
-async def get_snapshot() -> tuple[api.Snapshot, int, dict[str, str]]:
+async def get_snapshot() -> Reply[api.Snapshot]:
     # The snapshot is built generically (dataclasses.asdict); Schemathesis checks its shape.
-    return cast("api.Snapshot", snapshot.take(sim())), 200, JSON
+    return _json(cast("api.Snapshot", snapshot.take(sim())))
 
 
-async def put_snapshot(body: dict[str, Any]) -> tuple[api.Snapshot, int, dict[str, str]]:
+async def put_snapshot(body: dict[str, Any]) -> Reply[api.Snapshot]:
     try:
         snapshot.restore(sim(), body)
     except snapshot.SnapshotError as exc:
-        raise ProblemException(status=400, title="Bad Request", detail=str(exc)) from None
+        raise _refused(400, str(exc)) from None
     return await get_snapshot()
