@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkis_mock.api_types import admin as api
@@ -132,9 +133,5 @@ def headers_and_cookies(scope: Scope) -> tuple[dict[str, str], dict[str, str]]:
         bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1")
         for k, v in scope.get("headers", [])
     }
-    cookies = {}
-    for part in headers.get("cookie", "").split(";"):
-        name, sep, value = part.strip().partition("=")
-        if sep:
-            cookies[name] = value
-    return headers, cookies
+    # Starlette's parser, as Connexion's security layer reads the same cookies.
+    return headers, cookie_parser(headers.get("cookie", ""))
