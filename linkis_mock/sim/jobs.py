@@ -154,10 +154,6 @@ class Timeline:
         return bisect.bisect_right(self.line_times, at_ms)
 
     @property
-    def final_state(self) -> JobState:
-        return self.states[-1]
-
-    @property
     def ends_at(self) -> int:
         return self.transition_times[-1]
 
