@@ -7,7 +7,7 @@ from typing import Any
 from connexion import request
 
 from linkis_mock.api_types import linkis_entrance as api
-from linkis_mock.auth import SESSION_COOKIE, caller_of
+from linkis_mock.auth import SESSION_COOKIE, caller_of, session_ticket
 from linkis_mock.envelope import ok
 from linkis_mock.runtime import sim
 from linkis_mock.sim.entrance import Ok
@@ -26,7 +26,7 @@ async def login(
     outcome = users.login(
         _text(body.get("userName", user_name)),
         _text(body.get("password", password)),
-        request.cookies.get(SESSION_COOKIE),
+        session_ticket(request.headers.get("cookie")),
     )
     reply, status = ok(Ok(users.login_data(outcome), outcome.message), method_is_null=True)
     if outcome.ticket is None:  # already logged in: no new cookie

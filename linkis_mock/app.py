@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from linkis_mock import runtime
-from linkis_mock.auth import credential_owner
+from linkis_mock.auth import SECURITY_MAP, credential_owner
 from linkis_mock.config import Settings
 from linkis_mock.cors import ApiCors
 from linkis_mock.errors import ErrorMapper
@@ -177,6 +177,7 @@ def _add_api(
         pythonic_params=True,
         strict_validation=strict,
         validator_map=VALIDATOR_MAP,
+        security_map=SECURITY_MAP,
         swagger_ui_options=SwaggerUIOptions(
             serve_spec=False,
             swagger_ui_path=ui_path,

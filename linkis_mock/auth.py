@@ -3,6 +3,10 @@
 Connexion calls these by the names in the spec's `x-apikeyInfoFunc`. Returning
 None makes Connexion refuse the request (mapped to the real not-logged-in
 reply); a rejected token raises `TokenRejectedError` to carry the gateway's words.
+
+Every reader of the session cookie goes through `session_ticket`: Starlette's lenient
+parser, as browsers write cookies, so no `Cookie` header can do more than leave the
+ticket out.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest
+from connexion.security import ApiKeySecurityHandler
 from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
 
@@ -19,6 +24,26 @@ from linkis_mock.sim.errors import LinkisError
 
 TOKEN_USER_HEADER = "Token-User"
 SESSION_COOKIE = "linkis_user_session_ticket_id_v1"
+
+
+def session_ticket(cookie_header: str | None) -> str | None:
+    """The session ticket a `Cookie` header carries, if any; never raises."""
+    return cookie_parser(cookie_header or "").get(SESSION_COOKIE)
+
+
+class LenientApiKeyHandler(ApiKeySecurityHandler):  # type: ignore[misc]  # untyped base
+    """Connexion's API-key security, reading cookies with `session_ticket`'s parser.
+
+    Connexion's own reader uses `http.cookies.SimpleCookie`, which raises on headers
+    browsers send and Starlette accepts (`a=1; $Foo=bar`), and that was a 500.
+    """
+
+    @staticmethod
+    def get_cookie_value(cookies: str | None, name: str) -> str | None:
+        return cookie_parser(cookies or "").get(name)
+
+
+SECURITY_MAP = {"apiKey": LenientApiKeyHandler}
 
 
 class TokenRejectedError(LinkisError):
@@ -55,7 +80,7 @@ def valid_credentials_of_one_kind(headers: Headers) -> bool:
     The fast lane asks this; anything else (both kinds, neither, a bad one) it leaves to
     Connexion's security layer, which gives the real reply.
     """
-    ticket = cookie_parser(headers.get("cookie", "")).get(SESSION_COOKIE)
+    ticket = session_ticket(headers.get("cookie"))
     token, token_user = headers.get("token-code"), headers.get(TOKEN_USER_HEADER)
     if ticket is not None and token is None and token_user is None:
         return len(headers.getlist("cookie")) == 1 and sim().users.session_user(ticket) is not None
@@ -80,16 +105,17 @@ def caller_of(token_info: dict[str, Any]) -> Caller:
     )
 
 
-def credential_owner(headers: dict[str, str], cookies: dict[str, str]) -> str | None:
+def credential_owner(headers: Headers) -> str | None:
     """Whom a request's credentials name (a Linkis user or a VIAS project), if anyone.
 
     For the journal: it reads the credentials without checking them further or
     using up anything (a session does not slide).
     """
     simulator = sim()
-    if headers.get("token-code") and headers.get("token-user"):
-        return headers["token-user"]
-    ticket = cookies.get(SESSION_COOKIE)
+    token_user = headers.get("token-user")
+    if headers.get("token-code") and token_user:
+        return token_user
+    ticket = session_ticket(headers.get("cookie"))
     user = simulator.users.who(ticket) if ticket else None
     if user:
         return user

@@ -14,11 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.api_types import admin as api
-from linkis_mock.journal import Identify, headers_and_cookies
+from linkis_mock.journal import Identify
 from linkis_mock.routes import RouteTable
 
 Action = Literal["latency", "status", "close"]
@@ -203,6 +204,5 @@ class FaultMiddleware:
         operation = route.operations.get(str(scope["method"])) if route else None
         if route is None or operation is None:
             return None
-        headers, cookies = headers_and_cookies(scope)
         params = dict(zip(route.parameter_names, route.parameter_values(path), strict=False))
-        return self.book.fire(operation.operation_id, self.identify(headers, cookies), params)
+        return self.book.fire(operation.operation_id, self.identify(Headers(scope=scope)), params)

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from starlette.requests import cookie_parser
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkis_mock.api_types import admin as api
@@ -83,7 +83,8 @@ class Journal:
             return count
 
 
-Identify = Callable[[dict[str, str], dict[str, str]], str | None]
+# Whom a request's credentials name (linkis_mock.auth.credential_owner).
+Identify = Callable[[Headers], str | None]
 
 
 class JournalMiddleware:
@@ -114,24 +115,14 @@ class JournalMiddleware:
             await self.app(scope, receive, recording_send)
         finally:
             operation = self.routes.operation(str(scope["method"]), path)
-            headers, cookies = headers_and_cookies(scope)
             self.journal.add(
                 Entry(
                     received_ms,
                     str(scope["method"]),
                     path,
                     operation.operation_id if operation else None,
-                    self.identify(headers, cookies),
+                    self.identify(Headers(scope=scope)),
                     status,
                     (time.perf_counter() - started) * 1000,
                 )
             )
-
-
-def headers_and_cookies(scope: Scope) -> tuple[dict[str, str], dict[str, str]]:
-    headers = {
-        bytes(k).decode("latin-1").lower(): bytes(v).decode("latin-1")
-        for k, v in scope.get("headers", [])
-    }
-    # Starlette's parser, as Connexion's security layer reads the same cookies.
-    return headers, cookie_parser(headers.get("cookie", ""))
