@@ -29,6 +29,7 @@ from starlette.responses import Response
 
 from linkis_mock.auth import TokenRejectedError
 from linkis_mock.envelope import api_method, envelope, failure
+from linkis_mock.json_policy import JsonPolicyError
 from linkis_mock.prefer import ForcedReply, PreferNotAvailableError
 from linkis_mock.request_id import VIAS_BASE_PATH, current_request_id
 from linkis_mock.routes import RouteTable
@@ -173,8 +174,7 @@ class ErrorMapper:
         app.add_error_handler(ViasError, self.vias_error)
         app.add_error_handler(ForcedReply, self.forced_reply)
         app.add_error_handler(PreferNotAvailableError, self.prefer_not_available)
-        app.add_error_handler(UnicodeDecodeError, self.undecodable_body)
-        app.add_error_handler(RecursionError, self.too_deep_body)
+        app.add_error_handler(JsonPolicyError, self.unreadable_body)
         app.add_error_handler(ProblemException, self.problem)
         app.add_error_handler(HTTPException, self.http_exception)
         app.add_error_handler(Exception, self.unexpected)
@@ -228,19 +228,11 @@ class ErrorMapper:
             return api_format.business_error(path, operation.invalid_body_message)
         return api_format.bad_request(path, *_java_exception(detail))
 
-    def undecodable_body(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-        """Connexion decodes JSON bodies as UTF-8 before validating them."""
+    def unreadable_body(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """A body the JSON policy refuses, as Spring refuses a body Jackson cannot read."""
         path = request.scope["path"]
         return self._format(path).bad_request(
-            path, "HttpMessageNotReadableException", f"JSON parse error: Invalid UTF-8: {exc}"
-        )
-
-    def too_deep_body(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-        """Python's JSON parser gives up on deeply nested input with a RecursionError."""
-        del exc
-        path = request.scope["path"]
-        return self._format(path).bad_request(
-            path, "HttpMessageNotReadableException", "JSON parse error: nesting too deep"
+            path, "HttpMessageNotReadableException", f"JSON parse error: {exc}"
         )
 
     def http_exception(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

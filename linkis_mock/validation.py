@@ -8,12 +8,16 @@ API's error format can say which parameter was at fault (VIAS `params`).
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
 from typing import Any
 
+from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import UnsupportedMediaTypeProblem
-from connexion.validators import ParameterValidator
+from connexion.validators import VALIDATOR_MAP as CONNEXION_VALIDATORS
+from connexion.validators import JSONRequestBodyValidator, ParameterValidator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from linkis_mock import json_policy
 from linkis_mock.routes import RouteTable
 
 
@@ -30,7 +34,26 @@ class NamingParameterValidator(ParameterValidator):  # type: ignore[misc]  # unt
         return f"{error.split(chr(10), 1)[0]} - '{param['name']}'"
 
 
-VALIDATOR_MAP = {"parameter": NamingParameterValidator}
+class StrictJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  # untyped base
+    """Connexion's JSON body validation, parsing with the mock's one policy
+    (linkis_mock.json_policy). Handlers only ever see a body that passed it."""
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        del scope
+        body = b"".join([chunk async for chunk in stream])
+        if not body:
+            return None
+        if self._encoding.strip('"').lower().replace("-", "").replace("_", "") != "utf8":
+            raise json_policy.JsonPolicyError(
+                f"JSON bodies are UTF-8 (RFC 8259), not charset={self._encoding}"
+            )
+        return json_policy.loads(body)
+
+
+VALIDATOR_MAP = {
+    "parameter": NamingParameterValidator,
+    "body": MediaTypeDict({**CONNEXION_VALIDATORS["body"], "*/*json": StrictJSONBodyValidator}),
+}
 
 
 class BodyTypeMiddleware:
