@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from connexion.exceptions import ProblemException
@@ -11,7 +10,7 @@ from linkis_mock.api_types import admin as api
 from linkis_mock.faults import FaultRuleError
 from linkis_mock.runtime import faults, journal, sim
 from linkis_mock.sim import snapshot
-from linkis_mock.sim.clock import ClockState
+from linkis_mock.sim.clock import ClockState, iso_instant
 from linkis_mock.sim.jobs import JobState
 from linkis_mock.sim.scripts import DEFAULT_ERROR
 
@@ -32,10 +31,9 @@ def _refused(status: int, detail: str) -> ProblemException:
 
 
 def _clock(state: ClockState) -> api.ClockState:
-    iso = datetime.fromtimestamp(state.now_ms / 1000, tz=UTC).isoformat(timespec="milliseconds")
     return {
         "now": state.now_ms,
-        "nowIso": iso.replace("+00:00", "Z"),
+        "nowIso": iso_instant(state.now_ms),
         "frozen": state.frozen,
         "speed": state.speed,
     }
@@ -51,7 +49,10 @@ async def set_clock(body: dict[str, Any]) -> Reply[api.ClockState]:
 
 
 async def advance_clock(body: dict[str, Any]) -> Reply[api.ClockState]:
-    return _json(_clock(sim().clock.advance(float(body["seconds"]))))
+    try:
+        return _json(_clock(sim().clock.advance(float(body["seconds"]))))
+    except ValueError as exc:  # past the last instant the clock can show
+        raise _refused(400, str(exc)) from None
 
 
 async def reset() -> Reply[api.ResetResult]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 from connexion import AsyncApp
+from connexion.json_schema import Draft4RequestValidator
 from connexion.jsonifier import Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
@@ -56,6 +57,18 @@ def load_spec(name: str) -> dict[str, Any]:
     with (SPEC_DIR / name).open(encoding="utf-8") as handle:
         spec: dict[str, Any] = yaml.load(handle, Loader=YAML_LOADER)
     return spec
+
+
+def scenario_problem(scenario: Any) -> str | None:
+    """Why a scenario (a snapshot from a file) is not one `PUT /__admin/snapshot` would
+    take, checked against the same schema; None when it is."""
+    spec = load_spec(ADMIN_SPEC)
+    schema = {"$ref": "#/components/schemas/Snapshot", "components": spec["components"]}
+    error = next(iter(Draft4RequestValidator(schema).iter_errors(scenario)), None)
+    if error is None:
+        return None
+    where = "/".join(str(part) for part in error.absolute_path)
+    return f"{error.message.splitlines()[0]} (at /{where})"
 
 
 def create_app(

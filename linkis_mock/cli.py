@@ -17,7 +17,8 @@ from typing import Any
 import uvicorn
 from connexion import AsyncApp
 
-from linkis_mock.app import create_app
+from linkis_mock import json_policy
+from linkis_mock.app import create_app, scenario_problem
 from linkis_mock.config import ConfigError, Settings, load_settings
 from linkis_mock.sim.durable import StateFileError
 from linkis_mock.sim.snapshot import SnapshotError
@@ -127,9 +128,13 @@ def _scenario(path: Path | None) -> Any:
     if path is None:
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        scenario = json_policy.loads(path.read_bytes())
+    except (OSError, json_policy.JsonPolicyError) as exc:
         raise StartError(f"cannot start from scenario {path}: {exc}") from exc
+    problem = scenario_problem(scenario)
+    if problem is not None:
+        raise StartError(f"cannot start from scenario {path}: {problem}")
+    return scenario
 
 
 def _holds_state(path: Path) -> bool:

@@ -12,8 +12,28 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 MAX_SPEED = 10_000.0
+# The last instant a date can name (9999-12-31T23:59:59.999Z): replies spell instants as
+# dates, so the clock never goes past it, nor before the epoch.
+LAST_INSTANT_MS = 253_402_300_799_999
+
+
+def checked_instant(at_ms: int) -> int:
+    """`at_ms`, if the clock can stand there (ValueError otherwise)."""
+    if not 0 <= at_ms <= LAST_INSTANT_MS:
+        raise ValueError(f"the clock runs from 0 to {LAST_INSTANT_MS} epoch ms (year 9999)")
+    return at_ms
+
+
+def iso_instant(at_ms: int) -> str:
+    """An instant as ISO 8601 in UTC with milliseconds (`...T10:05:33.000Z`); instants
+    outside the dates' range (planned past the clock's end) show as its nearest end."""
+    seconds, ms = divmod(min(max(at_ms, 0), LAST_INSTANT_MS), 1000)
+    moment = datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=ms * 1000)
+    stamp = moment.isoformat(timespec="milliseconds")
+    return stamp.replace("+00:00", "Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +58,11 @@ class Clock:
         self._monotonic = monotonic
         self._wall = wall
         self._lock = threading.Lock()
-        self._anchor_sim_ms = float(start_ms if start_ms is not None else int(wall() * 1000))
+        self._anchor_sim_ms = float(
+            checked_instant(start_ms) if start_ms is not None else int(wall() * 1000)
+        )
         self._anchor_real = monotonic()
-        self._speed = _checked_speed(speed)
+        self._speed = checked_speed(speed)
         self._frozen = frozen
 
     def now_ms(self) -> int:
@@ -62,7 +84,7 @@ class Clock:
             if frozen is not None:
                 self._frozen = frozen
             if speed is not None:
-                self._speed = _checked_speed(speed)
+                self._speed = checked_speed(speed)
             state = ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
         self.on_change()
         return state
@@ -72,6 +94,7 @@ class Clock:
             raise ValueError("the clock only moves forward")
         with self._lock:
             self._reanchor_locked()
+            checked_instant(int(self._anchor_sim_ms + seconds * 1000.0))
             self._anchor_sim_ms += seconds * 1000.0
             state = ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
         self.on_change()
@@ -81,7 +104,7 @@ class Clock:
         """Back to real time, running at speed 1 (used by a full reset)."""
         with self._lock:
             self._anchor_sim_ms = float(
-                start_ms if start_ms is not None else int(self._wall() * 1000)
+                checked_instant(start_ms) if start_ms is not None else int(self._wall() * 1000)
             )
             self._anchor_real = self._monotonic()
             self._speed = 1.0
@@ -94,7 +117,7 @@ class Clock:
         if self._frozen:
             return self._anchor_sim_ms
         elapsed = self._monotonic() - self._anchor_real
-        return self._anchor_sim_ms + elapsed * 1000.0 * self._speed
+        return min(self._anchor_sim_ms + elapsed * 1000.0 * self._speed, LAST_INSTANT_MS)
 
     def _reanchor_locked(self) -> None:
         self._anchor_sim_ms = self._sim_ms_locked()
@@ -105,7 +128,7 @@ def _nothing() -> None:
     pass
 
 
-def _checked_speed(speed: float) -> float:
+def checked_speed(speed: float) -> float:
     if not 0 < speed <= MAX_SPEED:
         raise ValueError(f"speed must be in (0, {MAX_SPEED:g}]")
     return float(speed)

@@ -13,6 +13,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from linkis_mock.sim.clock import checked_instant, checked_speed
 from linkis_mock.sim.jobs import (
     Attempt,
     Job,
@@ -73,7 +74,11 @@ def restore(sim: Simulator, data: Any) -> None:
         counters, clock = data["counters"], data["clock"]
         groups = {str(k): int(v) for k, v in counters["groups"].items()}
         last_task_id, created = int(counters["lastTaskId"]), int(counters["tasksCreated"])
-        now_ms, frozen, speed = int(clock["nowMs"]), bool(clock["frozen"]), float(clock["speed"])
+        now_ms, frozen, speed = (
+            checked_instant(int(clock["nowMs"])),
+            bool(clock["frozen"]),
+            checked_speed(float(clock["speed"])),
+        )
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise SnapshotError(f"malformed snapshot: {exc!r}") from exc
     if jobs and last_task_id < max(job.ident.task_id for job in jobs):

@@ -14,12 +14,11 @@ import hashlib
 import hmac
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from linkis_mock.api_types import admin
 from linkis_mock.api_types import vias_task as api
-from linkis_mock.sim.clock import Clock
+from linkis_mock.sim.clock import Clock, iso_instant
 from linkis_mock.sim.settings import ViasSettings
 
 if TYPE_CHECKING:
@@ -308,8 +307,8 @@ class Vias:
             "service_id": _service_id(task.service_name),
             "service_name": task.service_name,
             "state": state,
-            "created_at": _iso(task.created_ms),
-            "updated_at": _iso(task.updated_ms(now)),
+            "created_at": iso_instant(task.created_ms),
+            "updated_at": iso_instant(task.updated_ms(now)),
             "input": task.spec.get("input", {}),
             "output": task.spec.get("output", {}),
             "company": COMPANY,
@@ -351,8 +350,3 @@ def _video_source_name(spec: dict[str, Any]) -> str:
     data = (spec.get("input") or {}).get("data") or [{}]
     first = data[0] if isinstance(data[0], dict) else {}
     return str(first.get("video_source_id") or first.get("url") or first.get("path") or "")
-
-
-def _iso(at_ms: int) -> str:
-    stamp = datetime.fromtimestamp(at_ms / 1000, tz=UTC).isoformat(timespec="milliseconds")
-    return stamp.replace("+00:00", "Z")
