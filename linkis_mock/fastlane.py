@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.auth import valid_credentials_of_one_kind
 from linkis_mock.routes import Route, RouteTable
+from linkis_mock.validation import readable_media_type
 
 Handler = Callable[..., Awaitable[Any]]
 Encode = Callable[[Any], str]
@@ -158,7 +159,7 @@ class FastLane:
 
 def _plain_and_authenticated(headers: Headers) -> bool:
     """No body and no `Prefer`, and valid credentials of exactly one kind."""
-    if "prefer" in headers or "transfer-encoding" in headers:
+    if "prefer" in headers or "transfer-encoding" in headers or not readable_media_type(headers):
         return False
     return headers.get("content-length", "0") == "0" and valid_credentials_of_one_kind(headers)
 

@@ -15,6 +15,7 @@ from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import UnsupportedMediaTypeProblem
 from connexion.validators import VALIDATOR_MAP as CONNEXION_VALIDATORS
 from connexion.validators import JSONRequestBodyValidator, ParameterValidator
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock import json_policy
@@ -57,11 +58,14 @@ VALIDATOR_MAP = {
 
 
 class BodyTypeMiddleware:
-    """A body without a Content-Type is refused where the operation takes a body.
+    """Refuses, before Connexion reads them, bodies and media types it cannot handle:
 
-    Connexion validates a body by its media type; without one it validates
-    nothing and hands the handler raw bytes. Operations without a request body
-    (the VIAS action) keep ignoring whatever is sent.
+    - a body without a Content-Type where the operation takes a body (Connexion validates
+      a body by its media type; without one it validates nothing and hands the handler
+      raw bytes). Operations without a request body (the VIAS action) keep ignoring
+      whatever is sent;
+    - a Content-Type that is not ASCII, as media types are (RFC 9110 §8.3): Connexion
+      decodes it as UTF-8 for any operation, and a byte like 0x80 was a 500.
     """
 
     def __init__(self, app: ASGIApp, routes: RouteTable) -> None:
@@ -69,18 +73,28 @@ class BodyTypeMiddleware:
         self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and _untyped_body(scope):
-            operation = self.routes.operation(str(scope["method"]), str(scope["path"]))
-            if operation is not None and "requestBody" in operation.spec:
+        if scope["type"] == "http":
+            headers = Headers(scope=scope)
+            if not readable_media_type(headers):
                 raise UnsupportedMediaTypeProblem(
-                    detail="The request has a body but no Content-Type; send application/json"
+                    detail="Content-Type is not a media type: it must be ASCII (RFC 9110)"
                 )
+            if _untyped_body(headers):
+                operation = self.routes.operation(str(scope["method"]), str(scope["path"]))
+                if operation is not None and "requestBody" in operation.spec:
+                    raise UnsupportedMediaTypeProblem(
+                        detail="The request has a body but no Content-Type; send application/json"
+                    )
         await self.app(scope, receive, send)
 
 
-def _untyped_body(scope: Scope) -> bool:
-    headers = dict(scope.get("headers", []))
-    if b"content-type" in headers:
+def readable_media_type(headers: Headers) -> bool:
+    """False for a Content-Type Connexion cannot decode (the fast lane asks too)."""
+    return headers.get("content-type", "").isascii()
+
+
+def _untyped_body(headers: Headers) -> bool:
+    if "content-type" in headers:
         return False
-    length = headers.get(b"content-length", b"0")
-    return b"transfer-encoding" in headers or (length.isdigit() and int(length) > 0)
+    length = headers.get("content-length", "0")
+    return "transfer-encoding" in headers or (length.isdigit() and int(length) > 0)
