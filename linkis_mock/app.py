@@ -22,7 +22,7 @@ from linkis_mock import runtime
 from linkis_mock.auth import SECURITY_MAP, credential_owner
 from linkis_mock.config import Settings
 from linkis_mock.cors import ApiCors
-from linkis_mock.errors import ErrorMapper
+from linkis_mock.errors import ErrorMapper, RouteGuardMiddleware
 from linkis_mock.fastlane import FastLane, fast_operations
 from linkis_mock.faults import FaultBook, FaultMiddleware
 from linkis_mock.journal import Journal, JournalMiddleware
@@ -128,6 +128,12 @@ def create_app(
         routes=routes,
         identify=credential_owner,
         render=errors.fault_response,
+    )
+    app.add_middleware(
+        RouteGuardMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        routes=routes,
+        mapper=errors,
     )
     if settings.fast_lane:
         _add_fast_lane(app, routes, state)

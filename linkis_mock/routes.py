@@ -46,6 +46,7 @@ class Route:
     pattern: re.Pattern[str]
     operations: dict[str, Operation]  # by HTTP method
     parameter_names: tuple[str, ...]
+    integer_parameters: frozenset[str] = frozenset()
 
     def parameter_values(self, path: str) -> tuple[str, ...]:
         match = self.pattern.fullmatch(path)
@@ -93,5 +94,17 @@ def _routes(base_path: str, spec: dict[str, Any]) -> list[Route]:
             if method in HTTP_METHODS
         }
         names = tuple(re.findall(r"\{([^/]+?)\}", template))
-        routes.append(Route(re.compile(regex), operations, names))
+        integers = frozenset(
+            parameter["name"]
+            for operation in operations.values()
+            for parameter in _parameters(operation, path_item)
+            if parameter.get("in") == "path"
+            and parameter.get("schema", {}).get("type") == "integer"
+        )
+        routes.append(Route(re.compile(regex), operations, names, integers))
     return routes
+
+
+def _parameters(operation: Operation, path_item: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = [*path_item.get("parameters", []), *operation.spec.get("parameters", [])]
+    return [operation.resolve(parameter) for parameter in raw]
