@@ -21,7 +21,7 @@ from linkis_mock import json_policy
 from linkis_mock.app import create_app, scenario_problem
 from linkis_mock.config import ConfigError, Settings, load_settings
 from linkis_mock.sim.durable import StateFileError
-from linkis_mock.sim.snapshot import SnapshotError
+from linkis_mock.sim.snapshot import SnapshotError, check_version
 
 ARGS_VARIABLE = "LINKIS_MOCK_SERVE_ARGS"
 # On SIGTERM, requests in flight get this long to finish before connections are cut.
@@ -129,7 +129,8 @@ def _scenario(path: Path | None) -> Any:
         return None
     try:
         scenario = json_policy.loads(path.read_bytes())
-    except (OSError, json_policy.JsonPolicyError) as exc:
+        check_version(scenario)
+    except (OSError, json_policy.JsonPolicyError, SnapshotError) as exc:
         raise StartError(f"cannot start from scenario {path}: {exc}") from exc
     problem = scenario_problem(scenario)
     if problem is not None:

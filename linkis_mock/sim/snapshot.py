@@ -56,9 +56,14 @@ def take(sim: Simulator) -> dict[str, Any]:
     }
 
 
-def restore(sim: Simulator, data: Any) -> None:
+def check_version(data: Any) -> None:
+    """SnapshotError unless `data` is a snapshot of the version this mock restores."""
     if not isinstance(data, dict) or data.get("version") != VERSION:
         raise SnapshotError(f"this mock restores snapshot version {VERSION}")
+
+
+def restore(sim: Simulator, data: Any) -> None:
+    check_version(data)
     try:
         jobs = [job_from_json(item) for item in data["jobs"]]
         let_go = frozenset(
