@@ -10,16 +10,31 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard openapi/*.yaml)
 DOCS := build/docs
 
-.PHONY: install run test fuzz soak lint spec-lint types clients docs clean bench
+.PHONY: install lock run test fuzz soak lint spec-lint types clients docs clean bench
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml package.json package-lock.json
+# constraints.txt pins every Python package (as package-lock.json does for npm), so a fresh
+# machine installs what the tests passed with; `make lock` refreshes it.
+CONSTRAINTS := constraints.txt
+
+$(STAMP): pyproject.toml $(CONSTRAINTS) package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) --upgrade pip
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Resolve pyproject.toml's ranges afresh in a clean venv and pin the result.
+LOCK_VENV := build/lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install --quiet '.[test]'
+	{ echo "# Pinned by make lock from pyproject.toml's ranges; make install installs these."; \
+	  $(LOCK_VENV)/bin/python -m pip freeze --all --exclude linkis-mock --exclude setuptools; } > $(CONSTRAINTS)
+	rm -rf $(LOCK_VENV)
 
 run: install
 	$(BIN)/linkis-mock serve --host $(HOST) --port $(PORT)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-import yaml
 from connexion import AsyncApp
-from connexion.json_schema import Draft4RequestValidator
 from connexion.jsonifier import Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
@@ -34,41 +33,15 @@ from linkis_mock.routes import RouteTable
 from linkis_mock.sim.durable import StateFile
 from linkis_mock.sim.snapshot import restore
 from linkis_mock.sim.world import Simulator
+from linkis_mock.specs import ADMIN_SPEC, LINKIS_SPEC, VIAS_SPEC, load_spec
 from linkis_mock.state import StateMiddleware, in_unit
 from linkis_mock.validation import VALIDATOR_MAP, BodyTypeMiddleware
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
-LINKIS_SPEC = "linkis-entrance.yaml"
 LINKIS_BASE_PATH = "/api/rest_j/v1"
-VIAS_SPEC = "vias-task.yaml"
-ADMIN_SPEC = "admin.yaml"
 ADMIN_BASE_PATH = "/__admin"
 SPEC_JSON = "/openapi.json"
-DASHBOARD = Path(__file__).resolve().parent / "dashboard"
 # Replies are UTF-8 JSON with the Chinese half of Linkis messages left readable.
 JSONIFIER = Jsonifier(json, ensure_ascii=False)
-
-
-# libyaml's loader where PyYAML has it: parsing the specs is most of the start-up time.
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def load_spec(name: str) -> dict[str, Any]:
-    with (SPEC_DIR / name).open(encoding="utf-8") as handle:
-        spec: dict[str, Any] = yaml.load(handle, Loader=YAML_LOADER)
-    return spec
-
-
-def scenario_problem(scenario: Any) -> str | None:
-    """Why a scenario (a snapshot from a file) is not one `PUT /__admin/snapshot` would
-    take, checked against the same schema; None when it is."""
-    spec = load_spec(ADMIN_SPEC)
-    schema = {"$ref": "#/components/schemas/Snapshot", "components": spec["components"]}
-    error = next(iter(Draft4RequestValidator(schema).iter_errors(scenario)), None)
-    if error is None:
-        return None
-    where = "/".join(str(part) for part in error.absolute_path)
-    return f"{error.message.splitlines()[0]} (at /{where})"
 
 
 def create_app(
@@ -89,7 +62,7 @@ def create_app(
     journal = Journal(settings.journal_capacity)
     faults = FaultBook(settings.sim.seed, settings.faults)
     runtime.install(simulator, journal, faults)
-    app = AsyncApp(__name__, specification_dir=SPEC_DIR, lifespan=_closing(state))
+    app = AsyncApp(__name__, lifespan=_closing(state))
     wrap = _units_of(state)
     specs = {
         LINKIS_BASE_PATH: _add_api(app, LINKIS_SPEC, LINKIS_BASE_PATH, "/ui", wrap, strict=False),
@@ -210,7 +183,7 @@ def _add_api(
 
 def _add_dashboard(app: AsyncApp) -> None:
     """The live dashboard: one static page that polls the admin API (no build step)."""
-    page = (DASHBOARD / "index.html").read_bytes()
+    page = files("linkis_mock").joinpath("dashboard/index.html").read_bytes()
 
     async def dashboard(request: Request) -> Response:
         del request

@@ -18,10 +18,11 @@ import uvicorn
 from connexion import AsyncApp
 
 from linkis_mock import json_policy
-from linkis_mock.app import create_app, scenario_problem
+from linkis_mock.app import create_app
 from linkis_mock.config import ConfigError, Settings, load_settings
 from linkis_mock.sim.durable import StateFileError
 from linkis_mock.sim.snapshot import SnapshotError, check_version
+from linkis_mock.specs import ADMIN_SPEC, schema_problem
 
 ARGS_VARIABLE = "LINKIS_MOCK_SERVE_ARGS"
 # On SIGTERM, requests in flight get this long to finish before connections are cut.
@@ -132,7 +133,7 @@ def _scenario(path: Path | None) -> Any:
         check_version(scenario)
     except (OSError, json_policy.JsonPolicyError, SnapshotError) as exc:
         raise StartError(f"cannot start from scenario {path}: {exc}") from exc
-    problem = scenario_problem(scenario)
+    problem = schema_problem(ADMIN_SPEC, "Snapshot", scenario)
     if problem is not None:
         raise StartError(f"cannot start from scenario {path}: {problem}")
     return scenario
