@@ -1,20 +1,58 @@
-"""Settings from the command line and an optional TOML file."""
+"""Settings from the command line, `LINKIS_MOCK_*` environment variables and a TOML file.
+
+The file's whole shape is typed below with pydantic (pydantic-settings adds the
+environment for free): every key has a type and bounds, unknown keys and sections are
+refused, and nothing is coerced (`port = "8080"` and `capacity = true` are errors, as
+is a string where a list belongs). A bad value is a `ConfigError` whose message is one
+line naming the key, what it should be and what it is. Flags win over the environment,
+the environment over the file, the file over the defaults.
+
+An environment variable names a key by its section and name, joined by `__`:
+`LINKIS_MOCK_SERVER__PORT=9000`, `LINKIS_MOCK_RETENTION__HISTORY_JOBS=5000`; a list or
+table is written as JSON (`LINKIS_MOCK_AUTH__TOKENS='["A", "B"]'`).
+"""
 
 from __future__ import annotations
 
+import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError,
+)
 
 from linkis_mock.cors import DEFAULT_ORIGINS
 from linkis_mock.faults import FaultRuleError, rule_from
 from linkis_mock.journal import DEFAULT_CAPACITY
 from linkis_mock.limits import Limits
-from linkis_mock.sim.settings import Account, SimSettings, Timings, ViasSettings, ViasTimings
+from linkis_mock.sim.settings import (
+    DEFAULT_ACCOUNTS,
+    DEFAULT_ENGINE_VERSIONS,
+    DEFAULT_VIAS_TOKENS,
+    Account,
+    SimSettings,
+    Timings,
+    ViasSettings,
+    ViasTimings,
+)
+from linkis_mock.specs import ADMIN_SPEC, schema_problem
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
+ENV_PREFIX = "LINKIS_MOCK_"
+ENV_NESTING = "__"
+YEAR_S = 365 * 24 * 3600
+LONG_MAX = 2**63 - 1
+SIM, TIMINGS, VIAS, VIAS_TIMINGS = SimSettings(), Timings(), ViasSettings(), ViasTimings()
+LIMITS = Limits()
 
 
 class ConfigError(ValueError):
@@ -34,6 +72,131 @@ class Settings:
     fast_lane: bool = True
 
 
+# ---- the file's shape -------------------------------------------------------------------
+
+Name = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[^\s\x00-\x1f]+$")]
+Text = Annotated[str, Field(min_length=1, max_length=1024)]
+Seconds = Annotated[float, Field(ge=0, le=YEAR_S, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=1, le=100_000_000)]
+Bytes = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class ServerSection(Section):
+    host: Annotated[str, Field(min_length=1, max_length=253)] = DEFAULT_HOST
+    port: Annotated[int, Field(ge=1, le=65535)] = DEFAULT_PORT
+    seed: Annotated[int, Field(ge=0, le=LONG_MAX)] = 0
+    # The entrance instance written into execIDs (default host:port).
+    instance: Annotated[str, Field(pattern=r"^[^\s:/]{1,253}:[0-9]{1,5}$")] | None = None
+    fast_lane: bool = True
+
+
+class AuthSection(Section):
+    tokens: Annotated[list[Text], Field(max_length=1000)] = list(SIM.tokens)
+    session_timeout_ms: Annotated[int, Field(ge=1, le=YEAR_S * 1000)] = SIM.session_timeout_ms
+    enable_watermark: bool = SIM.enable_watermark
+
+
+class UserEntry(Section):
+    name: Name
+    password: Text
+    admin: bool = False
+
+
+class TimingsSection(Section):
+    inited: Seconds = TIMINGS.inited
+    queue: Seconds = TIMINGS.queue
+    running: Seconds = TIMINGS.running
+    kill_delay: Seconds = TIMINGS.kill_delay
+    retry_wait: Seconds = TIMINGS.retry_wait
+
+
+class ViasTimingsSection(Section):
+    pending: Seconds = VIAS_TIMINGS.pending
+    starting: Seconds = VIAS_TIMINGS.starting
+    stopping: Seconds = VIAS_TIMINGS.stopping
+
+
+class ViasSection(Section):
+    tokens: dict[Text, Text] = Field(default_factory=lambda: dict(DEFAULT_VIAS_TOKENS))
+    creator: Text = VIAS.creator
+    repeat_action: Literal["ok", "error"] = "ok"
+    timings: ViasTimingsSection = ViasTimingsSection()
+
+
+class CorsSection(Section):
+    origins: Annotated[list[Text], Field(max_length=1000)] = list(DEFAULT_ORIGINS)
+
+
+class JournalSection(Section):
+    capacity: Annotated[int, Field(ge=1, le=1_000_000)] = DEFAULT_CAPACITY
+
+
+class LimitsSection(Section):
+    body_bytes: Bytes = LIMITS.body_bytes
+    url_bytes: Bytes = LIMITS.url_bytes
+    header_bytes: Bytes = LIMITS.header_bytes
+
+
+class RetentionSection(Section):
+    jobs_per_group: Count = SIM.jobs_per_group
+    log_lines_per_job: Count = SIM.log_lines_per_job
+    history_jobs: Count = SIM.history_jobs
+
+
+class ConfigFile(BaseSettings):
+    """Every key the file (and the environment) may set."""
+
+    model_config = SettingsConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter=ENV_NESTING,
+    )
+
+    server: ServerSection = ServerSection()
+    auth: AuthSection = AuthSection()
+    users: Annotated[list[UserEntry], Field(min_length=1, max_length=1000)] | None = None
+    timings: TimingsSection = TimingsSection()
+    engines: dict[Name, Text] = {}
+    vias: ViasSection = ViasSection()
+    cors: CorsSection = CorsSection()
+    faults: Annotated[list[dict[str, Any]], Field(max_length=1000)] = []
+    journal: JournalSection = JournalSection()
+    limits: LimitsSection = LimitsSection()
+    retention: RetentionSection = RetentionSection()
+
+    @field_validator("users")
+    @classmethod
+    def _distinct_users(cls, users: list[UserEntry] | None) -> list[UserEntry] | None:
+        names = [user.name for user in users or []]
+        if len(set(names)) != len(names):
+            raise ValueError("user names must be distinct")
+        return users
+
+    @field_validator("faults")
+    @classmethod
+    def _working_rules(cls, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Each rule as `POST /__admin/faults` takes it: its schema, then its meaning."""
+        for number, rule in enumerate(rules, start=1):
+            problem = schema_problem(ADMIN_SPEC, "FaultRuleInput", rule)
+            if problem is None:
+                try:
+                    rule_from(rule, f"f{number}")
+                except FaultRuleError as exc:
+                    problem = str(exc)
+            if problem is not None:
+                raise ValueError(f"rule {number}: {problem}")
+        return rules
+
+
+# ---- loading ----------------------------------------------------------------------------
+
+
 def load_settings(
     config_file: Path | None = None,
     *,
@@ -41,104 +204,130 @@ def load_settings(
     port: int | None = None,
     seed: int | None = None,
 ) -> Settings:
-    """Command-line values win over the file, the file over the defaults."""
-    raw = _read_toml(config_file) if config_file else {}
-    _only_keys(
-        raw,
-        {
-            "server",
-            "auth",
-            "users",
-            "timings",
-            "engines",
-            "vias",
-            "cors",
-            "faults",
-            "journal",
-            "limits",
-            "retention",
-        },
-        "the config file",
-    )
-    cors = raw.get("cors", {})
-    _only_keys(cors, {"origins"}, "[cors]")
-    origins = cors.get("origins", list(DEFAULT_ORIGINS))
-    if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
-        raise ConfigError("[cors] origins must be a list of origin patterns")
-    server = raw.get("server", {})
-    _only_keys(server, {"host", "port", "seed", "instance", "fast_lane"}, "[server]")
-    fast_lane = server.get("fast_lane", True)
-    if not isinstance(fast_lane, bool):
-        raise ConfigError("[server] fast_lane must be true or false")
-    auth = raw.get("auth", {})
-    _only_keys(auth, {"tokens", "session_timeout_ms", "enable_watermark"}, "[auth]")
-    host = host or server.get("host", DEFAULT_HOST)
-    port = port or server.get("port", DEFAULT_PORT)
-    defaults = SimSettings()
-    retention = _retention(raw.get("retention", {}))
-    sim = SimSettings(
-        instance=server.get("instance", f"{host}:{port}"),
-        seed=seed if seed is not None else server.get("seed", 0),
-        accounts=_accounts(raw["users"]) if "users" in raw else defaults.accounts,
-        tokens=tuple(auth.get("tokens", defaults.tokens)),
-        session_timeout_ms=auth.get("session_timeout_ms", defaults.session_timeout_ms),
-        enable_watermark=auth.get("enable_watermark", defaults.enable_watermark),
-        timings=_timings(raw.get("timings", {})),
-        engine_versions={**defaults.engine_versions, **raw.get("engines", {})},
-        vias=_vias(raw.get("vias", {})),
-        jobs_per_group=retention["jobs_per_group"],
-        log_lines_per_job=retention["log_lines_per_job"],
-        history_jobs=retention["history_jobs"],
-    )
-    journal = raw.get("journal", {})
-    _only_keys(journal, {"capacity"}, "[journal]")
-    capacity = journal.get("capacity", DEFAULT_CAPACITY)
-    if not isinstance(capacity, int) or capacity < 1:
-        raise ConfigError("[journal] capacity must be a whole number above 0")
-    return Settings(
-        host=str(host),
-        port=int(port),
-        sim=sim,
-        cors_origins=tuple(origins),
-        journal_capacity=capacity,
-        faults=_faults(raw.get("faults", [])),
-        limits=_limits(raw.get("limits", {})),
-        fast_lane=fast_lane,
-    )
-
-
-def _retention(table: Any) -> dict[str, int]:
-    _only_keys(table, {"jobs_per_group", "log_lines_per_job", "history_jobs"}, "[retention]")
-    defaults = SimSettings()
-    found = {
-        "jobs_per_group": table.get("jobs_per_group", defaults.jobs_per_group),
-        "log_lines_per_job": table.get("log_lines_per_job", defaults.log_lines_per_job),
-        "history_jobs": table.get("history_jobs", defaults.history_jobs),
+    """Command-line values win over the environment, the environment over the file."""
+    data = _read_toml(config_file) if config_file else {}
+    flags = {
+        key: value
+        for key, value in {"host": host, "port": port, "seed": seed}.items()
+        if value is not None
     }
-    for key, value in found.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ConfigError(f"[retention] {key} must be a whole number above 0")
-    return found
-
-
-def _limits(table: Any) -> Limits:
-    names = {"body_bytes", "url_bytes", "header_bytes"}
-    _only_keys(table, names, "[limits]")
-    for key, value in table.items():
-        if not isinstance(value, int) or value < 1:
-            raise ConfigError(f"[limits] {key} must be a whole number of bytes above 0")
-    return Limits(**table)
-
-
-def _faults(rules: Any) -> tuple[dict[str, Any], ...]:
-    if not isinstance(rules, list):
-        raise ConfigError("[[faults]] must be a list of rules")
-    for number, rule in enumerate(rules, start=1):
+    # Each source whole, even what a later one replaces: the file, then the environment
+    # over it, then the flags over both.
+    stages: list[tuple[bool, dict[str, Any]]] = [(False, {}), (True, {}), (True, flags)]
+    for environment, given in stages:
+        overrides: dict[str, Any] = {"server": given} if given else {}
         try:
-            rule_from(rule, f"f{number}")
-        except (FaultRuleError, TypeError, ValueError) as exc:
-            raise ConfigError(f"[[faults]] rule {number}: {exc}") from exc
-    return tuple(dict(rule) for rule in rules)
+            config = _with_file(data, environment=environment)(**overrides)
+        except ValidationError as exc:
+            raise ConfigError(_one_line(exc, config_file, given)) from None
+        except SettingsError as exc:  # a variable for a list or table that is not JSON
+            raise ConfigError(_unparsed_variable(exc)) from None
+    return _settings(config)
+
+
+def _unparsed_variable(error: SettingsError) -> str:
+    section = str(error).split('"')[1] if '"' in str(error) else ""
+    prefix = ENV_PREFIX + section.upper()
+    names = sorted(name for name in os.environ if name.startswith(prefix))
+    where = ", ".join(names) or ENV_PREFIX + "*"
+    return f"{where} (environment): a list or table is written as JSON ({error.__cause__})"
+
+
+def _with_file(data: dict[str, Any], *, environment: bool = True) -> type[ConfigFile]:
+    """ConfigFile reading `data` as its file: below the flags and the environment."""
+
+    class FromFile(ConfigFile):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            del dotenv_settings, file_secret_settings
+            file_settings = InitSettingsSource(settings_cls, data)
+            if not environment:
+                return (file_settings,)
+            return init_settings, env_settings, file_settings
+
+    return FromFile
+
+
+def _one_line(error: ValidationError, config_file: Path | None, flags: dict[str, Any]) -> str:
+    """The first problem: which key, from where, what it should be, and what it is."""
+    problem = error.errors(include_url=False)[0]
+    location = list(problem["loc"])
+    if len(location) == 2 and location[0] == "server" and location[1] in flags:
+        where = f"--{location[1]}"
+    elif (variable := _env_name(location)) is not None:
+        where = f"{variable} (environment)"
+    else:
+        where = _key_name(location) + (f" in {config_file}" if config_file else "")
+    if problem["type"] == "extra_forbidden":
+        return f"{where}: unknown key (config.example.toml lists every key)"
+    expected = problem["msg"][0].lower() + problem["msg"][1:]
+    if problem["type"] in ("missing", "value_error"):  # the latter: a check of ours says why
+        return f"{where}: {expected.removeprefix('value error, ')}"
+    got = problem.get("input")
+    shown = repr(got) if len(repr(got)) <= 80 else repr(got)[:77] + "..."
+    return f"{where}: {expected}, got {shown} ({type(got).__name__})"
+
+
+def _key_name(location: list[int | str]) -> str:
+    """A location as a dotted key: `server.port`, `vias.timings.pending`, `users[1].name`."""
+    name = ""
+    for part in location:
+        name += f"[{part}]" if isinstance(part, int) else f".{part}" if name else part
+    return name
+
+
+def _env_name(location: list[int | str]) -> str | None:
+    """The environment variable that set the value at `location`, if one did."""
+    names = [str(part) for part in location]
+    for depth in range(len(names), 0, -1):
+        name = ENV_PREFIX + ENV_NESTING.join(names[:depth]).upper()
+        if name in os.environ:
+            return name
+    return None
+
+
+def _settings(config: ConfigFile) -> Settings:
+    server = config.server
+    sim = SimSettings(
+        instance=server.instance or f"{server.host}:{server.port}",
+        seed=server.seed,
+        accounts=(
+            tuple(Account(u.name, u.password, u.admin) for u in config.users)
+            if config.users is not None
+            else DEFAULT_ACCOUNTS
+        ),
+        tokens=tuple(config.auth.tokens),
+        session_timeout_ms=config.auth.session_timeout_ms,
+        enable_watermark=config.auth.enable_watermark,
+        timings=Timings(**config.timings.model_dump()),
+        engine_versions={**DEFAULT_ENGINE_VERSIONS, **config.engines},
+        vias=ViasSettings(
+            tokens=dict(config.vias.tokens),
+            creator=config.vias.creator,
+            repeat_action=config.vias.repeat_action,
+            timings=ViasTimings(**config.vias.timings.model_dump()),
+        ),
+        jobs_per_group=config.retention.jobs_per_group,
+        log_lines_per_job=config.retention.log_lines_per_job,
+        history_jobs=config.retention.history_jobs,
+    )
+    return Settings(
+        host=server.host,
+        port=server.port,
+        sim=sim,
+        cors_origins=tuple(config.cors.origins),
+        journal_capacity=config.journal.capacity,
+        faults=tuple(dict(rule) for rule in config.faults),
+        limits=Limits(**config.limits.model_dump()),
+        fast_lane=server.fast_lane,
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -149,57 +338,3 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
-
-
-def _only_keys(table: Any, allowed: set[str], where: str) -> None:
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table")
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise ConfigError(f"unknown key(s) in {where}: {', '.join(unknown)}")
-
-
-def _accounts(users: Any) -> tuple[Account, ...]:
-    if not isinstance(users, list) or not users:
-        raise ConfigError("[[users]] must list at least one user")
-    accounts = []
-    for entry in users:
-        _only_keys(entry, {"name", "password", "admin"}, "[[users]]")
-        if not entry.get("name") or not entry.get("password"):
-            raise ConfigError("every [[users]] entry needs a name and a password")
-        accounts.append(
-            Account(str(entry["name"]), str(entry["password"]), bool(entry.get("admin")))
-        )
-    return tuple(accounts)
-
-
-def _timings(table: dict[str, Any]) -> Timings:
-    return Timings(**_seconds_table(table, {f.name for f in fields(Timings)}, "[timings]"))
-
-
-def _seconds_table(table: Any, names: set[str], where: str) -> dict[str, float]:
-    _only_keys(table, names, where)
-    for key, value in table.items():
-        if not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"{where} {key} must be a number of seconds >= 0")
-    return {k: float(v) for k, v in table.items()}
-
-
-def _vias(table: Any) -> ViasSettings:
-    _only_keys(table, {"tokens", "creator", "repeat_action", "timings"}, "[vias]")
-    defaults = ViasSettings()
-    tokens = table.get("tokens", defaults.tokens)
-    if not isinstance(tokens, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and v for k, v in tokens.items()
-    ):
-        raise ConfigError("[vias] tokens must map each token to its project id")
-    repeat = table.get("repeat_action", defaults.repeat_action)
-    if repeat not in ("ok", "error"):
-        raise ConfigError('[vias] repeat_action must be "ok" or "error"')
-    names = {f.name for f in fields(ViasTimings)}
-    return ViasSettings(
-        tokens=dict(tokens),
-        creator=str(table.get("creator", defaults.creator)),
-        repeat_action=repeat,
-        timings=ViasTimings(**_seconds_table(table.get("timings", {}), names, "[vias.timings]")),
-    )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, free_port
 from linkis_mock.config import ConfigError, load_settings
 from linkis_mock.sim.settings import DEFAULT_ACCOUNTS, Timings
 
@@ -51,18 +52,19 @@ def test_timings_and_instance_come_from_the_file(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("[server\n", "is not valid TOML"),
-        ("[nope]\n", "unknown key(s) in the config file: nope"),
-        ("[timings]\nrunnin = 3\n", "unknown key(s) in [timings]: runnin"),
-        ("[timings]\nrunning = -1\n", "[timings] running must be a number of seconds >= 0"),
-        ('[[users]]\nname = "x"\n', "every [[users]] entry needs a name and a password"),
+        ("[nope]\n", "nope in {file}: unknown key"),
+        ("[timings]\nrunnin = 3\n", "timings.runnin in {file}: unknown key"),
+        ("[timings]\nrunning = -1\n", "timings.running in {file}: input should be greater"),
+        ('[[users]]\nname = "x"\n', "users[0].password in {file}: field required"),
     ],
 )
 def test_a_bad_file_is_refused_with_a_clear_message(
     tmp_path: Path, text: str, message: str
 ) -> None:
+    path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
-        load_settings(write(tmp_path, text))
-    assert message in str(caught.value)
+        load_settings(path)
+    assert message.format(file=path) in str(caught.value)
 
 
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
@@ -81,7 +83,7 @@ def test_serve_refuses_a_bad_config_before_binding(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert "linkis-mock: unknown key(s) in the config file: nope" in result.stderr
+    assert f"linkis-mock: nope in {path}: unknown key" in result.stderr
 
 
 def test_vias_settings_come_from_the_file(tmp_path: Path) -> None:
@@ -101,22 +103,23 @@ def test_vias_settings_come_from_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('[vias]\nrepeat_action = "maybe"\n', '[vias] repeat_action must be "ok" or "error"'),
-        ("[vias.tokens]\nt1 = 3\n", "[vias] tokens must map each token to its project id"),
-        ("[vias.timings]\nwarmup = 1\n", "unknown key(s) in [vias.timings]: warmup"),
+        ('[vias]\nrepeat_action = "maybe"\n', "vias.repeat_action in {file}: input should be 'ok'"),
+        ("[vias.tokens]\nt1 = 3\n", "vias.tokens.t1 in {file}: input should be a valid string"),
+        ("[vias.timings]\nwarmup = 1\n", "vias.timings.warmup in {file}: unknown key"),
     ],
 )
 def test_bad_vias_settings_are_refused(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
-        load_settings(write(tmp_path, text))
-    assert message in str(caught.value)
+        load_settings(path)
+    assert message.format(file=path) in str(caught.value)
 
 
 def test_cors_origins_come_from_the_file(tmp_path: Path) -> None:
     settings = load_settings(write(tmp_path, '[cors]\norigins = ["https://app.example.com"]\n'))
     assert settings.cors_origins == ("https://app.example.com",)
     assert load_settings().cors_origins == ("http://localhost:*", "http://127.0.0.1:*")
-    with pytest.raises(ConfigError, match=r"\[cors\] origins must be a list"):
+    with pytest.raises(ConfigError, match=r"cors.origins in .*: input should be a valid list"):
         load_settings(write(tmp_path, '[cors]\norigins = "*"\n'))
 
 
@@ -129,7 +132,7 @@ def test_fault_rules_and_journal_capacity_come_from_the_file(tmp_path: Path) -> 
     )
     assert settings.journal_capacity == 50
     assert settings.faults == ({"operationId": "submit", "action": "close"},)
-    with pytest.raises(ConfigError, match=r"\[\[faults\]\] rule 1: action must be one of"):
+    with pytest.raises(ConfigError, match=r"faults in .*: rule 1: 'boom' is not one of"):
         load_settings(write(tmp_path, '[[faults]]\noperationId = "x"\naction = "boom"\n'))
 
 
@@ -137,7 +140,7 @@ def test_retention_comes_from_the_file(tmp_path: Path) -> None:
     assert load_settings().sim.jobs_per_group == 1000
     settings = load_settings(write(tmp_path, "[retention]\njobs_per_group = 5\n"))
     assert settings.sim.jobs_per_group == 5
-    with pytest.raises(ConfigError, match="jobs_per_group must be a whole number above 0"):
+    with pytest.raises(ConfigError, match=r"jobs_per_group in .*: input should be greater than"):
         load_settings(write(tmp_path, "[retention]\njobs_per_group = 0\n"))
 
 
@@ -148,5 +151,104 @@ def test_log_cap_comes_from_the_file(tmp_path: Path) -> None:
     )
     assert settings.sim.log_lines_per_job == 20
     assert settings.sim.history_jobs == 7
-    with pytest.raises(ConfigError, match="log_lines_per_job must be a whole number above 0"):
+    with pytest.raises(ConfigError, match=r"log_lines_per_job in .*: input should be a valid int"):
         load_settings(write(tmp_path, "[retention]\nlog_lines_per_job = true\n"))
+
+
+# Each kind of bad value, through the real command: exit status 2, one line that names
+# the key, what it should be and what it is, no traceback, and nothing served.
+BAD_FILES = {
+    "a string for a list": (
+        '[auth]\ntokens = "LINKIS-AUTH"\n',
+        "auth.tokens",
+        "'LINKIS-AUTH' (str)",
+    ),
+    "a string for a number": ('[server]\nport = "abc"\n', "server.port", "'abc' (str)"),
+    "a boolean for a number": ("[journal]\ncapacity = true\n", "journal.capacity", "True (bool)"),
+    "a number for a string": ("[engines]\nspark = 3\n", "engines.spark", "3 (int)"),
+    "a string for a seed": ('[server]\nseed = "x"\n', "server.seed", "'x' (str)"),
+    "a string for seconds": ('[vias.timings]\npending = "1"\n', "vias.timings.pending", "'1'"),
+    "out of bounds": ("[retention]\nhistory_jobs = 0\n", "retention.history_jobs", "0 (int)"),
+    "too large": ("[limits]\nbody_bytes = 99999999999\n", "limits.body_bytes", "99999999999"),
+    "not a choice": ('[vias]\nrepeat_action = "maybe"\n', "vias.repeat_action", "'maybe'"),
+    "a bad list item": ('[auth]\ntokens = ["a", 3]\n', "auth.tokens[1]", "3 (int)"),
+    "an unknown section": ("[nope]\n", "nope", "unknown key"),
+    "an unknown key": ("[server]\nprot = 1\n", "server.prot", "unknown key"),
+    "a missing key": ('[[users]]\nname = "x"\n', "users[0].password", "field required"),
+    "twice the same user": (
+        '[[users]]\nname = "x"\npassword = "p"\n[[users]]\nname = "x"\npassword = "q"\n',
+        "users",
+        "user names must be distinct",
+    ),
+    "a rule the API refuses": (
+        '[[faults]]\noperationId = "getStatus"\naction = "latency"\ntimes = 2.5\n',
+        "faults",
+        "rule 1: 2.5 is not of type 'integer' (at /times)",
+    ),
+    "a rule that cannot work": (
+        '[[faults]]\noperationId = "getStatus"\naction = "status"\nstatus = 200\n',
+        "faults",
+        "rule 1: 200 is less than the minimum of 400",
+    ),
+    "not TOML": ("[server\n", "", "is not valid TOML"),
+}
+
+
+def _serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    port = str(free_port())
+    return subprocess.run(
+        [sys.executable, "-m", "linkis_mock", "serve", "--port", port, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _refused_in_one_line(result: subprocess.CompletedProcess[str], *parts: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith("linkis-mock: "), result.stderr
+    for part in parts:
+        assert part in line, line
+
+
+@pytest.mark.parametrize("bad", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_serve_refuses_each_kind_of_bad_value_in_one_line(
+    tmp_path: Path, bad: tuple[str, str, str]
+) -> None:
+    text, key, shown = bad
+    path = write(tmp_path, text)
+    _refused_in_one_line(_serve("--config", str(path)), key, shown, str(path))
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "parts"),
+    [
+        ((), {"LINKIS_MOCK_SERVER__PORT": "abc"}, ("LINKIS_MOCK_SERVER__PORT", "'abc' (str)")),
+        ((), {"LINKIS_MOCK_AUTH__TOKENS": "LINKIS"}, ("LINKIS_MOCK_AUTH__TOKENS", "as JSON")),
+        (("--seed", "-1"), {}, ("--seed", "-1 (int)")),
+        (("--host", ""), {}, ("--host", "'' (str)")),
+    ],
+    ids=["env port", "env tokens", "flag seed", "flag host"],
+)
+def test_bad_flags_and_environment_are_refused_the_same_way(
+    args: tuple[str, ...], env: dict[str, str], parts: tuple[str, ...]
+) -> None:
+    _refused_in_one_line(_serve(*args, env=env), *parts)
+
+
+def test_the_environment_sets_keys_between_the_file_and_the_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "[server]\nport = 9001\nseed = 3\n[retention]\nhistory_jobs = 10\n")
+    monkeypatch.setenv("LINKIS_MOCK_SERVER__PORT", "9002")
+    monkeypatch.setenv("LINKIS_MOCK_RETENTION__HISTORY_JOBS", "20")
+    monkeypatch.setenv("LINKIS_MOCK_AUTH__TOKENS", '["T1", "T2"]')
+    settings = load_settings(path)
+    assert (settings.port, settings.sim.seed, settings.sim.history_jobs) == (9002, 3, 20)
+    assert settings.sim.tokens == ("T1", "T2")
+    assert load_settings(path, port=9003).port == 9003
