@@ -7,12 +7,12 @@ from typing import Any, TypeVar, cast
 from connexion.exceptions import ProblemException
 
 from linkis_mock.api_types import admin as api
-from linkis_mock.faults import FaultRuleError
+from linkis_mock.middleware.faults import FaultRuleError
 from linkis_mock.runtime import faults, journal, sim
-from linkis_mock.sim import snapshot
 from linkis_mock.sim.clock import ClockState, iso_instant
-from linkis_mock.sim.jobs import JobState
-from linkis_mock.sim.scripts import DEFAULT_ERROR
+from linkis_mock.sim.linkis.jobs import JobState
+from linkis_mock.sim.linkis.scripts import DEFAULT_ERROR
+from linkis_mock.sim.storage import snapshot
 
 Body = TypeVar("Body")
 Reply = tuple[Body, int, dict[str, str]]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from linkis_mock.api_types import linkis_entrance as api
-from linkis_mock.auth import caller_of
-from linkis_mock.envelope import ok
+from linkis_mock.contract.envelope import ok
+from linkis_mock.contract.security import caller_of
 from linkis_mock.runtime import sim
 
 

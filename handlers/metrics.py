@@ -7,8 +7,8 @@ from typing import Any
 from connexion import request
 
 from linkis_mock.api_types import linkis_entrance as api
-from linkis_mock.auth import caller_of
-from linkis_mock.envelope import ok
+from linkis_mock.contract.envelope import ok
+from linkis_mock.contract.security import caller_of
 from linkis_mock.runtime import sim
 
 

@@ -7,10 +7,10 @@ from typing import Any
 from connexion import request
 
 from linkis_mock.api_types import linkis_entrance as api
-from linkis_mock.auth import SESSION_COOKIE, caller_of, session_ticket
-from linkis_mock.envelope import ok
+from linkis_mock.contract.envelope import ok
+from linkis_mock.contract.security import SESSION_COOKIE, caller_of, session_ticket
 from linkis_mock.runtime import sim
-from linkis_mock.sim.entrance import Ok
+from linkis_mock.sim.linkis.entrance import Ok
 
 Headers = dict[str, str]
 

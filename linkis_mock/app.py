@@ -18,24 +18,24 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from linkis_mock import runtime
-from linkis_mock.auth import SECURITY_MAP, credential_owner
 from linkis_mock.config import Settings
-from linkis_mock.cors import ApiCors
-from linkis_mock.errors import ErrorMapper, RouteGuardMiddleware
-from linkis_mock.fastlane import FastLane, fast_operations
-from linkis_mock.faults import FaultBook, FaultMiddleware
-from linkis_mock.journal import Journal, JournalMiddleware
-from linkis_mock.limits import LimitsMiddleware
-from linkis_mock.prefer import PreferMiddleware
-from linkis_mock.request_id import VIAS_BASE_PATH, RequestIdMiddleware
-from linkis_mock.resolver import HandlerWrapper, SnakeCaseResolver, WrappingResolver
-from linkis_mock.routes import RouteTable
-from linkis_mock.sim.durable import StateFile
-from linkis_mock.sim.snapshot import restore
-from linkis_mock.sim.world import Simulator
+from linkis_mock.contract.errors import ErrorMapper, RouteGuardMiddleware
+from linkis_mock.contract.prefer import PreferMiddleware
+from linkis_mock.contract.resolver import HandlerWrapper, SnakeCaseResolver, WrappingResolver
+from linkis_mock.contract.routes import RouteTable
+from linkis_mock.contract.security import SECURITY_MAP, credential_owner
+from linkis_mock.contract.validation import VALIDATOR_MAP, BodyTypeMiddleware
+from linkis_mock.middleware.cors import ApiCors
+from linkis_mock.middleware.fast_lane import FastLane, fast_operations
+from linkis_mock.middleware.faults import FaultBook, FaultMiddleware
+from linkis_mock.middleware.journal import Journal, JournalMiddleware
+from linkis_mock.middleware.limits import LimitsMiddleware
+from linkis_mock.middleware.request_id import VIAS_BASE_PATH, RequestIdMiddleware
+from linkis_mock.middleware.storage_sync import StateMiddleware, in_unit
+from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.snapshot import restore
+from linkis_mock.sim.storage.sqlite import StateFile
 from linkis_mock.specs import ADMIN_SPEC, LINKIS_SPEC, VIAS_SPEC, load_spec
-from linkis_mock.state import StateMiddleware, in_unit
-from linkis_mock.validation import VALIDATOR_MAP, BodyTypeMiddleware
 
 LINKIS_BASE_PATH = "/api/rest_j/v1"
 ADMIN_BASE_PATH = "/__admin"

@@ -17,11 +17,11 @@ from typing import Any
 import uvicorn
 from connexion import AsyncApp
 
-from linkis_mock import json_policy
 from linkis_mock.app import create_app
 from linkis_mock.config import ConfigError, Settings, load_settings
-from linkis_mock.sim.durable import StateFileError
-from linkis_mock.sim.snapshot import SnapshotError, check_version
+from linkis_mock.contract import json_policy
+from linkis_mock.sim.storage.snapshot import SnapshotError, check_version
+from linkis_mock.sim.storage.sqlite import StateFileError
 from linkis_mock.specs import ADMIN_SPEC, schema_problem
 
 ARGS_VARIABLE = "LINKIS_MOCK_SERVE_ARGS"

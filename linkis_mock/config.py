@@ -29,10 +29,10 @@ from pydantic_settings import (
     SettingsError,
 )
 
-from linkis_mock.cors import DEFAULT_ORIGINS
-from linkis_mock.faults import FaultRuleError, rule_from
-from linkis_mock.journal import DEFAULT_CAPACITY
-from linkis_mock.limits import Limits
+from linkis_mock.middleware.cors import DEFAULT_ORIGINS
+from linkis_mock.middleware.faults import FaultRuleError, rule_from
+from linkis_mock.middleware.journal import DEFAULT_CAPACITY
+from linkis_mock.middleware.limits import Limits
 from linkis_mock.sim.settings import (
     DEFAULT_ACCOUNTS,
     DEFAULT_ENGINE_VERSIONS,
@@ -68,7 +68,7 @@ class Settings:
     journal_capacity: int = DEFAULT_CAPACITY
     faults: tuple[dict[str, Any], ...] = ()
     limits: Limits = field(default_factory=Limits)
-    # Answer plain status, progress and log polls without the full stack (linkis_mock.fastlane).
+    # Plain status, progress and log polls skip the full stack (linkis_mock.middleware.fast_lane).
     fast_lane: bool = True
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from linkis_mock.faults import FaultBook
-from linkis_mock.journal import Journal
-from linkis_mock.sim.world import Simulator
+from linkis_mock.middleware.faults import FaultBook
+from linkis_mock.middleware.journal import Journal
+from linkis_mock.sim.simulator import Simulator
 
 
 class _Installed:

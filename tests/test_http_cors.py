@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from conftest import RunningMock
-from linkis_mock.cors import origin_regex
+from linkis_mock.middleware.cors import origin_regex
 
 PREFLIGHT = {
     "Access-Control-Request-Method": "POST",

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from conftest import RunningMock
 from linkis_mock.app import create_app
 from linkis_mock.config import load_settings
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.simulator import Simulator
 from tests.test_http_hostile import BODIES, CREATE, SUBMIT, TOKEN, VIAS
 
 # What a leaked traceback or internal detail looks like.

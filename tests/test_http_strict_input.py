@@ -88,7 +88,7 @@ def test_journal_faults_and_cors_read_the_same_cookie_as_security(mock: RunningM
     assert [(e["user"], e["status"]) for e in entries] == [("alice", 503), ("alice", 200)]
 
 
-# Bodies valid for Python's json module, refused by the policy (linkis_mock/json_policy.py).
+# Bodies Python's json module takes and the policy refuses (linkis_mock/contract/json_policy.py).
 NON_STANDARD = {
     "NaN": (b'"params": {"x": NaN}', "Non-standard token 'NaN'"),
     "Infinity": (b'"params": {"x": Infinity}', "Non-standard token 'Infinity'"),

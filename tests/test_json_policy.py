@@ -1,4 +1,4 @@
-"""The one JSON decoding policy (linkis_mock/json_policy.py): RFC 8259, strictly."""
+"""The one JSON decoding policy (linkis_mock/contract/json_policy.py): RFC 8259, strictly."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from linkis_mock.json_policy import MAX_DEPTH, JsonPolicyError, loads
+from linkis_mock.contract.json_policy import MAX_DEPTH, JsonPolicyError, loads
 
 LONGS = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 FINITE = st.floats(allow_nan=False, allow_infinity=False)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.entrance import Caller
+from linkis_mock.sim.linkis.entrance import Caller
 from linkis_mock.sim.settings import SimSettings
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.simulator import Simulator
 
 START_MS = 1_714_557_933_000  # 2024-05-01 10:05:33.000 UTC
 INSTANCE = "127.0.0.1:9104"

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from linkis_mock.sim.durable import StateFile, StateFileError
-from linkis_mock.sim.jobs import JobState
-from linkis_mock.sim.snapshot import take
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.linkis.jobs import JobState
+from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.snapshot import take
+from linkis_mock.sim.storage.sqlite import StateFile, StateFileError
 from tests.test_sim_common import ALICE, BOB, all_lines, at, make_sim, submit
 
 BODY = {"name": "cam-1", "input": {"type": "edgecamera", "data": []}, "output": {}}

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from linkis_mock.sim.entrance import HISTORY_NOT_FOUND, Caller
-from linkis_mock.sim.errors import LinkisError
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.linkis.entrance import HISTORY_NOT_FOUND, Caller
+from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.simulator import Simulator
 from tests.test_sim_common import ALICE, BOB, HADOOP, START_MS, at, make_sim, submit
 
 BRIEF_KEYS = {

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from linkis_mock.sim.errors import LinkisError
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.simulator import Simulator
 from tests.test_sim_common import (
     ALICE,
     APP_PREFIX,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from linkis_mock.sim.entrance import (
+from linkis_mock.sim.linkis.entrance import (
     KILL_FAILED,
     KILL_FORCED,
     KILL_JOBS_LENGTH,
@@ -16,9 +16,9 @@ from linkis_mock.sim.entrance import (
     STATUS_UNKNOWN_JOB,
     Caller,
 )
-from linkis_mock.sim.errors import LinkisError
+from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.settings import Timings
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.simulator import Simulator
 from tests.test_sim_common import (
     ALICE,
     BOB,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from linkis_mock.sim.entrance import LOG_UNKNOWN_JOB
-from linkis_mock.sim.errors import LinkisError
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.linkis.entrance import LOG_UNKNOWN_JOB
+from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.simulator import Simulator
 from tests.test_sim_common import ALICE, all_lines, at, exec_id_of, make_sim, submit
 
 EMPTY = ["", "", "", ""]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linkis_mock.sim.jobs import MAX_LINES_PER_ENTRY, JobState
+from linkis_mock.sim.linkis.jobs import MAX_LINES_PER_ENTRY, JobState
 from tests.test_sim_common import ALICE, all_lines, at, make_sim, submit
 
 AFTER_THE_RUN_MS = 60_000

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from linkis_mock.sim.entrance import OTHER_USERS_TASKS, Caller
-from linkis_mock.sim.errors import LinkisError
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.linkis.entrance import OTHER_USERS_TASKS, Caller
+from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.simulator import Simulator
 from tests.test_sim_common import (
     ALICE,
     BOB,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linkis_mock.sim import jobs
+from linkis_mock.sim.linkis import jobs
 from tests.test_sim_common import ALICE, all_lines, at, make_sim, submit
 
 

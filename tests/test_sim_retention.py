@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.entrance import Caller
-from linkis_mock.sim.errors import LinkisError
+from linkis_mock.sim.linkis.entrance import Caller
+from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.settings import SimSettings
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.simulator import Simulator
 
 ALICE = Caller("alice")
 BODY = {

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from linkis_mock.sim.scripts import (
+from linkis_mock.sim.linkis.scripts import (
     DEFAULT_COLUMNS,
     DEFAULT_ERROR,
     Column,

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.entrance import Caller
-from linkis_mock.sim.errors import LinkisError
+from linkis_mock.sim.linkis.entrance import Caller
+from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.settings import SimSettings
-from linkis_mock.sim.snapshot import SnapshotError, restore, take
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.snapshot import SnapshotError, restore, take
 
 START_MS = 1_714_529_133_000
 ALICE = Caller("alice")

@@ -8,8 +8,8 @@ import pytest
 
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.settings import SimSettings, ViasSettings
-from linkis_mock.sim.tasks import ViasError
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.vias.tasks import ViasError
 
 DEV = "0123456789abcdef0123456789abcdef"
 OTHER = "fedcba9876543210fedcba9876543210"

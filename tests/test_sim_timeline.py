@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from linkis_mock.sim.jobs import format_log_time, log_line
+from linkis_mock.sim.linkis.jobs import format_log_time, log_line
 from linkis_mock.sim.settings import Timings
 from tests.test_sim_common import (
     ALICE,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.errors import LinkisError
+from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.users import LOGIN_OK, Users
 from linkis_mock.sim.settings import Account, SimSettings
-from linkis_mock.sim.users import LOGIN_OK, Users
 from tests.test_sim_common import START_MS
 
 HOUR_MS = 3_600_000

@@ -19,8 +19,8 @@ from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
 
 from linkis_mock.runtime import sim
-from linkis_mock.sim.entrance import Caller
-from linkis_mock.sim.errors import LinkisError
+from linkis_mock.sim.linkis.entrance import Caller
+from linkis_mock.sim.linkis.errors import LinkisError
 
 TOKEN_USER_HEADER = "Token-User"
 SESSION_COOKIE = "linkis_user_session_ticket_id_v1"

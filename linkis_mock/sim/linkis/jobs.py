@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from linkis_mock.api_types.linkis_entrance import JobState as JobStateName
-from linkis_mock.sim.scripts import Outcome, Script
+from linkis_mock.sim.linkis.scripts import Outcome, Script
 from linkis_mock.sim.settings import Timings
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from linkis_mock.routes import Operation, RouteTable
+from linkis_mock.contract.routes import Operation, RouteTable
 
 
 class ForcedReply(Exception):  # noqa: N818  # a reply, raised to leave the request pipeline

@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkis_mock.api_types import admin as api
-from linkis_mock.routes import RouteTable
+from linkis_mock.contract.routes import RouteTable
 
 JOURNALED_PREFIXES = ("/api/rest_j/v1/", "/v2/")
 DEFAULT_CAPACITY = 1000
@@ -83,7 +83,7 @@ class Journal:
             return count
 
 
-# Whom a request's credentials name (linkis_mock.auth.credential_owner).
+# Whom a request's credentials name (linkis_mock.contract.security.credential_owner).
 Identify = Callable[[Headers], str | None]
 
 

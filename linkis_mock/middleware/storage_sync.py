@@ -9,7 +9,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from linkis_mock.sim.durable import StateFile
+from linkis_mock.sim.storage.sqlite import StateFile
 
 Handler = Callable[..., Awaitable[Any]]
 READ_METHODS = frozenset({"GET", "HEAD"})

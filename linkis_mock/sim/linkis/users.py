@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.errors import LinkisError
+from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.settings import SimSettings
-from linkis_mock.sim.store import Changes
+from linkis_mock.sim.storage.stores import Changes
 
 NOT_LOGGED_IN = "You are not logged in, please login first(您尚未登录，请先登录)!"
 LOGIN_OK = "login successful(登录成功)！"

@@ -19,8 +19,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.api_types import admin as api
-from linkis_mock.journal import Identify
-from linkis_mock.routes import RouteTable
+from linkis_mock.contract.routes import RouteTable
+from linkis_mock.middleware.journal import Identify
 
 Action = Literal["latency", "status", "close"]
 ACTIONS: tuple[Action, ...] = ("latency", "status", "close")

@@ -28,16 +28,16 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from linkis_mock.auth import TokenRejectedError
-from linkis_mock.envelope import api_method, envelope, failure
-from linkis_mock.json_policy import JsonPolicyError
-from linkis_mock.prefer import ForcedReply, PreferNotAvailableError
-from linkis_mock.request_id import VIAS_BASE_PATH, current_request_id
-from linkis_mock.routes import RouteTable
+from linkis_mock.contract.envelope import api_method, envelope, failure
+from linkis_mock.contract.json_policy import JsonPolicyError
+from linkis_mock.contract.prefer import ForcedReply, PreferNotAvailableError
+from linkis_mock.contract.routes import RouteTable
+from linkis_mock.contract.security import TokenRejectedError
+from linkis_mock.middleware.request_id import VIAS_BASE_PATH, current_request_id
 from linkis_mock.runtime import sim
-from linkis_mock.sim.errors import LinkisError, generic_error
-from linkis_mock.sim.tasks import INTERNAL, INVALID, ViasError
-from linkis_mock.sim.users import NOT_LOGGED_IN
+from linkis_mock.sim.linkis.errors import LinkisError, generic_error
+from linkis_mock.sim.linkis.users import NOT_LOGGED_IN
+from linkis_mock.sim.vias.tasks import INTERNAL, INVALID, ViasError
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ ADMIN_BASE_PATH = "/__admin"
 LONG_DIGITS = 19  # 9223372036854775807
 TOO_LONG_FOR_A_LONG = re.compile(f"[0-9]{{{LONG_DIGITS + 1}}}")
 VIAS_TOKEN_HEADER = "X-Auth-Token"
-NAMED_FIELD = re.compile(r" - '([A-Za-z_][A-Za-z0-9_.-]*)'$")  # see linkis_mock/validation.py
+NAMED_FIELD = re.compile(r" - '([A-Za-z_][A-Za-z0-9_.-]*)'$")  # see contract/validation.py
 REQUIRED_FIELD = re.compile(r"^'([A-Za-z_][A-Za-z0-9_]*)' is a required property$")
 NOT_AN_INTEGER = re.compile(r"^'(?P<value>.*)' is not of type 'integer'")
 

@@ -18,12 +18,12 @@ from typing import Any, Generic, TypeVar
 from linkis_mock.api_types import admin
 from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.errors import LinkisError, coded_error, generic_error
-from linkis_mock.sim.jobs import Job, JobIdentity, JobState, Plan, Timeline, shared_record
-from linkis_mock.sim.scripts import Script, build_script, is_effectively_empty
+from linkis_mock.sim.linkis.errors import LinkisError, coded_error, generic_error
+from linkis_mock.sim.linkis.jobs import Job, JobIdentity, JobState, Plan, Timeline, shared_record
+from linkis_mock.sim.linkis.scripts import Script, build_script, is_effectively_empty
+from linkis_mock.sim.linkis.users import Users
 from linkis_mock.sim.settings import SimSettings
-from linkis_mock.sim.store import JobStore
-from linkis_mock.sim.users import Users
+from linkis_mock.sim.storage.stores import JobStore
 
 APP_NAME = "linkis-cg-entrance"
 ENGINE_INSTANCE = "127.0.0.1:41761"

@@ -18,8 +18,8 @@ from connexion.validators import JSONRequestBodyValidator, ParameterValidator
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from linkis_mock import json_policy
-from linkis_mock.routes import RouteTable
+from linkis_mock.contract import json_policy
+from linkis_mock.contract.routes import RouteTable
 
 
 class NamingParameterValidator(ParameterValidator):  # type: ignore[misc]  # untyped base
@@ -37,7 +37,7 @@ class NamingParameterValidator(ParameterValidator):  # type: ignore[misc]  # unt
 
 class StrictJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  # untyped base
     """Connexion's JSON body validation, parsing with the mock's one policy
-    (linkis_mock.json_policy). Handlers only ever see a body that passed it."""
+    (linkis_mock.contract.json_policy). Handlers only ever see a body that passed it."""
 
     async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
         del scope

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.entrance import Entrance
+from linkis_mock.sim.linkis.entrance import Entrance
+from linkis_mock.sim.linkis.users import Users
 from linkis_mock.sim.settings import SimSettings
-from linkis_mock.sim.store import Changes, JobStore, TaskStore
-from linkis_mock.sim.tasks import Vias
-from linkis_mock.sim.users import Users
+from linkis_mock.sim.storage.stores import Changes, JobStore, TaskStore
+from linkis_mock.sim.vias.tasks import Vias
 
 
 class Simulator:

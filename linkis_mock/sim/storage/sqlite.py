@@ -29,10 +29,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from linkis_mock.sim.jobs import Job
-from linkis_mock.sim.snapshot import job_from_json, job_to_json, task_from_json, task_to_json
-from linkis_mock.sim.users import Session
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.linkis.jobs import Job
+from linkis_mock.sim.linkis.users import Session
+from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.snapshot import (
+    job_from_json,
+    job_to_json,
+    task_from_json,
+    task_to_json,
+)
 
 SCHEMA_VERSION = 1
 SCHEMA = """

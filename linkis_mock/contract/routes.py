@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from linkis_mock.resolver import snake_case
+from linkis_mock.contract.resolver import snake_case
 
 INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
 CONTROLLER_EXTENSION = "x-openapi-router-controller"

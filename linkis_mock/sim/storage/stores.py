@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from linkis_mock.sim.jobs import Job
-from linkis_mock.sim.tasks import Task
+from linkis_mock.sim.linkis.jobs import Job
+from linkis_mock.sim.vias.tasks import Task
 
 
 @dataclass(slots=True)

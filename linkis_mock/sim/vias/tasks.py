@@ -22,7 +22,7 @@ from linkis_mock.sim.clock import Clock, iso_instant
 from linkis_mock.sim.settings import ViasSettings
 
 if TYPE_CHECKING:
-    from linkis_mock.sim.store import TaskStore
+    from linkis_mock.sim.storage.stores import TaskStore
 
 
 TaskState = api.TaskState  # the spec's Literal: a misspelt state is a type error

@@ -26,9 +26,9 @@ from jsonschema import Draft4Validator
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from linkis_mock.auth import valid_credentials_of_one_kind
-from linkis_mock.routes import Route, RouteTable
-from linkis_mock.validation import readable_media_type
+from linkis_mock.contract.routes import Route, RouteTable
+from linkis_mock.contract.security import valid_credentials_of_one_kind
+from linkis_mock.contract.validation import readable_media_type
 
 Handler = Callable[..., Awaitable[Any]]
 Encode = Callable[[Any], str]

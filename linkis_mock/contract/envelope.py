@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypedDict, TypeVar
 
-from linkis_mock.request_id import REQUEST_PATH
-from linkis_mock.sim.entrance import Ok
-from linkis_mock.sim.errors import LinkisError
+from linkis_mock.middleware.request_id import REQUEST_PATH
+from linkis_mock.sim.linkis.entrance import Ok
+from linkis_mock.sim.linkis.errors import LinkisError
 
 LINKIS_BASE_PATH = "/api/rest_j/v1"
 # The HTTP status always follows the envelope's status (Linkis' Message class).

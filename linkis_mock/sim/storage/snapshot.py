@@ -14,7 +14,7 @@ from dataclasses import asdict
 from typing import Any
 
 from linkis_mock.sim.clock import checked_instant, checked_speed
-from linkis_mock.sim.jobs import (
+from linkis_mock.sim.linkis.jobs import (
     Attempt,
     Job,
     JobIdentity,
@@ -23,11 +23,11 @@ from linkis_mock.sim.jobs import (
     Timeline,
     shared_record,
 )
-from linkis_mock.sim.scripts import Column, Outcome, Script
+from linkis_mock.sim.linkis.scripts import Column, Outcome, Script
+from linkis_mock.sim.linkis.users import Session
 from linkis_mock.sim.settings import Timings
-from linkis_mock.sim.tasks import Task
-from linkis_mock.sim.users import Session
-from linkis_mock.sim.world import Simulator
+from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.vias.tasks import Task
 
 VERSION = 1
 
