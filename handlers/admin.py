@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 from connexion.exceptions import ProblemException
 
 from linkis_mock.api_types import admin as api
-from linkis_mock.middleware.faults import FaultRuleError
+from linkis_mock.control.faults import FaultRuleError
 from linkis_mock.runtime import faults, journal, sim
 from linkis_mock.sim.clock import ClockState, iso_instant
 from linkis_mock.sim.linkis.jobs import JobState

@@ -19,19 +19,23 @@ from starlette.responses import RedirectResponse, Response
 
 from linkis_mock import runtime
 from linkis_mock.config import Settings
-from linkis_mock.contract.errors import ErrorMapper, RouteGuardMiddleware
+from linkis_mock.contract.errors import ErrorMapper
 from linkis_mock.contract.prefer import PreferMiddleware
 from linkis_mock.contract.resolver import HandlerWrapper, SnakeCaseResolver, WrappingResolver
 from linkis_mock.contract.routes import RouteTable
 from linkis_mock.contract.security import SECURITY_MAP, credential_owner
+from linkis_mock.contract.units import in_unit
 from linkis_mock.contract.validation import VALIDATOR_MAP, BodyTypeMiddleware
+from linkis_mock.control.faults import FaultBook
+from linkis_mock.control.journal import Journal
 from linkis_mock.middleware.cors import ApiCors
 from linkis_mock.middleware.fast_lane import FastLane, fast_operations
-from linkis_mock.middleware.faults import FaultBook, FaultMiddleware
-from linkis_mock.middleware.journal import Journal, JournalMiddleware
+from linkis_mock.middleware.faults import FaultMiddleware
+from linkis_mock.middleware.journal import JournalMiddleware
 from linkis_mock.middleware.limits import LimitsMiddleware
 from linkis_mock.middleware.request_id import VIAS_BASE_PATH, RequestIdMiddleware
-from linkis_mock.middleware.storage_sync import StateMiddleware, in_unit
+from linkis_mock.middleware.route_guard import RouteGuardMiddleware
+from linkis_mock.middleware.storage_sync import StateMiddleware
 from linkis_mock.sim.simulator import Simulator
 from linkis_mock.sim.storage.snapshot import restore
 from linkis_mock.sim.storage.sqlite import StateFile

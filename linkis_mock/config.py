@@ -29,9 +29,9 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from linkis_mock.control.faults import FaultRuleError, rule_from
+from linkis_mock.control.journal import DEFAULT_CAPACITY
 from linkis_mock.middleware.cors import DEFAULT_ORIGINS
-from linkis_mock.middleware.faults import FaultRuleError, rule_from
-from linkis_mock.middleware.journal import DEFAULT_CAPACITY
 from linkis_mock.middleware.limits import Limits
 from linkis_mock.sim.settings import (
     DEFAULT_ACCOUNTS,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from linkis_mock.middleware.faults import FaultBook
-from linkis_mock.middleware.journal import Journal
+from linkis_mock.control.faults import FaultBook
+from linkis_mock.control.journal import Journal
 from linkis_mock.sim.simulator import Simulator
 
 

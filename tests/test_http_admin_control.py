@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from conftest import RunningMock
-from linkis_mock.middleware.journal import Entry, Journal
+from linkis_mock.control.journal import Entry, Journal
 
 DEV = "0123456789abcdef0123456789abcdef"
 SUBMIT = {

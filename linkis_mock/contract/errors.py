@@ -26,7 +26,6 @@ from connexion.exceptions import (
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.contract.envelope import api_method, envelope, failure
 from linkis_mock.contract.json_policy import JsonPolicyError
@@ -42,8 +41,6 @@ from linkis_mock.sim.vias.tasks import INTERNAL, INVALID, ViasError
 logger = logging.getLogger(__name__)
 
 ADMIN_BASE_PATH = "/__admin"
-LONG_DIGITS = 19  # 9223372036854775807
-TOO_LONG_FOR_A_LONG = re.compile(f"[0-9]{{{LONG_DIGITS + 1}}}")
 VIAS_TOKEN_HEADER = "X-Auth-Token"
 NAMED_FIELD = re.compile(r" - '([A-Za-z_][A-Za-z0-9_.-]*)'$")  # see contract/validation.py
 REQUIRED_FIELD = re.compile(r"^'([A-Za-z_][A-Za-z0-9_]*)' is a required property$")
@@ -270,7 +267,7 @@ class ErrorMapper:
 
     def refusal(self, path: str, status: int, detail: str) -> Response:
         """A reply made outside Connexion (faults, size limits), in the path's API format."""
-        return _starlette(self._format(path).refuse(path, status, detail))
+        return starlette_response(self._format(path).refuse(path, status, detail))
 
     def _format(self, path: str) -> ApiFormat:
         for prefix, api_format in self._formats:
@@ -279,59 +276,13 @@ class ErrorMapper:
         return self._default
 
 
-def _starlette(reply: ConnexionResponse) -> Response:
+def starlette_response(reply: ConnexionResponse) -> Response:
     return Response(
         reply.body,
         status_code=reply.status_code,
         headers=dict(reply.headers or {}),
         media_type=reply.mimetype,
     )
-
-
-class RouteGuardMiddleware:
-    """Refuses, in the API's format, the paths Starlette's router mishandles:
-
-    - a declared path with a trailing slash added: it is not declared, so the API's 404
-      (the router would redirect it to the path without the slash, percent-decoding and
-      re-encoding it on the way, so that `%FF` came back as another path);
-    - an integer path parameter past the 64-bit range: Java's NumberFormatException, as
-      for any other segment that is not a number (the router's `int()` raised on more
-      than 4300 digits, which was a 500).
-    """
-
-    def __init__(self, app: ASGIApp, routes: RouteTable, mapper: ErrorMapper) -> None:
-        self.app = app
-        self.routes = routes
-        self.mapper = mapper
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        status = self._refused_status(scope) if scope["type"] == "http" else None
-        if status is None:
-            await self.app(scope, receive, send)
-            return
-        path, method = str(scope["path"]), str(scope["method"])
-        reply = self.mapper.route_refusal(path, method, status, {})
-        await _starlette(reply)(scope, receive, send)
-
-    def _refused_status(self, scope: Scope) -> int | None:
-        """Cheap for the usual path: only a trailing slash or a long run of digits looks."""
-        path = str(scope["path"])
-        if path.endswith("/"):
-            declared = self.routes.route(path) or not self.routes.route(path.rstrip("/"))
-            return None if declared else 404
-        route = self.routes.route(path) if TOO_LONG_FOR_A_LONG.search(path) else None
-        if route is None:
-            return None
-        values = route.path_parameters(path) or {}
-        if any(not _long_literal(values[name]) for name in route.integer_parameters):
-            return 404 if scope["method"] in route.operations else 405
-        return None
-
-
-def _long_literal(text: str) -> bool:
-    """False for what the router reads as an integer but no 64-bit integer can be."""
-    digits = text.removeprefix("-").removeprefix("+")
-    return not digits.isdigit() or len(digits) <= LONG_DIGITS
 
 
 def _first_line(detail: Any) -> str:

@@ -1,18 +1,11 @@
-"""Serving from a state file: every request sees what every worker saved, and every
-operation that changes state is one unit of work, committed before its reply is sent."""
+"""Serving from a state file: every request sees what every worker saved before anything
+(auth, faults) reads state. The units of work are linkis_mock.contract.units."""
 
 from __future__ import annotations
-
-import functools
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.sim.storage.sqlite import StateFile
-
-Handler = Callable[..., Awaitable[Any]]
-READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 class StateMiddleware:
@@ -26,19 +19,3 @@ class StateMiddleware:
         if scope["type"] == "http":
             self.state.refresh()
         await self.app(scope, receive, send)
-
-
-def in_unit(state: StateFile, handler: Handler, method: str) -> Handler:
-    """`handler` run as one unit of work: a write lock for anything but a read.
-
-    Handlers do not await anything that suspends (the simulator is synchronous), so a
-    unit never interleaves with another request of the same worker.
-    """
-    writes = method.upper() not in READ_METHODS
-
-    @functools.wraps(handler)
-    async def run(*args: Any, **kwargs: Any) -> Any:
-        with state.unit(writes):
-            return await handler(*args, **kwargs)
-
-    return run

@@ -1,0 +1,59 @@
+"""Refuses in the API's format the paths Starlette's router mishandles (see below)."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from linkis_mock.contract.errors import ErrorMapper, starlette_response
+from linkis_mock.contract.routes import RouteTable
+
+LONG_DIGITS = 19  # 9223372036854775807
+TOO_LONG_FOR_A_LONG = re.compile(f"[0-9]{{{LONG_DIGITS + 1}}}")
+
+
+class RouteGuardMiddleware:
+    """Refuses, in the API's format, the paths Starlette's router mishandles:
+
+    - a declared path with a trailing slash added: it is not declared, so the API's 404
+      (the router would redirect it to the path without the slash, percent-decoding and
+      re-encoding it on the way, so that `%FF` came back as another path);
+    - an integer path parameter past the 64-bit range: Java's NumberFormatException, as
+      for any other segment that is not a number (the router's `int()` raised on more
+      than 4300 digits, which was a 500).
+    """
+
+    def __init__(self, app: ASGIApp, routes: RouteTable, mapper: ErrorMapper) -> None:
+        self.app = app
+        self.routes = routes
+        self.mapper = mapper
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status = self._refused_status(scope) if scope["type"] == "http" else None
+        if status is None:
+            await self.app(scope, receive, send)
+            return
+        path, method = str(scope["path"]), str(scope["method"])
+        reply = self.mapper.route_refusal(path, method, status, {})
+        await starlette_response(reply)(scope, receive, send)
+
+    def _refused_status(self, scope: Scope) -> int | None:
+        """Cheap for the usual path: only a trailing slash or a long run of digits looks."""
+        path = str(scope["path"])
+        if path.endswith("/"):
+            declared = self.routes.route(path) or not self.routes.route(path.rstrip("/"))
+            return None if declared else 404
+        route = self.routes.route(path) if TOO_LONG_FOR_A_LONG.search(path) else None
+        if route is None:
+            return None
+        values = route.path_parameters(path) or {}
+        if any(not _long_literal(values[name]) for name in route.integer_parameters):
+            return 404 if scope["method"] in route.operations else 405
+        return None
+
+
+def _long_literal(text: str) -> bool:
+    """False for what the router reads as an integer but no 64-bit integer can be."""
+    digits = text.removeprefix("-").removeprefix("+")
+    return not digits.isdigit() or len(digits) <= LONG_DIGITS
