@@ -7,8 +7,8 @@ from typing import Any, TypeVar, cast
 from connexion.exceptions import ProblemException
 
 from linkis_mock.api_types import admin as api
+from linkis_mock.context import Call
 from linkis_mock.control.faults import FaultRuleError
-from linkis_mock.runtime import faults, journal, sim
 from linkis_mock.sim.clock import ClockState, iso_instant
 from linkis_mock.sim.linkis.jobs import JobState
 from linkis_mock.sim.linkis.scripts import DEFAULT_ERROR
@@ -39,40 +39,40 @@ def _clock(state: ClockState) -> api.ClockState:
     }
 
 
-async def get_clock() -> Reply[api.ClockState]:
-    return _json(_clock(sim().clock.state()))
+async def get_clock(call: Call) -> Reply[api.ClockState]:
+    return _json(_clock(call.sim.clock.state()))
 
 
-async def set_clock(body: dict[str, Any]) -> Reply[api.ClockState]:
-    clock = sim().clock
+async def set_clock(call: Call, body: dict[str, Any]) -> Reply[api.ClockState]:
+    clock = call.sim.clock
     return _json(_clock(clock.configure(frozen=body.get("frozen"), speed=body.get("speed"))))
 
 
-async def advance_clock(body: dict[str, Any]) -> Reply[api.ClockState]:
+async def advance_clock(call: Call, body: dict[str, Any]) -> Reply[api.ClockState]:
     try:
-        return _json(_clock(sim().clock.advance(float(body["seconds"]))))
+        return _json(_clock(call.sim.clock.advance(float(body["seconds"]))))
     except ValueError as exc:  # past the last instant the clock can show
         raise _refused(400, str(exc)) from None
 
 
-async def reset() -> Reply[api.ResetResult]:
-    simulator = sim()
+async def reset(call: Call) -> Reply[api.ResetResult]:
+    simulator = call.sim
     simulator.reset()
-    journal().clear()
-    faults().reset()
+    call.mock.journal.clear()
+    call.mock.faults.reset()
     return _json({"reset": True, "clock": _clock(simulator.clock.state())})
 
 
 # ---- jobs and tasks on demand -----------------------------------------------------------
 
 
-async def list_jobs() -> Reply[api.JobList]:
-    return _json({"jobs": sim().entrance.job_summaries()})
+async def list_jobs(call: Call) -> Reply[api.JobList]:
+    return _json({"jobs": call.sim.entrance.job_summaries()})
 
 
-async def set_job_state(task_id: int, body: dict[str, Any]) -> Reply[api.JobSummary]:
+async def set_job_state(call: Call, task_id: int, body: dict[str, Any]) -> Reply[api.JobSummary]:
     try:
-        summary = sim().entrance.force_state(
+        summary = call.sim.entrance.force_state(
             task_id, JobState(body["state"]), body.get("error") or DEFAULT_ERROR
         )
     except KeyError as exc:
@@ -82,13 +82,13 @@ async def set_job_state(task_id: int, body: dict[str, Any]) -> Reply[api.JobSumm
     return _json(summary)
 
 
-async def list_vias() -> Reply[api.TaskList]:
-    return _json({"tasks": sim().vias.task_summaries()})
+async def list_vias(call: Call) -> Reply[api.TaskList]:
+    return _json({"tasks": call.sim.vias.task_summaries()})
 
 
-async def set_task_state(task_id: str, body: dict[str, Any]) -> Reply[api.TaskSummary]:
+async def set_task_state(call: Call, task_id: str, body: dict[str, Any]) -> Reply[api.TaskSummary]:
     try:
-        summary = sim().vias.force_state(task_id, body["state"])
+        summary = call.sim.vias.force_state(task_id, body["state"])
     except KeyError as exc:
         raise _refused(404, exc.args[0]) from None
     return _json(summary)
@@ -98,6 +98,8 @@ async def set_task_state(task_id: str, body: dict[str, Any]) -> Reply[api.TaskSu
 
 
 async def get_journal(
+    call: Call,
+    *,
     operation_id: str | None = None,
     user: str | None = None,
     status: int | None = None,
@@ -105,51 +107,51 @@ async def get_journal(
     until: int | None = None,
 ) -> Reply[api.Journal]:
     """`user` is read from the query: Connexion would pass no authenticated user here."""
-    book = journal()
+    book = call.mock.journal
     entries = book.query(
         operation_id=operation_id, user=user, status=status, since_ms=since, until_ms=until
     )
     return _json({"capacity": book.capacity, "entries": [e.as_dict() for e in entries]})
 
 
-async def clear_journal() -> Reply[api.JournalCleared]:
-    return _json({"cleared": journal().clear()})
+async def clear_journal(call: Call) -> Reply[api.JournalCleared]:
+    return _json({"cleared": call.mock.journal.clear()})
 
 
 # ---- fault rules ------------------------------------------------------------------------
 
 
-async def list_faults() -> Reply[api.FaultList]:
-    return _json({"rules": [rule.as_dict() for rule in faults().rules()]})
+async def list_faults(call: Call) -> Reply[api.FaultList]:
+    return _json({"rules": [rule.as_dict() for rule in call.mock.faults.rules()]})
 
 
-async def add_fault(body: dict[str, Any]) -> Reply[api.FaultRule]:
+async def add_fault(call: Call, body: dict[str, Any]) -> Reply[api.FaultRule]:
     try:
-        rule = faults().add(body)
+        rule = call.mock.faults.add(body)
     except FaultRuleError as exc:
         raise _refused(400, str(exc)) from None
     return _json(rule.as_dict())
 
 
-async def delete_fault(id_: str) -> Reply[api.FaultList]:
+async def delete_fault(call: Call, id_: str) -> Reply[api.FaultList]:
     try:
-        faults().remove(id_)
+        call.mock.faults.remove(id_)
     except KeyError as exc:
         raise _refused(404, exc.args[0]) from None
-    return await list_faults()
+    return await list_faults(call)
 
 
 # ---- snapshots --------------------------------------------------------------------------
 
 
-async def get_snapshot() -> Reply[api.Snapshot]:
+async def get_snapshot(call: Call) -> Reply[api.Snapshot]:
     # The snapshot is built generically (dataclasses.asdict); Schemathesis checks its shape.
-    return _json(cast("api.Snapshot", snapshot.take(sim())))
+    return _json(cast("api.Snapshot", snapshot.take(call.sim)))
 
 
-async def put_snapshot(body: dict[str, Any]) -> Reply[api.Snapshot]:
+async def put_snapshot(call: Call, body: dict[str, Any]) -> Reply[api.Snapshot]:
     try:
-        snapshot.restore(sim(), body)
+        snapshot.restore(call.sim, body)
     except snapshot.SnapshotError as exc:
         raise _refused(400, str(exc)) from None
-    return await get_snapshot()
+    return await get_snapshot(call)

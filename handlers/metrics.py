@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from connexion import request
-
 from linkis_mock.api_types import linkis_entrance as api
-from linkis_mock.contract.envelope import ok
-from linkis_mock.contract.security import caller_of
-from linkis_mock.runtime import sim
+from linkis_mock.context import Call
 
 
-async def get_running_task() -> tuple[api.RunningTaskReply, int]:
-    return ok(sim().entrance.running_task())
+async def get_running_task(call: Call) -> tuple[api.RunningTaskReply, int]:
+    return call.ok(call.sim.entrance.running_task())
 
 
 async def get_task_info(
+    call: Call,
     token_info: dict[str, Any],
     creator: str | None = None,
     ec_type: str | None = None,
@@ -27,9 +24,9 @@ async def get_task_info(
     The `user` query parameter is read from the request: Connexion would fill a
     handler argument named `user` with the authenticated user instead.
     """
-    user = request.query_params.get("user")
+    user = call.query_params.get("user")
     engine = ec_type if ec_type else engine_type_label
-    return ok(sim().entrance.task_info(caller_of(token_info), user, creator, engine))
+    return call.ok(call.sim.entrance.task_info(call.caller(token_info), user, creator, engine))
 
 
 get_running_task_legacy = get_running_task

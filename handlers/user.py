@@ -4,47 +4,45 @@ from __future__ import annotations
 
 from typing import Any
 
-from connexion import request
-
 from linkis_mock.api_types import linkis_entrance as api
-from linkis_mock.contract.envelope import ok
-from linkis_mock.contract.security import SESSION_COOKIE, caller_of, session_ticket
-from linkis_mock.runtime import sim
+from linkis_mock.context import Call
+from linkis_mock.contract.security import SESSION_COOKIE, session_ticket
 from linkis_mock.sim.linkis.entrance import Ok
 
 Headers = dict[str, str]
 
 
 async def login(
+    call: Call,
     body: dict[str, Any] | None = None,
     user_name: str | None = None,
     password: str | None = None,
 ) -> tuple[api.LoginReply, int, Headers]:
     """Body fields win; the same names are accepted as query parameters."""
     body = body or {}
-    users = sim().users
+    users = call.sim.users
     outcome = users.login(
         _text(body.get("userName", user_name)),
         _text(body.get("password", password)),
-        session_ticket(request.headers.get("cookie")),
+        session_ticket(call.headers.get("cookie")),
     )
-    reply, status = ok(Ok(users.login_data(outcome), outcome.message), method_is_null=True)
+    reply, status = call.ok(Ok(users.login_data(outcome), outcome.message), method="none")
     if outcome.ticket is None:  # already logged in: no new cookie
         return reply, status, {}
     # The real cookie: Path=/, no Max-Age (a browser-session cookie), never Secure.
     return reply, status, {"Set-Cookie": f"{SESSION_COOKIE}={outcome.ticket}; Path=/"}
 
 
-async def logout(token_info: dict[str, Any]) -> tuple[api.LogoutReply, int, Headers]:
-    sim().users.logout(token_info.get("ticket"))
+async def logout(call: Call, token_info: dict[str, Any]) -> tuple[api.LogoutReply, int, Headers]:
+    call.sim.users.logout(token_info.get("ticket"))
     empty: api.EmptyData = {}
-    reply, status = ok(Ok(empty, "Logout successful(退出登录成功)！"))
+    reply, status = call.ok(Ok(empty, "Logout successful(退出登录成功)！"))
     return reply, status, {"Set-Cookie": f"{SESSION_COOKIE}=; Path=/; Max-Age=0"}
 
 
-async def get_user_info(token_info: dict[str, Any]) -> tuple[api.UserInfoReply, int]:
-    data: api.UserInfoData = {"userName": caller_of(token_info).user}
-    return ok(Ok(data, "get user information succeed!"))
+async def get_user_info(call: Call, token_info: dict[str, Any]) -> tuple[api.UserInfoReply, int]:
+    data: api.UserInfoData = {"userName": call.caller(token_info).user}
+    return call.ok(Ok(data, "get user information succeed!"))
 
 
 def _text(value: Any) -> str | None:

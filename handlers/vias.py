@@ -8,18 +8,19 @@ from __future__ import annotations
 from typing import Any
 
 from linkis_mock.api_types import vias_task as api
-from linkis_mock.runtime import sim
+from linkis_mock.context import Call
 
 Body = dict[str, Any]
 
 
 async def create_task(
-    project_id: str, service_name: str, body: Body, user: str
+    call: Call, project_id: str, service_name: str, body: Body, user: str
 ) -> api.CreateTaskReply:
-    return sim().vias.create(user, project_id, service_name, body)
+    return call.sim.vias.create(user, project_id, service_name, body)
 
 
 async def list_tasks(
+    call: Call,
     project_id: str,
     user: str,
     *,
@@ -29,7 +30,7 @@ async def list_tasks(
     task_state: str | None = None,
     task_name: str | None = None,
 ) -> api.ListTasksReply:
-    return sim().vias.list_tasks(
+    return call.sim.vias.list_tasks(
         user,
         project_id,
         page=page,
@@ -40,20 +41,22 @@ async def list_tasks(
     )
 
 
-async def show_task_info(project_id: str, task_id: str, user: str) -> api.TaskInfo:
-    return sim().vias.show(user, project_id, task_id)
+async def show_task_info(call: Call, project_id: str, task_id: str, user: str) -> api.TaskInfo:
+    return call.sim.vias.show(user, project_id, task_id)
 
 
-async def update_task(project_id: str, task_id: str, body: Body, user: str) -> api.ActionReply:
-    return sim().vias.update(user, project_id, task_id, body)
+async def update_task(
+    call: Call, project_id: str, task_id: str, body: Body, user: str
+) -> api.ActionReply:
+    return call.sim.vias.update(user, project_id, task_id, body)
 
 
-async def delete_task(project_id: str, task_id: str, user: str) -> api.ActionReply:
-    return sim().vias.delete(user, project_id, task_id)
+async def delete_task(call: Call, project_id: str, task_id: str, user: str) -> api.ActionReply:
+    return call.sim.vias.delete(user, project_id, task_id)
 
 
 async def start_stop_task(
-    project_id: str, task_id: str, command: str, user: str
+    call: Call, project_id: str, task_id: str, command: str, user: str
 ) -> api.ActionReply:
     """Real clients send Content-Type: application/json and no body; any body is ignored."""
-    return sim().vias.act(user, project_id, task_id, "start" if command == "start" else "stop")
+    return call.sim.vias.act(user, project_id, task_id, "start" if command == "start" else "stop")

@@ -31,7 +31,6 @@ from pydantic_settings import (
 
 from linkis_mock.control.faults import FaultRuleError, rule_from
 from linkis_mock.control.journal import DEFAULT_CAPACITY
-from linkis_mock.middleware.cors import DEFAULT_ORIGINS
 from linkis_mock.middleware.limits import Limits
 from linkis_mock.sim.settings import (
     DEFAULT_ACCOUNTS,
@@ -45,6 +44,8 @@ from linkis_mock.sim.settings import (
 )
 from linkis_mock.specs import ADMIN_SPEC, schema_problem
 
+# Browser origins allowed to call the Linkis and VIAS APIs with credentials (CORS).
+DEFAULT_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 ENV_PREFIX = "LINKIS_MOCK_"

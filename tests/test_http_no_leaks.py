@@ -61,9 +61,8 @@ def test_refusals_carry_no_stack_trace_or_path(running_mock: RunningMock) -> Non
         assert_no_leak(reply)
 
 
-def broken_simulator(monkeypatch: pytest.MonkeyPatch) -> Simulator:
-    """A simulator whose reads fail with an exception that names a file."""
-    sim = Simulator(load_settings().sim)
+def break_simulator(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Makes the simulator's reads fail with an exception that names a file."""
 
     def fail(*args: object) -> None:
         raise KeyError(SECRET)
@@ -74,7 +73,6 @@ def broken_simulator(monkeypatch: pytest.MonkeyPatch) -> Simulator:
         (sim.entrance, "job_summaries"),
     ):
         monkeypatch.setattr(target, name, fail)
-    return sim
 
 
 @pytest.mark.parametrize(
@@ -88,7 +86,8 @@ def broken_simulator(monkeypatch: pytest.MonkeyPatch) -> Simulator:
 def test_an_unexpected_error_is_a_plain_500_in_the_apis_format(
     path: str, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = create_app(load_settings(), simulator=broken_simulator(monkeypatch))
+    app = create_app(load_settings())
+    break_simulator(app.context.sim, monkeypatch)
     with TestClient(app, raise_server_exceptions=False) as client:
         reply = client.get(path, headers=headers)
     assert reply.status_code == 500

@@ -124,7 +124,7 @@ def test_malformed_exec_ids_give_the_generic_error(call: str, bad_id: str, expec
         assert error.message == GENERIC_PREFIX + expected
         assert msg_desc_matches(error.data, expected)
     assert error.status == 1
-    assert error.method_is_null
+    assert error.method == "none"
     msg = error.data["errorMsg"]
     assert msg["errCode"] == 0
     assert msg["level"] == 2

@@ -78,7 +78,7 @@ def test_wrong_user_or_password(user: str, password: str) -> None:
     error = login_error(users, user, password)
     assert error.message == "wrong user name or password(用户名或密码错误)！"
     assert error.status == 1
-    assert error.method_is_null
+    assert error.method == "none"
     assert error.data == {"sessionTimeOut": HOUR_MS, "enableWatermark": True}
 
 
@@ -96,7 +96,7 @@ def test_blank_password(password: str | None) -> None:
     users, _, _ = make_users()
     error = login_error(users, "nobody", password)
     assert error.message == "Password can not be blank(密码不能为空)！"
-    assert error.method_is_null
+    assert error.method == "none"
 
 
 def test_already_logged_in_comes_first() -> None:

@@ -9,13 +9,9 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypedDict, TypeVar
 
-from linkis_mock.middleware.request_id import REQUEST_PATH
 from linkis_mock.sim.linkis.entrance import Ok
-from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.errors import LinkisError, MethodStyle, http_status
 
-LINKIS_BASE_PATH = "/api/rest_j/v1"
-# The HTTP status always follows the envelope's status (Linkis' Message class).
-HTTP_STATUS = {0: 200, 1: 400, -1: 401, 2: 412, 3: 403, 4: 206}
 D = TypeVar("D")
 
 
@@ -39,23 +35,23 @@ def envelope(method: str | None, status: int, message: str, data: dict[str, Any]
     return {"method": method, "status": status, "message": message, "data": data}
 
 
-def api_method(path: str) -> str:
-    """The `method` the services write: the request path without `/rest_j/v1`."""
-    if path.startswith(LINKIS_BASE_PATH):
-        return "/api" + path[len(LINKIS_BASE_PATH) :]
-    return path
+def method_of(style: MethodStyle, path: str, base_path: str) -> str | None:
+    """The `method` an envelope names for a request to `path` under the gateway prefix
+    `base_path`: the services write the path without `/rest_j/v1`."""
+    if style == "none":
+        return None
+    if style == "request" or not path.startswith(base_path):
+        return path
+    return "/api" + path[len(base_path) :]
 
 
-def ok(result: Ok[D], *, method_is_null: bool = False) -> tuple[OkEnvelope[D], Literal[200]]:
-    """A success reply, its `method` taken from the current request's path."""
-    method = None if method_is_null else api_method(REQUEST_PATH.get())
+def ok(
+    result: Ok[D], path: str, base_path: str, style: MethodStyle = "service"
+) -> tuple[OkEnvelope[D], Literal[200]]:
+    method = method_of(style, path, base_path)
     return {"method": method, "status": 0, "message": result.message, "data": result.data}, 200
 
 
-def failure(error: LinkisError, path: str) -> tuple[Envelope, int]:
-    method = None if error.method_is_null else api_method(path)
+def failure(error: LinkisError, path: str, base_path: str) -> tuple[Envelope, int]:
+    method = method_of(error.method, path, base_path)
     return envelope(method, error.status, error.message, error.data), http_status(error.status)
-
-
-def http_status(status: int) -> int:
-    return HTTP_STATUS.get(status, 400)

@@ -11,23 +11,35 @@ example it does not have, is a 400 in the API's own format listing what there is
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from starlette.datastructures import Headers
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from linkis_mock.context import call_of
+from linkis_mock.contract.formats import Refused
 from linkis_mock.contract.routes import Operation, RouteTable
 
-
-class ForcedReply(Exception):  # noqa: N818  # a reply, raised to leave the request pipeline
-    def __init__(self, status: int, body: bytes, media_type: str) -> None:
-        super().__init__(status)
-        self.status = status
-        self.body = body
-        self.media_type = media_type
+if TYPE_CHECKING:
+    from linkis_mock.contract.errors import ErrorMapper
 
 
-class PreferNotAvailableError(Exception):
-    """What the Prefer header asks for is not in the contract."""
+@dataclass(frozen=True, slots=True)
+class Forced:
+    """A documented reply to send instead of running the operation."""
+
+    status: int
+    body: bytes
+    media_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotDocumented:
+    """What the Prefer header asks for is not in the contract; `message` lists what is."""
+
+    message: str
 
 
 def parse_prefer(header: str) -> dict[str, str]:
@@ -40,14 +52,18 @@ def parse_prefer(header: str) -> dict[str, str]:
     return preferences
 
 
-def forced_reply(operation: Operation, preferences: dict[str, str]) -> ForcedReply | None:
+def forced_reply(
+    operation: Operation, preferences: dict[str, str]
+) -> Forced | NotDocumented | None:
+    """What `Prefer` asks of this operation: a documented reply, an explanation of why
+    there is none, or None when it asks for nothing."""
     code, wanted = preferences.get("code"), preferences.get("example")
     if code is None and wanted is None:
         return None
     responses = operation.spec["responses"]
     if code is not None and code not in responses:
         documented = ", ".join(sorted(responses))
-        raise PreferNotAvailableError(
+        return NotDocumented(
             f"Prefer: code={code} is not documented for {operation.operation_id}; "
             f"documented codes: {documented}"
         )
@@ -59,9 +75,9 @@ def forced_reply(operation: Operation, preferences: dict[str, str]) -> ForcedRep
         name = wanted if wanted is not None else next(iter(examples), None)
         if name in examples:
             body = json.dumps(examples[name], ensure_ascii=False).encode()
-            return ForcedReply(int(status), body, media_type)
+            return Forced(int(status), body, media_type)
     where = f"code {code} of " if code is not None else ""
-    raise PreferNotAvailableError(
+    return NotDocumented(
         f"Prefer: example={wanted} is not documented for {where}{operation.operation_id}; "
         f"examples: {', '.join(available) or 'none'}"
     )
@@ -78,25 +94,23 @@ def _examples(operation: Operation, response: dict[str, Any]) -> tuple[str, dict
 
 
 class PreferMiddleware:
-    """Runs before security and validation: a forced reply needs no credentials."""
+    """Runs before security and validation (a forced reply needs no credentials) and
+    answers the request itself when `Prefer` asks for a documented reply."""
 
-    def __init__(self, app: ASGIApp, routes: RouteTable) -> None:
+    def __init__(self, app: ASGIApp, routes: RouteTable, mapper: ErrorMapper) -> None:
         self.app = app
         self.routes = routes
+        self.mapper = mapper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            header = _header(scope, b"prefer")
-            operation = self.routes.operation(scope["method"], scope["path"]) if header else None
-            if header and operation is not None:
-                reply = forced_reply(operation, parse_prefer(header))
-                if reply is not None:
-                    raise reply
-        await self.app(scope, receive, send)
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return bytes(value).decode("latin-1")
-    return None
+        header = Headers(scope=scope).get("prefer") if scope["type"] == "http" else None
+        operation = self.routes.operation(scope["method"], scope["path"]) if header else None
+        reply = forced_reply(operation, parse_prefer(header)) if header and operation else None
+        if isinstance(reply, Forced):
+            response = Response(reply.body, status_code=reply.status, media_type=reply.media_type)
+        elif isinstance(reply, NotDocumented):
+            response = self.mapper.render(Refused(reply.message), call_of(scope)).for_starlette()
+        else:
+            await self.app(scope, receive, send)
+            return
+        await response(scope, receive, send)

@@ -1,9 +1,10 @@
-"""Request validation as Connexion does it, with errors that name their parameter.
+"""Request validation as Connexion does it, with failures that carry what failed as data.
 
-Connexion reports a bad path or query value with jsonschema's bare message
-("'abc' does not match ..."). Body errors already end with the field
-(" - 'input.type'"); parameter errors get the same ending here, so that every
-API's error format can say which parameter was at fault (VIAS `params`).
+Connexion reports a bad value with jsonschema's bare message ("'abc' does not match
+..."), and only body errors say where (" - 'input.type'"). Here every parameter and
+body error is a `FieldProblem`: the same text, with the parameter's name appended as
+body errors have it, and the field, the value and the type it should have had as
+attributes, for each API's error format (VIAS `params`, Java's NumberFormatException).
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from collections.abc import AsyncGenerator
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import UnsupportedMediaTypeProblem
+from connexion.exceptions import BadRequestProblem, UnsupportedMediaTypeProblem
+from connexion.json_schema import format_error_with_path
+from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP as CONNEXION_VALIDATORS
 from connexion.validators import JSONRequestBodyValidator, ParameterValidator
+from jsonschema import Draft4Validator, ValidationError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -22,17 +26,36 @@ from linkis_mock.contract import json_policy
 from linkis_mock.contract.routes import RouteTable
 
 
+class FieldProblem(BadRequestProblem):  # type: ignore[misc]  # untyped base
+    """A parameter or body member that does not fit its schema."""
+
+    def __init__(self, detail: str, field: str | None, error: ValidationError) -> None:
+        super().__init__(detail=detail)
+        self.field = field
+        self.value: Any = error.instance
+        # The type it should have had, when its type was what was wrong.
+        self.wrong_type: Any = error.validator_value if error.validator == "type" else None
+
+
 class NamingParameterValidator(ParameterValidator):  # type: ignore[misc]  # untyped base
     @staticmethod
     def validate_parameter(
         parameter_type: str, value: Any, param: dict[str, Any], param_name: str | None = None
     ) -> str | None:
-        error: str | None = ParameterValidator.validate_parameter(
-            parameter_type, value, param, param_name
-        )
-        if error is None or error.startswith("Missing "):
-            return error
-        return f"{error.split(chr(10), 1)[0]} - '{param['name']}'"
+        """Connexion's check of one parameter, raising a FieldProblem for a bad value
+        (and still returning its "Missing ..." text for an absent required one)."""
+        if value is None or (is_nullable(param) and is_null(value)):
+            missing: str | None = ParameterValidator.validate_parameter(
+                parameter_type, value, param, param_name
+            )
+            return missing
+        schema = param.get("schema", param)
+        validator = Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        error = next(iter(validator.iter_errors(value)), None)
+        if error is None:
+            return None
+        name = str(param["name"])
+        raise FieldProblem(f"{str(error).split(chr(10), 1)[0]} - '{name}'", name, error)
 
 
 class StrictJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  # untyped base
@@ -49,6 +72,15 @@ class StrictJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  
                 f"JSON bodies are UTF-8 (RFC 8259), not charset={self._encoding}"
             )
         return json_policy.loads(body)
+
+    def _validate(self, body: Any) -> None:
+        """Connexion's check of the body, raising a FieldProblem."""
+        if not self._nullable and body is None:
+            raise BadRequestProblem("Request body must not be empty")
+        error = next(iter(self._validator.iter_errors(body)), None)
+        if error is not None:
+            detail = f"{error.message}{format_error_with_path(error)}"
+            raise FieldProblem(detail, _where(error), error)
 
 
 VALIDATOR_MAP = {
@@ -86,6 +118,16 @@ class BodyTypeMiddleware:
                         detail="The request has a body but no Content-Type; send application/json"
                     )
         await self.app(scope, receive, send)
+
+
+def _where(error: ValidationError) -> str | None:
+    """The body member at fault: where the error is, or the required member it lacks."""
+    if error.path:
+        return ".".join(str(part) for part in error.path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        required: list[str] = list(error.validator_value)  # type: ignore[arg-type]
+        return next((name for name in required if name not in error.instance), None)
+    return None
 
 
 def readable_media_type(headers: Headers) -> bool:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-DEFAULT_ORIGINS = ("http://localhost:*", "http://127.0.0.1:*")
-API_PREFIXES = ("/api/rest_j/v1/", "/v2/")
+from linkis_mock.context import call_of
+
 METHODS = ("GET", "POST", "PUT", "DELETE", "OPTIONS")
 HEADERS = ("Content-Type", "Token-Code", "Token-User", "X-Auth-Token", "Prefer")
 EXPOSED = ("X-Request-Id",)
@@ -29,10 +30,10 @@ def origin_regex(patterns: Sequence[str]) -> str:
     return "^(?:" + "|".join(parts) + ")$"
 
 
-class ApiCors:
-    """Starlette's CORSMiddleware, applied to the two APIs' paths only."""
+class CorsMiddleware:
+    """Starlette's CORSMiddleware, applied to the APIs the registry marks cross-origin."""
 
-    def __init__(self, app: ASGIApp, origins: Sequence[str] = DEFAULT_ORIGINS) -> None:
+    def __init__(self, app: ASGIApp, origins: Sequence[str]) -> None:
         self.app = app
         self.allowed = re.compile(origin_regex(origins)) if origins else None
         self.cors = CORSMiddleware(
@@ -46,15 +47,15 @@ class ApiCors:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        api = scope["type"] == "http" and str(scope["path"]).startswith(API_PREFIXES)
-        if api and self._allowed_origin(scope):
+        api = call_of(scope).api if scope["type"] == "http" else None
+        if api is not None and api.cross_origin and self._allowed_origin(scope):
             await self.cors(scope, receive, send)
         else:
             await self.app(scope, receive, send)
 
     def _allowed_origin(self, scope: Scope) -> bool:
         """Requests from other origins pass by CORS untouched: no CORS headers at all."""
-        origin = next((v for k, v in scope.get("headers", []) if k == b"origin"), None)
+        origin = Headers(scope=scope).get("origin")
         if origin is None:
             return True
-        return bool(self.allowed and self.allowed.fullmatch(bytes(origin).decode("latin-1")))
+        return bool(self.allowed and self.allowed.fullmatch(origin))

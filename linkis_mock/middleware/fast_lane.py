@@ -23,11 +23,11 @@ from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
 from jsonschema import Draft4Validator
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from linkis_mock.context import Call, call_of
 from linkis_mock.contract.routes import Route, RouteTable
-from linkis_mock.contract.security import valid_credentials_of_one_kind
+from linkis_mock.contract.security import Credentials
 from linkis_mock.contract.validation import readable_media_type
 
 Handler = Callable[..., Awaitable[Any]]
@@ -70,6 +70,9 @@ class FastOperation:
     parameters: tuple[Parameter, ...]
     handler: Handler
 
+    def with_handler(self, handler: Handler) -> FastOperation:
+        return replace(self, handler=handler)
+
     def arguments(self, path_values: dict[str, str], query: list[tuple[str, str]]) -> Any:
         """The handler's keyword arguments, or PASSED_ON."""
         raw = dict(query)
@@ -96,17 +99,9 @@ class FastOperation:
 
 
 class FastLane:
-    def __init__(
-        self,
-        app: ASGIApp,
-        operations: list[FastOperation],
-        encode: Encode,
-        wrap: Callable[[Handler], Handler] | None = None,
-    ) -> None:
+    def __init__(self, app: ASGIApp, operations: list[FastOperation], encode: Encode) -> None:
         self.app = app
-        self.operations = [
-            replace(op, handler=wrap(op.handler)) if wrap else op for op in operations
-        ]
+        self.operations = operations
         self.encode = encode
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -139,7 +134,8 @@ class FastLane:
     async def _run(
         self, operation: FastOperation, path_values: dict[str, str], scope: Scope
     ) -> bytes | None:
-        if not _plain_and_authenticated(Headers(scope=scope)):
+        call = call_of(scope)
+        if not _plain_and_authenticated(call):
             return None
         try:
             query = parse_qsl(scope["query_string"].decode(), keep_blank_values=True)
@@ -149,7 +145,7 @@ class FastLane:
         if arguments is PASSED_ON:
             return None
         try:
-            reply, status = await operation.handler(**arguments)
+            reply, status = await operation.handler(call=call, **arguments)
         except Exception:  # the full stack answers it, with the real error
             return None
         if status != 200:
@@ -157,11 +153,14 @@ class FastLane:
         return self.encode(reply).encode()
 
 
-def _plain_and_authenticated(headers: Headers) -> bool:
+def _plain_and_authenticated(call: Call) -> bool:
     """No body and no `Prefer`, and valid credentials of exactly one kind."""
+    headers = call.headers
     if "prefer" in headers or "transfer-encoding" in headers or not readable_media_type(headers):
         return False
-    return headers.get("content-length", "0") == "0" and valid_credentials_of_one_kind(headers)
+    if headers.get("content-length", "0") != "0":
+        return False
+    return Credentials.of(headers).valid_of_one_kind(call.sim)
 
 
 def fast_operations(routes: RouteTable, resolve: Callable[[str], Handler]) -> list[FastOperation]:

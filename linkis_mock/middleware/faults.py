@@ -4,33 +4,28 @@ an error status in the API's own format, or a cut connection."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
-from starlette.datastructures import Headers
-from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from linkis_mock.context import call_of
+from linkis_mock.contract.errors import ErrorMapper
 from linkis_mock.contract.routes import RouteTable
+from linkis_mock.contract.security import Credentials
 from linkis_mock.control.faults import FaultBook, FaultRule
-from linkis_mock.middleware.journal import Identify
 
 
 class ConnectionCut(Exception):  # noqa: N818  # not an error: how a reply is cut off
     """Raised after the reply has started, so the server closes the connection."""
 
 
-Render = Callable[[str, int], Response]
-
-
 class FaultMiddleware:
     def __init__(
-        self, app: ASGIApp, book: FaultBook, routes: RouteTable, identify: Identify, render: Render
+        self, app: ASGIApp, book: FaultBook, routes: RouteTable, mapper: ErrorMapper
     ) -> None:
         self.app = app
         self.book = book
         self.routes = routes
-        self.identify = identify
-        self.render = render
+        self.mapper = mapper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Nothing to match on the polling path while no rule is in force.
@@ -41,7 +36,7 @@ class FaultMiddleware:
             await asyncio.sleep(self.book.latency_s(rule))
             await self.app(scope, receive, send)
         elif rule.action == "status":
-            await self.render(str(scope["path"]), rule.status)(scope, receive, send)
+            await self.mapper.fault_response(scope, rule.status)(scope, receive, send)
         else:
             await send(
                 {
@@ -59,4 +54,6 @@ class FaultMiddleware:
         if route is None or operation is None:
             return None
         params = dict(zip(route.parameter_names, route.parameter_values(path), strict=False))
-        return self.book.fire(operation.operation_id, self.identify(Headers(scope=scope)), params)
+        call = call_of(scope)
+        owner = Credentials.of(call.headers).owner(call.sim)
+        return self.book.fire(operation.operation_id, owner, params)

@@ -6,33 +6,27 @@ Admin requests are not journaled: the dashboard polls them.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from linkis_mock.context import call_of
 from linkis_mock.contract.routes import RouteTable
+from linkis_mock.contract.security import Credentials
 from linkis_mock.control.journal import Entry, Journal
-
-JOURNALED_PREFIXES = ("/api/rest_j/v1/", "/v2/")
-# Whom a request's credentials name (linkis_mock.contract.security.credential_owner).
-Identify = Callable[[Headers], str | None]
 
 
 class JournalMiddleware:
-    def __init__(
-        self, app: ASGIApp, journal: Journal, routes: RouteTable, identify: Identify
-    ) -> None:
+    def __init__(self, app: ASGIApp, journal: Journal, routes: RouteTable) -> None:
         self.app = app
         self.journal = journal
         self.routes = routes
-        self.identify = identify
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = str(scope.get("path", ""))
-        if scope["type"] != "http" or not path.startswith(JOURNALED_PREFIXES):
+        call = call_of(scope) if scope["type"] == "http" else None
+        if call is None or call.api is None or not call.api.journaled:
             await self.app(scope, receive, send)
             return
+        path = call.path
         started = time.perf_counter()
         received_ms = int(time.time() * 1000)
         status = 500  # if the app fails without answering
@@ -53,7 +47,7 @@ class JournalMiddleware:
                     str(scope["method"]),
                     path,
                     operation.operation_id if operation else None,
-                    self.identify(Headers(scope=scope)),
+                    Credentials.of(call.headers).owner(call.sim),
                     status,
                     (time.perf_counter() - started) * 1000,
                 )

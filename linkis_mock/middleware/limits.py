@@ -9,11 +9,14 @@ is in the error format of the API the path belongs to.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from starlette.responses import Response
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+if TYPE_CHECKING:
+    from linkis_mock.contract.errors import ErrorMapper
 
 DEFAULT_BODY_BYTES = 10 * 1024 * 1024
 DEFAULT_URL_BYTES = 8 * 1024
@@ -27,34 +30,30 @@ class Limits:
     header_bytes: int = DEFAULT_HEADER_BYTES
 
 
-Render = Callable[[str, int, str], Response]
-
-
 class LimitsMiddleware:
-    def __init__(self, app: ASGIApp, limits: Limits, render: Render) -> None:
+    def __init__(self, app: ASGIApp, limits: Limits, mapper: ErrorMapper) -> None:
         self.app = app
         self.limits = limits
-        self.render = render
+        self.mapper = mapper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        path = str(scope["path"])
         refusal = self._refusal(scope)
         if refusal is not None:
-            await self.render(path, *refusal)(scope, receive, send)
+            await self.mapper.refusal(scope, *refusal)(scope, receive, send)
             return
         length = _content_length(scope)
         if length is not None:
             if length > self.limits.body_bytes:
-                await self.render(path, 413, self._body_message())(scope, receive, send)
+                await self.mapper.refusal(scope, 413, self._body_message())(scope, receive, send)
                 return
             await self.app(scope, receive, send)
             return
         body = await self._read_up_to_limit(receive)
         if body is None:
-            await self.render(path, 413, self._body_message())(scope, receive, send)
+            await self.mapper.refusal(scope, 413, self._body_message())(scope, receive, send)
             return
         # Connexion reads a body only when Content-Length announces one: give it the length.
         headers = [(k, v) for k, v in scope.get("headers", []) if k != b"transfer-encoding"]
@@ -91,13 +90,11 @@ class LimitsMiddleware:
 
 
 def _content_length(scope: Scope) -> int | None:
-    for key, value in scope.get("headers", []):
-        if key == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
+    value = Headers(scope=scope).get("content-length")
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
 
 
 def _replay(body: bytes) -> Receive:

@@ -6,7 +6,8 @@ import re
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from linkis_mock.contract.errors import ErrorMapper, starlette_response
+from linkis_mock.context import call_of
+from linkis_mock.contract.errors import ErrorMapper
 from linkis_mock.contract.routes import RouteTable
 
 LONG_DIGITS = 19  # 9223372036854775807
@@ -34,9 +35,8 @@ class RouteGuardMiddleware:
         if status is None:
             await self.app(scope, receive, send)
             return
-        path, method = str(scope["path"]), str(scope["method"])
-        reply = self.mapper.route_refusal(path, method, status, {})
-        await starlette_response(reply)(scope, receive, send)
+        failure = self.mapper.route_failure(scope, status)
+        await self.mapper.render(failure, call_of(scope)).for_starlette()(scope, receive, send)
 
     def _refused_status(self, scope: Scope) -> int | None:
         """Cheap for the usual path: only a trailing slash or a long run of digits looks."""

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 SERVICE_KIND = "linkis-cg-entrance"
+# The HTTP status always follows the envelope's status (Linkis' Message class).
+HTTP_STATUS = {0: 200, 1: 400, -1: 401, 2: 412, 3: 403, 4: 206}
+# Which `method` a reply's envelope names: the service path the entrance writes
+# (`/api/entrance/...`), none (the central error handler's and login's `null`), or the
+# full request URI, as the gateway writes for what it refuses itself.
+MethodStyle = Literal["service", "none", "request"]
+
+
+def http_status(status: int) -> int:
+    return HTTP_STATUS.get(status, 400)
 
 
 class LinkisError(Exception):
-    """A reply with a non-zero envelope status; the API layer maps `status` to HTTP."""
+    """A reply with a non-zero envelope status."""
 
     def __init__(
         self,
@@ -16,13 +26,19 @@ class LinkisError(Exception):
         *,
         status: int = 1,
         data: dict[str, Any] | None = None,
-        method_is_null: bool = False,
+        method: MethodStyle = "service",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.data: dict[str, Any] = data if data is not None else {}
-        self.method_is_null = method_is_null
+        self.method: MethodStyle = method
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status; Connexion's security layer also picks the 401 of a refused
+        token over the other scheme's failure by it."""
+        return http_status(self.status)
 
 
 def _error_msg(err_code: int, desc: str, instance: str) -> dict[str, Any]:
@@ -50,5 +66,5 @@ def generic_error(exception_class: str, text: str, instance: str) -> LinkisError
     return LinkisError(
         f"operation failed(操作失败)s！the reason(原因)：{exception_class}: {text}",
         data={"errorMsg": _error_msg(0, text, instance)},
-        method_is_null=True,
+        method="none",
     )

@@ -85,7 +85,7 @@ class Users:
         }
 
     def _login_error(self, message: str) -> LinkisError:
-        return LinkisError(message, data=self.login_extras(), method_is_null=True)
+        return LinkisError(message, data=self.login_extras(), method="none")
 
     def _open_session(self, user: str) -> str:
         ticket = secrets.token_urlsafe(32)
@@ -128,7 +128,8 @@ class Users:
     def token_user(self, token: str, user: str) -> str:
         """The user a Token-Code/Token-User pair authenticates, or the gateway's 401."""
         if not any(hmac.compare_digest(token.encode(), t.encode()) for t in self._settings.tokens):
-            raise LinkisError(f"未授权的token{token}，无法将请求绑定给tokenUser{user}!", status=-1)
+            message = f"未授权的token{token}，无法将请求绑定给tokenUser{user}!"
+            raise LinkisError(message, status=-1, method="request")
         return user
 
     @staticmethod

@@ -1,0 +1,113 @@
+"""The one registry of the APIs the mock serves: Linkis, VIAS and its own admin API.
+
+Each is declared once, here: its spec, its base path (read from the spec's `servers`),
+where its reference docs are served, how strictly requests are validated, its error
+format, and which outer layers apply to it (CORS for browser front ends, the request
+journal, `X-Request-Id`). Every layer asks the registry, or the request's `Call`, which
+API a path belongs to, instead of spelling base paths itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from linkis_mock.specs import ADMIN_SPEC, LINKIS_SPEC, VIAS_SPEC, load_spec
+
+ApiName = Literal["linkis", "vias", "admin"]
+# How failures are answered: the Linkis envelope, Huawei Cloud's error bodies, or
+# RFC 7807 problems (linkis_mock.contract.formats).
+ErrorStyle = Literal["linkis-envelope", "huawei-cloud", "problem"]
+SPEC_JSON = "/openapi.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    name: ApiName
+    spec_file: str
+    spec: dict[str, Any]  # as written; Connexion gets a copy of its own
+    base_path: str
+    docs_path: str  # Swagger UI, under the base path
+    strict_validation: bool  # undeclared query parameters are refused
+    error_style: ErrorStyle
+    cross_origin: bool  # CORS with credentials, for front ends on another origin
+    journaled: bool
+    request_ids: bool  # every reply carries X-Request-Id, as Huawei Cloud's gateway sends
+
+    @classmethod
+    def declare(
+        cls,
+        name: ApiName,
+        spec_file: str,
+        *,
+        docs_path: str,
+        strict_validation: bool,
+        error_style: ErrorStyle,
+        cross_origin: bool,
+        journaled: bool,
+        request_ids: bool,
+    ) -> Api:
+        """The API of a spec file, its base path read from the spec's `servers`."""
+        spec = load_spec(spec_file)
+        return cls(
+            name=name,
+            spec_file=spec_file,
+            spec=spec,
+            base_path=str(spec["servers"][0]["url"]).rstrip("/"),
+            docs_path=docs_path,
+            strict_validation=strict_validation,
+            error_style=error_style,
+            cross_origin=cross_origin,
+            journaled=journaled,
+            request_ids=request_ids,
+        )
+
+    def claims(self, path: str) -> bool:
+        return path.startswith(self.base_path + "/")
+
+
+class ApiRegistry:
+    """The three APIs, each with its spec parsed once."""
+
+    def __init__(self) -> None:
+        self.linkis = Api.declare(
+            "linkis",
+            LINKIS_SPEC,
+            docs_path="/ui",
+            strict_validation=False,
+            error_style="linkis-envelope",
+            cross_origin=True,
+            journaled=True,
+            request_ids=False,
+        )
+        self.vias = Api.declare(
+            "vias",
+            VIAS_SPEC,
+            docs_path="/ui",
+            strict_validation=False,
+            error_style="huawei-cloud",
+            cross_origin=True,
+            journaled=True,
+            request_ids=True,
+        )
+        self.admin = Api.declare(
+            "admin",
+            ADMIN_SPEC,
+            docs_path="/docs",
+            strict_validation=True,
+            error_style="problem",
+            cross_origin=False,  # same-origin only: the dashboard is served beside it
+            journaled=False,  # the dashboard polls it
+            request_ids=False,
+        )
+
+    def __iter__(self) -> Iterator[Api]:
+        return iter((self.linkis, self.vias, self.admin))
+
+    def for_path(self, path: str) -> Api | None:
+        """The API a request path belongs to, if any."""
+        for api in self:
+            if api.claims(path):
+                return api
+        return None

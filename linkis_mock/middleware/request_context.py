@@ -1,0 +1,43 @@
+"""The first layer: attaches the request's `Call` (the app's context, the API the path
+belongs to, the request's own facts) for every layer inside, and for APIs that send one
+(VIAS) makes an `X-Request-Id`, as Huawei Cloud's gateway does, writes it on the reply
+and keeps it so that error bodies which repeat it (`request_id`) carry the same value.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from linkis_mock.context import Call, MockContext, attach
+
+REQUEST_ID_HEADER = b"x-request-id"
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, context: MockContext) -> None:
+        self.app = app
+        self.context = context
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = self.context.apis.for_path(str(scope["path"]))
+        call = Call(self.context, scope, api)
+        attach(scope, call)
+        if api is None or not api.request_ids:
+            await self.app(scope, receive, send)
+            return
+        call.request_id = secrets.token_hex(16)
+        header = call.request_id.encode()
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k != REQUEST_ID_HEADER]
+                headers.append((REQUEST_ID_HEADER, header))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)

@@ -1,0 +1,99 @@
+"""A request's whole path through the mock, in order, in one list.
+
+        request
+           │
+    ┌──────▼─────── middleware/ (pure ASGI, ours) ──────────────────────────────┐
+    │ ServerErrorMiddleware    Connexion: a plain 500 for what escapes all below │
+    │ RequestContext           the request's Call: this app, its API, its ids    │
+    │ StorageSync              with --state: take in what other workers saved    │
+    │ Cors                     cross-origin APIs: preflights, CORS headers       │
+    │ Journal                  journaled APIs: who asked what, and the status    │
+    │ Limits                   413 / 414 / 431 before the request is read        │
+    │ Faults                   fault rules: wait, fail or cut the connection     │
+    │ RouteGuard               undeclared trailing slashes, ids past 64 bits     │
+    │ FastLane                 plain status/progress/log polls, answered here    │
+    └──────┬─────────────────────────────────────────────────────────────────────┘
+    ┌──────▼─────── contract/ (Connexion and its glue) ─────────────────────────┐
+    │ ExceptionMiddleware      every failure below -> the error mapper           │
+    │ SwaggerUIMiddleware      each API's Swagger UI                             │
+    │ RoutingMiddleware        the spec's operation for method and path          │
+    │ Prefer                   a documented reply instead of the operation       │
+    │ SecurityMiddleware       session cookie, token pair, X-Auth-Token          │
+    │ BodyType                 untyped bodies, media types that are not ASCII    │
+    │ RequestValidation        parameters and body (the JSON policy)             │
+    │ ResponseValidation, Lifespan, Context                                      │
+    └──────┬─────────────────────────────────────────────────────────────────────┘
+    ┌──────▼─────── handlers/ ──────────────────────────────────────────────────┐
+    │ parse, call the simulator, wrap the reply (a unit of work with --state)    │
+    └──────┬─────────────────────────────────────────────────────────────────────┘
+    ┌──────▼─────── sim/ (framework-free) ──────────────────────────────────────┐
+    │ linkis/, vias/, storage/, clock                                            │
+    └────────────────────────────────────────────────────────────────────────────┘
+
+Connexion builds its stack from this list, outermost first: what is written first
+sees the request first and the reply last. Each of our layers gets what it needs
+explicitly; the ones inside RequestContext find the request's `Call` in its scope.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from connexion.middleware.context import ContextMiddleware
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.server_error import ServerErrorMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+
+from linkis_mock.context import MockContext
+from linkis_mock.contract.errors import ErrorMapper
+from linkis_mock.contract.prefer import PreferMiddleware
+from linkis_mock.contract.validation import BodyTypeMiddleware
+from linkis_mock.middleware.cors import CorsMiddleware
+from linkis_mock.middleware.fast_lane import FastLane, FastOperation
+from linkis_mock.middleware.faults import FaultMiddleware
+from linkis_mock.middleware.journal import JournalMiddleware
+from linkis_mock.middleware.limits import LimitsMiddleware
+from linkis_mock.middleware.request_context import RequestContextMiddleware
+from linkis_mock.middleware.route_guard import RouteGuardMiddleware
+from linkis_mock.middleware.storage_sync import StateMiddleware
+
+Encode = Any  # the reply encoder the fast lane shares with Connexion
+
+
+def layers(
+    context: MockContext,
+    mapper: ErrorMapper,
+    fast_lane: list[FastOperation] | None,
+    encode: Encode,
+) -> list[Any]:
+    """The middlewares around the handlers, in request order (see the module doc)."""
+    routes, settings, storage = context.routes, context.settings, context.storage
+    ours: list[Any] = [
+        partial(RequestContextMiddleware, context=context),
+        partial(StateMiddleware, state=storage) if storage is not None else None,
+        partial(CorsMiddleware, origins=settings.cors_origins),
+        partial(JournalMiddleware, journal=context.journal, routes=routes),
+        partial(LimitsMiddleware, limits=settings.limits, mapper=mapper),
+        partial(FaultMiddleware, book=context.faults, routes=routes, mapper=mapper),
+        partial(RouteGuardMiddleware, routes=routes, mapper=mapper),
+        partial(FastLane, operations=fast_lane, encode=encode) if fast_lane else None,
+    ]
+    connexion: list[Any] = [
+        ExceptionMiddleware,
+        SwaggerUIMiddleware,
+        RoutingMiddleware,
+        partial(PreferMiddleware, routes=routes, mapper=mapper),
+        SecurityMiddleware,
+        partial(BodyTypeMiddleware, routes=routes),
+        RequestValidationMiddleware,
+        ResponseValidationMiddleware,
+        LifespanMiddleware,
+        ContextMiddleware,
+    ]
+    return [ServerErrorMiddleware, *(layer for layer in ours if layer is not None), *connexion]
