@@ -1,4 +1,7 @@
-"""Shared fixtures: a real mock server on 127.0.0.1 and a free port, always stopped."""
+"""Shared fixtures: a real mock server on 127.0.0.1 and a free port, always stopped.
+
+Helpers live in tests/helpers and linkis_mock.testing, not here.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from linkis_mock.testing import API, ROOT, TOKEN, RunningMock, free_port, start_mock
-
-__all__ = ["API", "ROOT", "TOKEN", "RunningMock", "free_port", "start_mock"]
+from linkis_mock.testing import RunningMock, start_mock
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import RunningMock
+from linkis_mock.testing import RunningMock
 
 if TYPE_CHECKING:
     from linkis_entrance_client import Client as LinkisClient

@@ -13,7 +13,7 @@ from typing import Any
 from linkis_python_sdk.client import LinkisClient
 from linkis_python_sdk.config.config import LinkisConfig
 
-from conftest import RunningMock
+from linkis_mock.testing import RunningMock
 
 SDK_DEADLINE_S = 30
 QUERY = {"columns": [{"column": "id"}, {"column": "name"}]}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, start_mock
+from linkis_mock.testing import ROOT, start_mock
 
 PHASES = "examples,coverage,fuzzing,stateful"
 RUN_TIMEOUT_S = 300

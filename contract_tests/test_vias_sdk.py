@@ -19,7 +19,6 @@ import httpx
 import pytest
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 
-from conftest import RunningMock
 from contract_tests.vias_sdk_client import (
     AUTH_TOKEN_HEADER,
     ViasClient,
@@ -27,6 +26,7 @@ from contract_tests.vias_sdk_client import (
     build_client,
     service_error,
 )
+from linkis_mock.testing import RunningMock
 
 DEV_TOKEN = "vias-dev-token"
 DEV_PROJECT = "0123456789abcdef0123456789abcdef"

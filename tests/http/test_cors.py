@@ -1,0 +1,82 @@
+"""CORS for the Linkis and VIAS APIs: a front end's dev server calls them with cookies."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from linkis_mock.middleware.cors import origin_regex
+from linkis_mock.testing import RunningMock
+
+PREFLIGHT = {
+    "Access-Control-Request-Method": "POST",
+    "Access-Control-Request-Headers": "content-type,token-code,token-user,prefer",
+}
+SUBMIT = "/api/rest_j/v1/entrance/submit"
+VIAS_TASKS = "/v2/0123456789abcdef0123456789abcdef/tasks"
+
+
+def cors_headers(reply: httpx.Response) -> dict[str, str]:
+    return {k: v for k, v in reply.headers.items() if k.startswith("access-control-")}
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://localhost:5173", "http://127.0.0.1:3000", "http://localhost"]
+)
+def test_a_preflight_from_a_dev_server_is_answered(running_mock: RunningMock, origin: str) -> None:
+    reply = httpx.options(
+        running_mock.base_url + SUBMIT, headers={"Origin": origin, **PREFLIGHT}, timeout=10
+    )
+    assert reply.status_code == 200
+    headers = cors_headers(reply)
+    assert headers["access-control-allow-origin"] == origin
+    assert headers["access-control-allow-credentials"] == "true"
+    assert {"GET", "POST", "PUT", "DELETE"} <= set(
+        headers["access-control-allow-methods"].split(", ")
+    )
+    allowed = set(headers["access-control-allow-headers"].split(", "))
+    assert {"Content-Type", "Token-Code", "Token-User", "X-Auth-Token", "Prefer"} <= allowed
+
+
+def test_a_credentialed_reply_names_the_origin_and_exposes_the_request_id(
+    running_mock: RunningMock,
+) -> None:
+    origin = "http://localhost:5173"
+    reply = httpx.get(running_mock.base_url + VIAS_TASKS, headers={"Origin": origin}, timeout=10)
+    assert reply.status_code == 401  # no token: the reply still reaches the page
+    assert reply.headers["access-control-allow-origin"] == origin
+    assert reply.headers["access-control-allow-credentials"] == "true"
+    assert reply.headers["access-control-expose-headers"] == "X-Request-Id"
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example:5173", "https://localhost:5173"])
+def test_other_origins_get_no_cors_headers(running_mock: RunningMock, origin: str) -> None:
+    preflight = httpx.options(
+        running_mock.base_url + SUBMIT, headers={"Origin": origin, **PREFLIGHT}, timeout=10
+    )
+    assert cors_headers(preflight) == {}
+    assert preflight.status_code == 405
+    simple = httpx.get(running_mock.base_url + VIAS_TASKS, headers={"Origin": origin}, timeout=10)
+    assert cors_headers(simple) == {}
+
+
+def test_the_admin_api_is_not_opened_to_other_origins(running_mock: RunningMock) -> None:
+    reply = httpx.get(
+        running_mock.base_url + "/__admin/clock",
+        headers={"Origin": "http://localhost:5173"},
+        timeout=10,
+    )
+    assert reply.status_code == 200
+    assert cors_headers(reply) == {}
+
+
+def test_origin_patterns() -> None:
+    pattern = re.compile(origin_regex(["http://localhost:*", "https://*.example.com"]))
+    assert pattern.fullmatch("http://localhost:8080")
+    assert pattern.fullmatch("http://localhost")
+    assert pattern.fullmatch("https://app.example.com")
+    assert not pattern.fullmatch("http://localhost:8080.evil.com")
+    assert not pattern.fullmatch("https://a.b.example.com.evil")
+    assert not pattern.fullmatch("http://localhostx:1")

@@ -1,0 +1,172 @@
+"""The fast lane changes speed, not answers: the same requests get the same replies from a
+server with it and a server without it, and it does answer the plain polls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+import httpx
+import pytest
+from connexion.middleware.security import SecurityOperation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from starlette.testclient import TestClient
+
+from linkis_mock.app import create_app
+from linkis_mock.config import load_settings
+from linkis_mock.testing import API, RunningMock, start_mock
+from tests.helpers.sim import submit_body
+
+INSTANCE = "127.0.0.1:9999"  # both servers make the same execIDs
+CONFIG = f'[server]\ninstance = "{INSTANCE}"\nfast_lane = {{fast_lane}}\n'
+COOKIE = "linkis_user_session_ticket_id_v1"
+JOBS = (
+    "--@mock duration=600\nselect 1",
+    "--@mock queue=0 duration=1 log_lines=300\nselect 1",
+    "--@mock outcome=Failed queue=0 duration=1\nselect 1",
+)
+OTHER_IDS = (
+    f"exec_id018014linkis-cg-entrance{INSTANCE}IDE_alice_spark_99",
+    "nope",
+    "a b",
+    "x" * 300,
+    "IDE_alice_spark_0",
+)
+NAMES = ("taskID", "fromLine", "size", "distinctLevel", "other")
+VALUES = (
+    "1",
+    "0",
+    "-1",
+    "-2",
+    "01",
+    "+1",
+    "abc",
+    "true",
+    "false",
+    "True",
+    "",
+    "2",
+    "100",
+    "99999999999999999999",
+    "250",
+    "1.5",
+)
+
+
+class Pair:
+    """One server with the fast lane and one without, in the same state."""
+
+    def __init__(self, fast: RunningMock, full: RunningMock) -> None:
+        self.fast, self.full = fast, full
+        self.exec_ids: list[str] = []
+        self.tickets: dict[str, str] = {}
+        for mock in (fast, full):
+            mock.reset()
+            mock.freeze()
+        # The same simulated instant on both, so logs carry the same times.
+        fast_ms, full_ms = (mock.admin("GET", "/clock")["now"] for mock in (fast, full))
+        (full if full_ms < fast_ms else fast).advance(abs(fast_ms - full_ms) / 1000)
+        for mock in (fast, full):
+            client = mock.as_token("alice")
+            ids = [
+                client.post("/entrance/submit", json=submit_body(code)).json()["data"]["execID"]
+                for code in JOBS
+            ]
+            assert not self.exec_ids or ids == self.exec_ids
+            self.exec_ids = ids
+            mock.advance(5)
+            self.tickets[mock.base_url] = mock.logged_in("alice").cookies[COOKIE]
+
+    def ask(
+        self, mock: RunningMock, path: str, query: str, who: str, prefer: bool
+    ) -> httpx.Response:
+        headers = {"Prefer": "code=500"} if prefer else {}
+        cookies = {}
+        if who in ("cookie", "cookie+token"):
+            cookies[COOKIE] = self.tickets[mock.base_url]
+        if who == "forged cookie":
+            cookies[COOKIE] = "forged"
+        if who in ("token", "cookie+token"):
+            headers |= {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
+        if who == "forged token":
+            headers |= {"Token-Code": "forged", "Token-User": "alice"}
+        url = f"{mock.api_url}{path}?{query}" if query else mock.api_url + path
+        return httpx.get(url, headers=headers, cookies=cookies, timeout=10)
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
+    tmp = tmp_path_factory.mktemp("fast-lane")
+    mocks = []
+    for fast_lane in ("true", "false"):
+        config = Path(tmp) / f"fast-{fast_lane}.toml"
+        config.write_text(CONFIG.format(fast_lane=fast_lane))
+        mocks.append(start_mock(tmp, "--config", str(config)))
+    try:
+        yield Pair(*mocks)
+    finally:
+        for mock in mocks:
+            mock.stop()
+
+
+@settings(
+    max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    endpoint=st.sampled_from(["status", "progress", "log"]),
+    job=st.integers(0, len(JOBS) + len(OTHER_IDS) - 1),
+    query=st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(VALUES)), max_size=3),
+    who=st.sampled_from(
+        ["cookie", "token", "cookie+token", "forged cookie", "forged token", "none"]
+    ),
+    prefer=st.booleans(),
+)
+def test_the_same_request_gets_the_same_reply_either_way(
+    pair: Pair,
+    endpoint: str,
+    job: int,
+    query: list[tuple[str, str]],
+    *,
+    who: str,
+    prefer: bool,
+) -> None:
+    ids = [*pair.exec_ids, *OTHER_IDS]
+    path = f"/entrance/{quote(ids[job], safe=':')}/{endpoint}"
+    fast = pair.ask(pair.fast, path, urlencode(query), who, prefer)
+    full = pair.ask(pair.full, path, urlencode(query), who, prefer)
+    assert (fast.status_code, fast.headers.get("content-type")) == (
+        full.status_code,
+        full.headers.get("content-type"),
+    )
+    assert fast.content == full.content
+
+
+def test_the_fast_lane_answers_plain_polls_without_connexion(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With Connexion's security layer broken, plain polls still get 200 (the lane
+    answered them), and anything the lane passes on shows the breakage."""
+    app = create_app(load_settings())
+    with TestClient(app, raise_server_exceptions=False) as client:
+        token = {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
+        submitted = client.post(API + "/entrance/submit", json=submit_body(), headers=token)
+        exec_id = submitted.json()["data"]["execID"]
+
+        async def broken(*args: object) -> None:
+            raise RuntimeError("Connexion was asked")
+
+        monkeypatch.setattr(SecurityOperation, "__call__", broken)
+        for endpoint in ("status", "progress", "log?fromLine=1&size=10"):
+            assert (
+                client.get(f"{API}/entrance/{exec_id}/{endpoint}", headers=token).status_code == 200
+            )
+        passed_on = [
+            client.get(f"{API}/entrance/{exec_id}/status", headers={**token, "Prefer": "code=400"}),
+            client.get(f"{API}/entrance/{exec_id}/log?fromLine=01", headers=token),
+            client.get(f"{API}/entrance/unknown/status", headers=token),
+            client.get(f"{API}/entrance/{exec_id}/status"),
+        ]
+        # Prefer is answered before security (its forced 400); the rest reach the breakage.
+        assert [reply.status_code for reply in passed_on] == [400, 500, 500, 500]

@@ -1,0 +1,380 @@
+"""A systematic net for hostile input: raw requests to a live server, for every operation
+of the three specs.
+
+Schemathesis sends what the schemas describe; this sends what they do not: arbitrary
+bytes and edge-value JSON as bodies, odd and repeated headers and cookies, odd query
+strings (repeated names, huge numbers, non-ASCII digits, NUL), odd path segments. The
+requests are written byte by byte on a socket, so no client library tidies them up,
+but they stay valid HTTP/1.1: what the HTTP parser itself refuses never reaches the mock.
+
+For each request: no 5xx, a reply in the format of the API the path belongs to, and
+afterwards a plain poll of an existing job answers byte for byte as before.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+
+from linkis_mock.testing import ROOT, RunningMock, start_mock
+from tests.helpers.linkis import submit
+
+SPECS = {
+    "/api/rest_j/v1": "openapi/linkis-entrance.yaml",
+    "/v2": "openapi/vias-task.yaml",
+    "/__admin": "openapi/admin.yaml",
+}
+# The one operation whose purpose is to forget everything, whatever it is sent.
+LEFT_OUT = {"reset"}
+EXAMPLES = int(os.environ.get("HOSTILE_NET_EXAMPLES", "30"))
+METHODS = ("GET", "PUT", "POST", "DELETE", "PATCH")
+
+ENVELOPE = {"method", "status", "message", "data"}
+VIAS_ERROR = {"error_code", "error_msg", "detail", "params", "reason", "advice"}
+GATEWAY_ERROR = {"error_code", "error_msg", "request_id"}
+PROBLEM = {"type", "title", "status", "detail"}
+
+
+@dataclass(frozen=True)
+class Operation:
+    base: str
+    method: str
+    template: str
+    operation_id: str
+    query_names: tuple[str, ...]
+
+
+def _operations() -> list[Operation]:
+    found = []
+    for base, file in SPECS.items():
+        with (ROOT / file).open(encoding="utf-8") as handle:
+            spec = yaml.load(handle, Loader=yaml.CSafeLoader)
+        for template, item in spec["paths"].items():
+            for method, operation in item.items():
+                if method == "parameters" or operation["operationId"] in LEFT_OUT:
+                    continue
+                names = tuple(
+                    p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"
+                )
+                found.append(
+                    Operation(base, method.upper(), template, operation["operationId"], names)
+                )
+    return found
+
+
+OPERATIONS = _operations()
+
+# ---- the pieces of a hostile request ------------------------------------------------------
+
+EDGE_TEXT = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "-0",
+    "1e999",
+    "NaN",
+    "Infinity",
+    "9" * 30,
+    "9" * 5000,
+    "0x1f",
+    "+5",
+    "١٢٣",
+    "１２３",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "..",
+    "../../etc/passwd",
+    "a" * 3000,
+    "\x00",
+    "a\x00b",
+    "\ud800",
+    "é",
+    "😀",
+    "%",
+    "%%",
+    "%zz",
+    "%2F",
+    "a/b",
+    "exec_id",
+    ";",
+    "exec_id018014linkis-cg-entrance127.0.0.1:8080IDE_alice_spark_0",
+    "\r\n",
+    "\t",
+]
+text_values = st.sampled_from(EDGE_TEXT) | st.text(max_size=40)
+
+
+def _encoded(text: str) -> str:
+    """Percent-encoded as a client would send it; lone surrogates as the bytes Java writes."""
+    return quote(text.encode("utf-8", "surrogatepass"), safe="")
+
+
+segments = st.one_of(
+    text_values.map(_encoded),
+    st.sampled_from(["%00", "%FF", "%C3%28", "%2e%2e", "%252F", "a%2Fb", "..", "."]),
+)
+query_pairs = st.lists(
+    st.tuples(
+        st.sampled_from(["fromLine", "size", "taskID", "path", "page", "user", "x", ""])
+        | st.text(max_size=8),
+        text_values,
+    ),
+    max_size=5,
+)
+
+
+def _json_like(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+EDGE_JSON = [
+    b"NaN",
+    b"Infinity",
+    b"-Infinity",
+    b"1e999",
+    b"-1e999",
+    b"9" * 5000,
+    b"-" + b"9" * 400,
+    b'"\\ud800"',
+    b'"\\udfff\\ud800"',
+    b'"\\u0000"',
+    b"[" * 2000,
+    b"[" * 150 + b"]" * 150,
+    b'{"a":' * 150 + b"1" + b"}" * 150,
+    b"1.0e-400",
+    b"-0",
+    b"0.1e1",
+    b"true",
+    b"null",
+    b"9223372036854775808",
+    b"-9223372036854775809",
+    b'"\xed\xa0\x80"',
+    b"\xef\xbb\xbf{}",
+    b"{}",
+    b"[]",
+    b'""',
+    b"{,}",
+    b'{"a" 1}',
+    b"[1,]",
+]
+member_names = st.sampled_from(
+    [
+        "executionContent",
+        "code",
+        "runType",
+        "labels",
+        "engineType",
+        "params",
+        "idList",
+        "taskIDList",
+        "userName",
+        "password",
+        "name",
+        "input",
+        "output",
+        "seconds",
+        "speed",
+        "frozen",
+        "state",
+        "operationId",
+        "action",
+        "status",
+        "version",
+        "jobs",
+    ]
+) | st.text(max_size=6)
+json_scalars = st.one_of(
+    st.sampled_from(EDGE_JSON),
+    st.integers().map(lambda n: str(n).encode()),
+    st.floats().map(lambda f: _json_like(f).encode()),
+    text_values.map(lambda t: _json_like(t).encode("utf-8", "surrogatepass")),
+)
+json_bodies: st.SearchStrategy[bytes] = st.recursive(
+    json_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4).map(lambda items: b"[" + b",".join(items) + b"]"),
+        st.lists(st.tuples(member_names, inner), max_size=4).map(
+            lambda members: (
+                b"{" + b",".join(_json_like(k).encode() + b":" + v for k, v in members) + b"}"
+            )
+        ),
+    ),
+    max_leaves=12,
+)
+bodies = st.one_of(st.none(), st.binary(max_size=200), json_bodies)
+
+# Header values as HTTP allows them: visible ASCII, spaces, tabs and obs-text (0x80-0xFF).
+header_text = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),
+    max_size=60,
+)
+CONTENT_TYPES = [
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/json;charset=latin-1",
+    'application/json;charset="utf-16"',
+    "application/json;charset=nonsense",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=x",
+    "application/xml",
+    "application/merge-patch+json",
+    "*/*",
+    "application/",
+    "",
+]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    alice_cookie: str
+
+
+def _headers(draw: st.DrawFn, credentials: Credentials) -> list[tuple[str, str]]:
+    cookie = st.one_of(
+        st.just(credentials.alice_cookie),
+        st.sampled_from(
+            ["$Foo=bar", "a=b,c=d", '=";', "==;;", "linkis_user_session_ticket_id_v1="]
+        ),
+        header_text,
+    )
+    pool = {
+        "Cookie": st.lists(cookie, min_size=1, max_size=3).map("; ".join),
+        "Token-Code": st.sampled_from(["LINKIS-AUTH", "", "ADMIN-X", "LINKIS-AUTH "]) | header_text,
+        "Token-User": st.sampled_from(["alice", "bob", "", "hadoop", "a" * 300]) | header_text,
+        "X-Auth-Token": st.sampled_from(["vias-dev-token", "vias-other-token", ""]) | header_text,
+        "Content-Type": st.sampled_from(CONTENT_TYPES) | header_text,
+        "Prefer": st.sampled_from(["code=200", "code=999", "example=x", "code=400, example=y"])
+        | header_text,
+        "Origin": st.sampled_from(["http://localhost:5173", "null", "http://evil.example"])
+        | header_text,
+        "Accept": header_text,
+        "X-Request-Id": header_text,
+    }
+    names = draw(st.lists(st.sampled_from(sorted(pool)), max_size=7))  # repeats: repeated headers
+    return [(name, draw(pool[name])) for name in names]
+
+
+@st.composite
+def requests(draw: st.DrawFn, operation: Operation, credentials: Credentials) -> bytes:
+    path = operation.template
+    while "{" in path:
+        start, end = path.index("{"), path.index("}")
+        path = path[:start] + draw(segments) + path[end + 1 :]
+    pairs = draw(query_pairs)
+    if draw(st.booleans()):
+        pairs += [(name, draw(text_values)) for name in operation.query_names]
+    query = "&".join(f"{_encoded(k)}={_encoded(v)}" for k, v in pairs)
+    method = operation.method if draw(st.integers(0, 5)) else draw(st.sampled_from(METHODS))
+    target = operation.base + path + (f"?{query}" if query or draw(st.booleans()) else "")
+    body = draw(bodies)
+    lines = [f"{method} {target} HTTP/1.1", "Host: 127.0.0.1"]
+    lines += [f"{name}: {value.strip()}" for name, value in _headers(draw, credentials)]
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+    lines.append("Connection: close")
+    return "\r\n".join(lines).encode("latin-1") + b"\r\n\r\n" + (body or b"")
+
+
+# ---- the server and the checks ------------------------------------------------------------
+
+
+@dataclass
+class Net:
+    mock: RunningMock
+    credentials: Credentials
+    canary: str
+    canary_reply: bytes
+
+    def send(self, request: bytes) -> tuple[int, dict[str, str], bytes]:
+        host, port = self.mock.base_url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=20) as sock:
+            sock.sendall(request)
+            reply = http.client.HTTPResponse(sock)
+            reply.begin()
+            return reply.status, {k.lower(): v for k, v in reply.getheaders()}, reply.read()
+
+    def poll_canary(self) -> bytes:
+        request = (
+            f"GET /api/rest_j/v1/entrance/{self.canary}/status HTTP/1.1\r\nHost: x\r\n"
+            "Token-Code: LINKIS-AUTH\r\nToken-User: bob\r\nConnection: close\r\n\r\n"
+        )
+        status, _, body = self.send(request.encode())
+        assert status == 200, body
+        return body
+
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Net]:
+    mock = start_mock(tmp_path_factory.mktemp("hostile-net"))
+    try:
+        mock.freeze()
+        exec_id, task_id = submit(mock.as_token("bob"))
+        # A finished job: moving the clock (which the net may do) changes nothing it shows.
+        mock.admin("POST", f"/jobs/{task_id}/state", json={"state": "Succeed"})
+        login = mock.client().post("/user/login", json={"userName": "alice", "password": "alice"})
+        cookie = (
+            f"linkis_user_session_ticket_id_v1={login.cookies['linkis_user_session_ticket_id_v1']}"
+        )
+        net = Net(mock, Credentials(cookie), exec_id, b"")
+        net.canary_reply = net.poll_canary()
+        yield net
+        log = mock.log_path.read_text(encoding="utf-8", errors="replace")
+        assert "unexpected error" not in log, log[-3000:]
+    finally:
+        mock.stop()
+
+
+def _in_api_format(base: str, status: int, headers: dict[str, str], body: bytes) -> None:
+    media_type = headers.get("content-type", "").split(";")[0]
+    if base == "/__admin" and status < 400:
+        assert media_type == "application/json", headers
+        return
+    document = json.loads(body)
+    if base == "/api/rest_j/v1":
+        assert media_type == "application/json", headers
+        assert isinstance(document, dict) and set(document) == ENVELOPE, document
+    elif base == "/v2":
+        assert media_type == "application/json", headers
+        assert len(headers.get("x-request-id", "")) == 32, headers
+        if status >= 400:
+            assert set(document) in (VIAS_ERROR, GATEWAY_ERROR), document
+    else:
+        assert media_type == "application/problem+json", headers
+        assert set(document) == PROBLEM and document["status"] == status, document
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[o.operation_id for o in OPERATIONS])
+def test_no_hostile_request_gets_a_5xx_or_changes_an_existing_job(
+    net: Net, operation: Operation
+) -> None:
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize="HOSTILE_NET_EXPLORE" not in os.environ,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(request=requests(operation, net.credentials))
+    def attempt(request: bytes) -> None:
+        note(f"request: {request[:600]!r}")
+        status, headers, body = net.send(request)
+        note(f"reply: {status} {headers} {body[:600]!r}")
+        assert status < 500, (request[:300], status, body[:300])
+        _in_api_format(operation.base, status, headers, body)
+        assert net.poll_canary() == net.canary_reply, request[:300]
+
+    attempt()
