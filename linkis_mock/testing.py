@@ -1,13 +1,17 @@
-"""Run the mock in your own tests: a real server on 127.0.0.1 and a free port.
+"""Run the mock in your own tests, three ways, each with the same helpers:
 
-    mock = start_mock(tmp_dir, "--config", "my.toml")
+    mock = in_process()                 # no socket: httpx clients call the app directly
+    mock = serve_in_thread()            # a real server on 127.0.0.1 and a free port
+    mock = start_mock(tmp_dir, "--config", "my.toml")   # `linkis-mock serve`, a process
     try:
         alice = mock.logged_in("alice")
         ...
     finally:
         mock.stop()
 
-The project's own tests, `make soak` and `make bench` start their servers with it.
+In-process is the fastest; a thread gives a real socket (browsers, other processes,
+raw HTTP); a process is for what needs one (signals, kill -9, workers, the CLI). The
+project's own tests, `make soak` and `make bench` use these.
 """
 
 from __future__ import annotations
@@ -16,16 +20,26 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, MutableMapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import anyio
+import anyio.from_thread
 import httpx
+import uvicorn
+
+from linkis_mock.app import MockApp, create_app
+from linkis_mock.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 API = "/api/rest_j/v1"
 TOKEN = "LINKIS-AUTH"
+START_TIMEOUT_S = 20
 
 
 def free_port() -> int:
@@ -36,20 +50,36 @@ def free_port() -> int:
 
 
 @dataclass
-class RunningMock:
+class Mock:
+    """A running mock and clients for it; `stop` ends both."""
+
     base_url: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
+    transport: httpx.BaseTransport | None = None  # None: over the network
     clients: list[httpx.Client] = field(default_factory=list)
+    on_stop: list[Callable[[], None]] = field(default_factory=list)
+    _http: httpx.Client | None = None
 
     @property
     def api_url(self) -> str:
         return self.base_url + API
 
-    def client(self, **kwargs: Any) -> httpx.Client:
-        client = httpx.Client(base_url=self.api_url, timeout=10, **kwargs)
-        self.clients.append(client)
-        return client
+    @property
+    def http(self) -> httpx.Client:
+        """A client for absolute URLs (`mock.http.get(mock.api_url + "/...")`) that keeps
+        no cookies: each request carries only what it is given, as with `httpx.get`."""
+        if self._http is None:
+            client = self._client(timeout=10)
+            client.event_hooks["response"].append(lambda _: client.cookies.clear())
+            self._http = client
+        return self._http
+
+    def client(self, base_path: str = API, **kwargs: Any) -> httpx.Client:
+        """A client of one API, the Linkis one by default (paths relative to its base)."""
+        return self._client(base_url=self.base_url + base_path, **{"timeout": 10, **kwargs})
+
+    def async_client(self, base_path: str = API, **kwargs: Any) -> httpx.AsyncClient:
+        """An asyncio client of one API, for many requests at once (close it yourself)."""
+        return httpx.AsyncClient(base_url=self.base_url + base_path, **{"timeout": 30, **kwargs})
 
     def as_token(self, user: str, token: str = TOKEN) -> httpx.Client:
         return self.client(headers={"Token-Code": token, "Token-User": user})
@@ -61,7 +91,7 @@ class RunningMock:
         return client
 
     def admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        reply = httpx.request(method, f"{self.base_url}/__admin{path}", timeout=10, **kwargs)
+        reply = self.http.request(method, f"{self.base_url}/__admin{path}", **kwargs)
         assert reply.status_code == 200, reply.text
         return reply.json()
 
@@ -77,12 +107,142 @@ class RunningMock:
     def stop(self) -> None:
         for client in self.clients:
             client.close()
-        self.process.terminate()
+        self.clients.clear()
+        self._http = None
+        for step in reversed(self.on_stop):
+            step()
+        self.on_stop.clear()
+
+    def _client(self, **kwargs: Any) -> httpx.Client:
+        client = httpx.Client(transport=self.transport, **kwargs)
+        self.clients.append(client)
+        return client
+
+
+# ---- in-process -------------------------------------------------------------------------
+
+
+class InProcessTransport(httpx.BaseTransport):
+    """httpx's ASGI transport, run on an event loop of its own in a thread, so that
+    plain (synchronous) httpx clients can call the app without a socket."""
+
+    def __init__(self, app: MockApp, portal: anyio.from_thread.BlockingPortal) -> None:
+        self._asgi = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+        self._portal = portal
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        forwarded = httpx.Request(
+            request.method, request.url, headers=request.headers, content=body
+        )
         try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+            reply = self._portal.call(self._asgi.handle_async_request, forwarded)
+        except Exception as exc:  # what escapes the app: a server would cut the connection
+            raise httpx.RemoteProtocolError(f"the app broke off: {exc!r}", request=request) from exc
+        content = self._portal.call(reply.aread)
+        return httpx.Response(reply.status_code, headers=reply.headers, content=content)
+
+
+def in_process(settings: Settings | None = None, **options: Any) -> LocalMock:
+    """A mock called without a socket; `options` go to create_app."""
+    settings = settings or load_settings()
+    app = create_app(settings, **options)
+    portal_cm = anyio.from_thread.start_blocking_portal()
+    portal = portal_cm.__enter__()
+    lifespan = _Lifespan(app, portal)
+    mock = LocalMock(f"http://{settings.sim.instance}", InProcessTransport(app, portal), app=app)
+    mock.on_stop.append(lambda: _exit(portal_cm))
+    mock.on_stop.append(lifespan.shut_down)
+    return mock
+
+
+@dataclass(kw_only=True)
+class LocalMock(Mock):
+    """A mock whose app runs in this process (called directly, or served from a thread):
+    `app.context` holds its simulator, journal and fault rules."""
+
+    app: MockApp
+
+    def async_client(self, base_path: str = API, **kwargs: Any) -> httpx.AsyncClient:
+        if self.transport is None:  # served: over the socket
+            return super().async_client(base_path, **kwargs)
+        transport = httpx.ASGITransport(app=self.app, client=("127.0.0.1", 50000))
+        return super().async_client(base_path, transport=transport, **kwargs)
+
+
+def _exit(context: AbstractContextManager[Any]) -> None:
+    context.__exit__(None, None, None)
+
+
+class _Lifespan:
+    """Runs the app's lifespan (startup now, shutdown at stop) on the portal's loop."""
+
+    def __init__(self, app: MockApp, portal: anyio.from_thread.BlockingPortal) -> None:
+        send, receive = anyio.create_memory_object_stream[dict[str, Any]](4)
+        answers_in, answers_out = anyio.create_memory_object_stream[dict[str, Any]](4)
+        self._to_app, self._from_app = send, answers_out
+        self._portal = portal
+
+        async def run() -> None:
+            async def app_receive() -> dict[str, Any]:
+                return await receive.receive()
+
+            async def app_send(message: MutableMapping[str, Any]) -> None:
+                await answers_in.send(dict(message))
+
+            await app({"type": "lifespan", "asgi": {"version": "3.0"}}, app_receive, app_send)
+
+        self._task = portal.start_task_soon(run)
+        self._exchange("lifespan.startup")
+
+    def shut_down(self) -> None:
+        self._exchange("lifespan.shutdown")
+        self._task.result(timeout=10)
+
+    def _exchange(self, message_type: str) -> None:
+        self._portal.call(self._to_app.send, {"type": message_type})
+        answer = self._portal.call(self._from_app.receive)
+        assert answer["type"].endswith(".complete"), answer
+
+
+# ---- a server thread --------------------------------------------------------------------
+
+
+def serve_in_thread(
+    settings: Settings | None = None, *, port: int | None = None, **options: Any
+) -> LocalMock:
+    """A mock served by uvicorn on 127.0.0.1 in a thread of this process."""
+    port = port or free_port()
+    settings = settings or load_settings(port=port)
+    app = create_app(settings, **options)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name=f"linkis-mock-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the mock did not start on port {port}")
+        time.sleep(0.01)
+    mock = LocalMock(f"http://127.0.0.1:{port}", app=app)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+    mock.on_stop.append(stop)
+    return mock
+
+
+# ---- a process ----------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class RunningMock(Mock):
+    """`linkis-mock serve` in a process of its own."""
+
+    process: subprocess.Popen[bytes]
+    log_path: Path
 
 
 def start_mock(tmp_dir: Path, *args: str, port: int | None = None) -> RunningMock:
@@ -104,13 +264,13 @@ def start_mock(tmp_dir: Path, *args: str, port: int | None = None) -> RunningMoc
                 "warning",
                 *args,
             ],
-            cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ},
         )
-    mock = RunningMock(f"http://127.0.0.1:{port}", process, log_path)
-    deadline = time.monotonic() + 20
+    mock = RunningMock(f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+    mock.on_stop.append(lambda: _terminate(process))
+    deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"mock exited early:\n{log_path.read_text()}")
@@ -121,6 +281,15 @@ def start_mock(tmp_dir: Path, *args: str, port: int | None = None) -> RunningMoc
             time.sleep(0.05)
     mock.stop()
     raise RuntimeError(f"mock did not start:\n{log_path.read_text()}")
+
+
+def _terminate(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def resident_memory_kib(pid: int) -> dict[str, int]:
