@@ -1,6 +1,8 @@
-"""Shared fixtures: a real mock server on 127.0.0.1 and a free port, always stopped.
+"""Shared fixtures. Helpers live in tests/helpers and linkis_mock.testing, not here.
 
-Helpers live in tests/helpers and linkis_mock.testing, not here.
+`running_mock` is one mock for the whole session, in this process (no socket); `mock`
+is the same one, reset and with its clock frozen, for a test that needs a clean state.
+Tests that need a real socket or a process of their own start one (linkis_mock.testing).
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from linkis_mock.testing import RunningMock, start_mock
+from linkis_mock.testing import LocalMock, in_process
 
 
 @pytest.fixture(scope="session")
-def running_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMock]:
-    mock = start_mock(tmp_path_factory.mktemp("mock"))
+def running_mock() -> Iterator[LocalMock]:
+    mock = in_process()
     try:
         yield mock
     finally:
@@ -22,8 +24,9 @@ def running_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningMo
 
 
 @pytest.fixture
-def mock(running_mock: RunningMock) -> RunningMock:
-    """The shared server, with all state cleared and the clock frozen for this test."""
+def mock(running_mock: LocalMock) -> LocalMock:
+    """The shared mock, with all state cleared and the clock frozen for this test."""
     running_mock.reset()
     running_mock.freeze()
     return running_mock
+

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 
 if TYPE_CHECKING:
     from linkis_entrance_client import Client as LinkisClient
@@ -111,7 +111,7 @@ def advance_until(admin: AdminClient, done: Callable[[], bool], what: str) -> No
 
 
 @pytest.fixture
-def admin(mock: RunningMock, generated_clients: Path) -> Iterator[AdminClient]:
+def admin(mock: Mock, generated_clients: Path) -> Iterator[AdminClient]:
     """The generated admin client, on the reset server with its clock frozen."""
     from mock_admin_client import Client
 
@@ -120,7 +120,7 @@ def admin(mock: RunningMock, generated_clients: Path) -> Iterator[AdminClient]:
 
 
 @pytest.fixture
-def linkis(mock: RunningMock, generated_clients: Path) -> Iterator[LinkisClient]:
+def linkis(mock: Mock, generated_clients: Path) -> Iterator[LinkisClient]:
     """The generated Linkis client, logged in as USER: the session cookie is in its cookie jar."""
     from linkis_entrance_client import Client
     from linkis_entrance_client.api.user import login
@@ -177,7 +177,7 @@ def job_progress(linkis: LinkisClient, exec_id: str) -> ProgressData:
     return reply.data
 
 
-def test_python_client_needs_a_session(mock: RunningMock, generated_clients: Path) -> None:
+def test_python_client_needs_a_session(mock: Mock, generated_clients: Path) -> None:
     from linkis_entrance_client import Client
     from linkis_entrance_client.api.entrance import get_status
     from linkis_entrance_client.models import EnvelopeStatusNotLoggedIn, NotLoggedInReply
@@ -243,7 +243,7 @@ def test_python_client_kills_a_running_job(linkis: LinkisClient, admin: AdminCli
     assert job_progress(linkis, job.exec_id).progress == 1
 
 
-def test_python_client_stops_and_starts_a_vias_task(mock: RunningMock, admin: AdminClient) -> None:
+def test_python_client_stops_and_starts_a_vias_task(mock: Mock, admin: AdminClient) -> None:
     from vias_task_client import AuthenticatedClient
     from vias_task_client.api.actions import start_stop_task
     from vias_task_client.api.tasks import create_task, show_task_info
@@ -310,7 +310,7 @@ def test_python_client_stops_and_starts_a_vias_task(mock: RunningMock, admin: Ad
 
 
 def test_typescript_client_type_checks_and_runs(
-    running_mock: RunningMock, generated_clients: Path
+    running_mock: Mock, generated_clients: Path
 ) -> None:
     node = shutil.which("node")
     assert node is not None, "node is not on PATH"

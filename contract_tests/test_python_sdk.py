@@ -13,14 +13,14 @@ from typing import Any
 from linkis_python_sdk.client import LinkisClient
 from linkis_python_sdk.config.config import LinkisConfig
 
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 
 SDK_DEADLINE_S = 30
 QUERY = {"columns": [{"column": "id"}, {"column": "name"}]}
 
 
 def execute(
-    mock: RunningMock, code: str, user: str = "hadoop"
+    mock: Mock, code: str, user: str = "hadoop"
 ) -> tuple[list[dict[str, Any]], int, str]:
     """Run the SDK in a thread: it polls without any limit, the test must not."""
     client = LinkisClient(LinkisConfig(base_url=mock.api_url, username=user, password=user))
@@ -35,7 +35,7 @@ def execute(
     return outcome[0]
 
 
-def test_sdk_runs_a_query_to_its_result(running_mock: RunningMock) -> None:
+def test_sdk_runs_a_query_to_its_result(running_mock: Mock) -> None:
     running_mock.reset()  # real time, speed 1: the SDK's one-second polling paces the run
     data, total, error = execute(running_mock, "select id, name from demo\n--@mock rows=4")
     assert error == ""
@@ -43,7 +43,7 @@ def test_sdk_runs_a_query_to_its_result(running_mock: RunningMock) -> None:
     assert data == [{"id": i, "name": f"name{i}"} for i in range(1, 5)]
 
 
-def test_sdk_reports_the_failure_text_of_a_failed_job(running_mock: RunningMock) -> None:
+def test_sdk_reports_the_failure_text_of_a_failed_job(running_mock: Mock) -> None:
     running_mock.reset()
     data, total, error = execute(
         running_mock, 'select id, name from demo\n--@mock outcome=Failed error="Table demo is gone"'
@@ -52,7 +52,7 @@ def test_sdk_reports_the_failure_text_of_a_failed_job(running_mock: RunningMock)
     assert error == "Table demo is gone"
 
 
-def test_sdk_reports_a_wrong_password(running_mock: RunningMock) -> None:
+def test_sdk_reports_a_wrong_password(running_mock: Mock) -> None:
     running_mock.reset()
     client = LinkisClient(
         LinkisConfig(base_url=running_mock.api_url, username="alice", password="nope")

@@ -9,11 +9,11 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from linkis_mock.testing import ROOT, start_mock
+from linkis_mock.config import load_settings
+from linkis_mock.testing import ROOT, free_port, serve_in_thread
 
 PHASES = "examples,coverage,fuzzing,stateful"
 RUN_TIMEOUT_S = 300
@@ -56,8 +56,10 @@ def run_schemathesis(spec_url: str) -> str:
     ("spec_path", "operations"),
     [("/api/rest_j/v1/openapi.json", 19), ("/v2/openapi.json", 6), ("/__admin/openapi.json", 15)],
 )
-def test_schemathesis_finds_no_failure(spec_path: str, operations: int, tmp_path: Path) -> None:
-    mock = start_mock(tmp_path, "--config", str(ROOT / "contract_tests" / "vias-any-project.toml"))
+def test_schemathesis_finds_no_failure(spec_path: str, operations: int) -> None:
+    port = free_port()
+    config = ROOT / "contract_tests" / "vias-any-project.toml"
+    mock = serve_in_thread(load_settings(config, port=port), port=port)
     # Jobs finish within a few real milliseconds, so the stateful phase's links from
     # job history to the filesystem reads reach real result files.
     mock.admin("PUT", "/clock", json={"speed": JOB_SPEED})

@@ -26,7 +26,7 @@ from contract_tests.vias_sdk_client import (
     build_client,
     service_error,
 )
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 
 DEV_TOKEN = "vias-dev-token"
 DEV_PROJECT = "0123456789abcdef0123456789abcdef"
@@ -43,11 +43,11 @@ TASK_SPEC = {
 }
 
 
-def tasks_url(mock: RunningMock, task_id: str) -> str:
+def tasks_url(mock: Mock, task_id: str) -> str:
     return f"{mock.base_url}/v2/{DEV_PROJECT}/tasks/{task_id}"
 
 
-def create_task(mock: RunningMock) -> str:
+def create_task(mock: Mock) -> str:
     reply = httpx.post(
         f"{mock.base_url}/v2/{DEV_PROJECT}/services/{SERVICE}/tasks",
         json=TASK_SPEC,
@@ -63,7 +63,7 @@ def create_task(mock: RunningMock) -> str:
     return task_id
 
 
-def task_state(mock: RunningMock, task_id: str) -> str:
+def task_state(mock: Mock, task_id: str) -> str:
     reply = httpx.get(tasks_url(mock, task_id), headers={AUTH_TOKEN_HEADER: DEV_TOKEN}, timeout=10)
     assert reply.status_code == 200, reply.text
     state = reply.json()["state"]
@@ -71,7 +71,7 @@ def task_state(mock: RunningMock, task_id: str) -> str:
     return state
 
 
-def advance_until(mock: RunningMock, task_id: str, target: str, via: set[str]) -> list[str]:
+def advance_until(mock: Mock, task_id: str, target: str, via: set[str]) -> list[str]:
     """Advance the clock in small steps until `target`; every state on the way is in `via`.
 
     Returns the distinct states seen, in order, ending with `target`.
@@ -90,7 +90,7 @@ def advance_until(mock: RunningMock, task_id: str, target: str, via: set[str]) -
 
 
 @pytest.fixture
-def running_task(mock: RunningMock) -> str:
+def running_task(mock: Mock) -> str:
     """A fresh task of the dev project, advanced from creation to RUNNING."""
     task_id = create_task(mock)
     advance_until(mock, task_id, "RUNNING", via={"PENDING", "STARTING"})
@@ -99,7 +99,7 @@ def running_task(mock: RunningMock) -> str:
 
 @contextmanager
 def open_client(
-    mock: RunningMock, token: str, *, via_builder: bool = False
+    mock: Mock, token: str, *, via_builder: bool = False
 ) -> Iterator[tuple[ViasClient, Wire]]:
     client, wire = build_client(mock.base_url, token, DEV_PROJECT, via_builder=via_builder)
     try:
@@ -109,21 +109,21 @@ def open_client(
 
 
 @pytest.fixture
-def sdk(mock: RunningMock) -> Iterator[tuple[ViasClient, Wire]]:
+def sdk(mock: Mock) -> Iterator[tuple[ViasClient, Wire]]:
     """The dev project's token client, built directly as a `Client`."""
     with open_client(mock, DEV_TOKEN) as pair:
         yield pair
 
 
 @pytest.fixture(params=["client", "builder"])
-def any_sdk(request: pytest.FixtureRequest, mock: RunningMock) -> Iterator[tuple[ViasClient, Wire]]:
+def any_sdk(request: pytest.FixtureRequest, mock: Mock) -> Iterator[tuple[ViasClient, Wire]]:
     """The dev token client, built directly and through `ClientBuilder`."""
     with open_client(mock, DEV_TOKEN, via_builder=request.param == "builder") as pair:
         yield pair
 
 
 def test_sdk_stops_and_starts_a_task(
-    mock: RunningMock, running_task: str, any_sdk: tuple[ViasClient, Wire]
+    mock: Mock, running_task: str, any_sdk: tuple[ViasClient, Wire]
 ) -> None:
     client, wire = any_sdk
 
@@ -153,7 +153,7 @@ def test_sdk_stops_and_starts_a_task(
 
 
 def test_sdk_sends_the_token_and_no_signature(
-    mock: RunningMock, running_task: str, sdk: tuple[ViasClient, Wire]
+    mock: Mock, running_task: str, sdk: tuple[ViasClient, Wire]
 ) -> None:
     client, wire = sdk
     client.start_stop_task(running_task, "stop")
@@ -172,7 +172,7 @@ def test_sdk_sends_the_token_and_no_signature(
     assert sent.status_code == 200
 
 
-def test_a_wrong_token_is_refused_by_the_gateway(mock: RunningMock, running_task: str) -> None:
+def test_a_wrong_token_is_refused_by_the_gateway(mock: Mock, running_task: str) -> None:
     """Same client, same request, another token: the action succeeds only with the right one."""
     with open_client(mock, "not-a-valid-token") as (client, wire):
         error = service_error(lambda: client.start_stop_task(running_task, "stop"))
@@ -190,7 +190,7 @@ def test_a_wrong_token_is_refused_by_the_gateway(mock: RunningMock, running_task
     assert task_state(mock, running_task) == "RUNNING"
 
 
-def test_an_unknown_task_is_a_400(mock: RunningMock, sdk: tuple[ViasClient, Wire]) -> None:
+def test_an_unknown_task_is_a_400(mock: Mock, sdk: tuple[ViasClient, Wire]) -> None:
     client, wire = sdk
     error = service_error(lambda: client.start_stop_task(uuid.uuid4().hex, "start"))
 
@@ -203,7 +203,7 @@ def test_an_unknown_task_is_a_400(mock: RunningMock, sdk: tuple[ViasClient, Wire
     assert error.request_id == wire.last.response_headers["x-request-id"]
 
 
-def test_another_projects_token_is_forbidden(mock: RunningMock, running_task: str) -> None:
+def test_another_projects_token_is_forbidden(mock: Mock, running_task: str) -> None:
     with open_client(mock, OTHER_TOKEN) as (client, wire):
         error = service_error(lambda: client.start_stop_task(running_task, "stop"))
 

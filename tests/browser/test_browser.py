@@ -35,7 +35,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from linkis_mock.testing import ROOT, RunningMock
+from linkis_mock.testing import ROOT, Mock
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -160,7 +160,7 @@ def page_url_for(page_url: str, api_url: str) -> str:
 
 
 def test_a_page_on_another_origin_runs_a_job_with_the_session_cookie(
-    mock: RunningMock, page: Page, serve_page: Callable[[str], str]
+    mock: Mock, page: Page, serve_page: Callable[[str], str]
 ) -> None:
     page_url = serve_page("127.0.0.1")
     assert not page_url.startswith(mock.base_url)  # another origin (port), the same site
@@ -199,7 +199,7 @@ def test_a_page_on_another_origin_runs_a_job_with_the_session_cookie(
 
 
 def test_a_page_on_a_disallowed_origin_cannot_read_the_replies(
-    mock: RunningMock, page: Page, serve_page: Callable[[str], str]
+    mock: Mock, page: Page, serve_page: Callable[[str], str]
 ) -> None:
     # 127.0.0.2 is loopback too, but not among the allowed origins (localhost, 127.0.0.1).
     page_url = serve_page("127.0.0.2")
@@ -240,7 +240,7 @@ def wait_for_progress_above(page: Page, row_selector: str, floor: float) -> floa
 
 
 def test_the_dashboard_follows_a_job_and_fails_it(
-    mock: RunningMock, page: Page, tmp_path: Path
+    mock: Mock, page: Page, tmp_path: Path
 ) -> None:
     api = mock.client(headers=TOKEN_HEADERS)
     submitted = api.post(

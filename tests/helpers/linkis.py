@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from linkis_mock.testing import API, RunningMock
+from linkis_mock.testing import API, Mock
 
 APP = "linkis-cg-entrance"
 SESSION_COOKIE = "linkis_user_session_ticket_id_v1"
@@ -58,19 +58,19 @@ def finished_line(state: str) -> str:
     return f"Sorry. Your job completed with a status {state}. You can view logs for the reason."
 
 
-def instance_of(mock: RunningMock) -> str:
+def instance_of(mock: Mock) -> str:
     """The entrance instance `<host>:<port>` of the running mock."""
     parts = urlsplit(mock.base_url)
     return f"{parts.hostname}:{parts.port}"
 
 
-def port_of(mock: RunningMock) -> int:
+def port_of(mock: Mock) -> int:
     port = urlsplit(mock.base_url).port
     assert port is not None
     return port
 
 
-def exec_id_for(mock: RunningMock, short_exec_id: str) -> str:
+def exec_id_for(mock: Mock, short_exec_id: str) -> str:
     """§3.2: exec_id + len(app) + len(instance) (3 digits each) + app + instance + short id."""
     instance = instance_of(mock)
     return f"exec_id{len(APP):03d}{len(instance):03d}{APP}{instance}{short_exec_id}"
@@ -112,7 +112,7 @@ def ok(reply: httpx.Response, method: str, message: str = "OK") -> dict[str, Any
     return check(reply, status=0, message=message, method=method)
 
 
-def error_msg(mock: RunningMock, code: int, desc: str) -> dict[str, Any]:
+def error_msg(mock: Mock, code: int, desc: str) -> dict[str, Any]:
     return {
         "level": 2,
         "errCode": code,
@@ -124,7 +124,7 @@ def error_msg(mock: RunningMock, code: int, desc: str) -> dict[str, Any]:
 
 
 def check_coded(
-    reply: httpx.Response, mock: RunningMock, code: int, desc: str, method: str | None
+    reply: httpx.Response, mock: Mock, code: int, desc: str, method: str | None
 ) -> None:
     """A Linkis coded error: ST=1 / HTTP 400 and data.errorMsg (§1)."""
     check(
@@ -138,7 +138,7 @@ def check_coded(
 
 def check_generic(
     reply: httpx.Response,
-    mock: RunningMock,
+    mock: Mock,
     exception_class: str | None = None,
     text: str | None = None,
 ) -> str:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from linkis_mock.control.journal import Entry, Journal
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 
 DEV = "0123456789abcdef0123456789abcdef"
 SUBMIT = {
@@ -17,23 +17,23 @@ SUBMIT = {
 }
 
 
-def submit(mock: RunningMock, user: str = "alice") -> tuple[str, int]:
+def submit(mock: Mock, user: str = "alice") -> tuple[str, int]:
     data = mock.as_token(user).post("/entrance/submit", json=SUBMIT).json()["data"]
     return data["execID"], data["taskID"]
 
 
-def force(mock: RunningMock, task_id: int, **body: Any) -> httpx.Response:
-    return httpx.post(f"{mock.base_url}/__admin/jobs/{task_id}/state", json=body, timeout=10)
+def force(mock: Mock, task_id: int, **body: Any) -> httpx.Response:
+    return mock.http.post(f"{mock.base_url}/__admin/jobs/{task_id}/state", json=body)
 
 
-def history(mock: RunningMock, task_id: int) -> dict[str, Any]:
+def history(mock: Mock, task_id: int) -> dict[str, Any]:
     task: dict[str, Any] = (
         mock.as_token("hadoop").get(f"/jobhistory/{task_id}/get").json()["data"]["task"]
     )
     return task
 
 
-def log_lines(mock: RunningMock, exec_id: str) -> list[str]:
+def log_lines(mock: Mock, exec_id: str) -> list[str]:
     data = mock.as_token("alice").get(
         f"/entrance/{exec_id}/log", params={"fromLine": 1, "size": -1}
     )
@@ -41,7 +41,7 @@ def log_lines(mock: RunningMock, exec_id: str) -> list[str]:
     return every.split("\n")
 
 
-def test_jobs_are_listed_newest_first_with_their_state(mock: RunningMock) -> None:
+def test_jobs_are_listed_newest_first_with_their_state(mock: Mock) -> None:
     submit(mock)
     mock.advance(1.5)
     submit(mock, "bob")
@@ -53,7 +53,7 @@ def test_jobs_are_listed_newest_first_with_their_state(mock: RunningMock) -> Non
     assert 0 < jobs[1]["progress"] < 1
 
 
-def test_a_running_job_forced_to_fail_shows_it_everywhere(mock: RunningMock) -> None:
+def test_a_running_job_forced_to_fail_shows_it_everywhere(mock: Mock) -> None:
     exec_id, task_id = submit(mock)
     mock.advance(1.5)
     reply = force(mock, task_id, state="Failed", error="Table t is gone")
@@ -73,7 +73,7 @@ def test_a_running_job_forced_to_fail_shows_it_everywhere(mock: RunningMock) -> 
     )
 
 
-def test_a_job_forced_to_succeed_has_a_readable_result(mock: RunningMock) -> None:
+def test_a_job_forced_to_succeed_has_a_readable_result(mock: Mock) -> None:
     _, task_id = submit(mock)
     assert force(mock, task_id, state="Succeed").status_code == 200
     location = history(mock, task_id)["resultLocation"]
@@ -85,7 +85,7 @@ def test_a_job_forced_to_succeed_has_a_readable_result(mock: RunningMock) -> Non
     assert rows == [["1", "name1"], ["2", "name2"], ["3", "name3"]]
 
 
-def test_cancelled_and_timeout(mock: RunningMock) -> None:
+def test_cancelled_and_timeout(mock: Mock) -> None:
     exec_id, first = submit(mock)
     _, second = submit(mock)
     assert force(mock, first, state="Cancelled").json()["state"] == "Cancelled"
@@ -93,7 +93,7 @@ def test_cancelled_and_timeout(mock: RunningMock) -> None:
     assert force(mock, second, state="Timeout").json()["state"] == "Timeout"
 
 
-def test_wait_for_retry_is_a_detour(mock: RunningMock) -> None:
+def test_wait_for_retry_is_a_detour(mock: Mock) -> None:
     exec_id, task_id = submit(mock)
     mock.advance(1.5)
     assert force(mock, task_id, state="WaitForRetry").json()["state"] == "WaitForRetry"
@@ -115,7 +115,7 @@ def test_wait_for_retry_is_a_detour(mock: RunningMock) -> None:
     ],
 )
 def test_impossible_moves_are_refused_as_problems(
-    mock: RunningMock, task_id: int, body: dict[str, str], status: int, detail: str
+    mock: Mock, task_id: int, body: dict[str, str], status: int, detail: str
 ) -> None:
     _, first = submit(mock)
     force(mock, first, state="Failed", error="x")
@@ -125,8 +125,8 @@ def test_impossible_moves_are_refused_as_problems(
     assert detail in reply.json()["detail"]
 
 
-def test_vias_tasks_are_listed_and_moved(mock: RunningMock) -> None:
-    created = httpx.post(
+def test_vias_tasks_are_listed_and_moved(mock: Mock) -> None:
+    created = mock.http.post(
         f"{mock.base_url}/v2/{DEV}/services/c-intrusion-detection-cloud/tasks",
         headers={"X-Auth-Token": "vias-dev-token"},
         json={
@@ -142,7 +142,7 @@ def test_vias_tasks_are_listed_and_moved(mock: RunningMock) -> None:
     ]
     moved = mock.admin("POST", f"/tasks/{created}/state", json={"state": "ABNORMAL"})
     assert moved["state"] == "ABNORMAL"
-    shown = httpx.get(
+    shown = mock.http.get(
         f"{mock.base_url}/v2/{DEV}/tasks/{created}",
         headers={"X-Auth-Token": "vias-dev-token"},
         timeout=10,
@@ -150,7 +150,7 @@ def test_vias_tasks_are_listed_and_moved(mock: RunningMock) -> None:
     assert shown["state"] == "ABNORMAL"
     mock.advance(60)
     assert mock.admin("GET", "/tasks")["tasks"][0]["state"] == "ABNORMAL"
-    unknown = httpx.post(
+    unknown = mock.http.post(
         f"{mock.base_url}/__admin/tasks/ffffffffffffffffffffffffffffffff/state",
         json={"state": "RUNNING"},
         timeout=10,
@@ -158,12 +158,12 @@ def test_vias_tasks_are_listed_and_moved(mock: RunningMock) -> None:
     assert unknown.status_code == 404
 
 
-def test_the_journal_records_api_requests(mock: RunningMock) -> None:
+def test_the_journal_records_api_requests(mock: Mock) -> None:
     mock.admin("DELETE", "/journal")
     submit(mock)
     mock.client().get("/user/userInfo")  # not logged in: 401, no user
     mock.logged_in("bob").get("/user/userInfo")
-    httpx.get(f"{mock.base_url}/v2/{DEV}/tasks", headers={"X-Auth-Token": "vias-dev-token"})
+    mock.http.get(f"{mock.base_url}/v2/{DEV}/tasks", headers={"X-Auth-Token": "vias-dev-token"})
     entries = mock.admin("GET", "/journal")["entries"]
     summary = [(e["method"], e["operationId"], e["user"], e["status"]) for e in entries]
     assert summary == [
@@ -177,7 +177,7 @@ def test_the_journal_records_api_requests(mock: RunningMock) -> None:
     assert all(not e["path"].startswith("/__admin") for e in entries)
 
 
-def test_the_journal_is_queried_and_cleared(mock: RunningMock) -> None:
+def test_the_journal_is_queried_and_cleared(mock: Mock) -> None:
     mock.admin("DELETE", "/journal")
     submit(mock)
     submit(mock, "bob")

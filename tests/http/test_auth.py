@@ -10,7 +10,7 @@ import httpx
 import pytest
 import yaml
 
-from linkis_mock.testing import API, ROOT, TOKEN, RunningMock
+from linkis_mock.testing import API, ROOT, TOKEN, Mock
 from tests.helpers.linkis import (
     LOGIN_OK,
     NOT_LOGGED_IN,
@@ -89,7 +89,7 @@ def assert_not_logged_in(reply: httpx.Response, path: str) -> None:
 # ---- login --------------------------------------------------------------------------------
 
 
-def test_login_success_sets_a_plain_session_cookie(mock: RunningMock) -> None:
+def test_login_success_sets_a_plain_session_cookie(mock: Mock) -> None:
     reply = login(mock.client(), "alice", "alice")
     check(
         reply,
@@ -111,7 +111,7 @@ def test_login_success_sets_a_plain_session_cookie(mock: RunningMock) -> None:
     assert set(attrs) <= {"path", "httponly", "samesite"}
 
 
-def test_admin_login_reports_is_admin(mock: RunningMock) -> None:
+def test_admin_login_reports_is_admin(mock: Mock) -> None:
     reply = login(mock.client(), "hadoop", "hadoop")
     check(
         reply,
@@ -122,7 +122,7 @@ def test_admin_login_reports_is_admin(mock: RunningMock) -> None:
     )
 
 
-def test_login_through_query_parameters(mock: RunningMock) -> None:
+def test_login_through_query_parameters(mock: Mock) -> None:
     client = mock.client()
     reply = client.post("/user/login", params={"userName": "bob", "password": "bob"})
     check(
@@ -137,7 +137,7 @@ def test_login_through_query_parameters(mock: RunningMock) -> None:
     assert ok(who, "/api/user/userInfo", "get user information succeed!") == {"userName": "bob"}
 
 
-def test_the_cookie_authenticates_later_calls(mock: RunningMock) -> None:
+def test_the_cookie_authenticates_later_calls(mock: Mock) -> None:
     client = mock.logged_in("alice")
     reply = client.get("/user/userInfo")
     check(
@@ -163,18 +163,18 @@ def test_the_cookie_authenticates_later_calls(mock: RunningMock) -> None:
         pytest.param({"userName": "mallory", "password": "x"}, WRONG_PASSWORD, id="unknown-user"),
     ],
 )
-def test_login_failures(mock: RunningMock, body: dict[str, str], message: str) -> None:
+def test_login_failures(mock: Mock, body: dict[str, str], message: str) -> None:
     reply = mock.client().post("/user/login", json=body)
     check(reply, status=1, message=message, method=None, data=LOGIN_EXTRAS)
     assert reply.headers.get_list("set-cookie") == []
 
 
-def test_login_without_any_credentials_is_a_blank_user(mock: RunningMock) -> None:
+def test_login_without_any_credentials_is_a_blank_user(mock: Mock) -> None:
     reply = mock.client().post("/user/login")
     check(reply, status=1, message=BLANK_USER, method=None, data=LOGIN_EXTRAS)
 
 
-def test_login_while_logged_in_answers_already_logged_in(mock: RunningMock) -> None:
+def test_login_while_logged_in_answers_already_logged_in(mock: Mock) -> None:
     client = mock.logged_in("alice")
     reply = login(client, "bob", "bob")
     check(
@@ -192,7 +192,7 @@ def test_login_while_logged_in_answers_already_logged_in(mock: RunningMock) -> N
     assert ok(who, "/api/user/userInfo", "get user information succeed!") == {"userName": "alice"}
 
 
-def test_two_logins_give_different_long_unguessable_tickets(mock: RunningMock) -> None:
+def test_two_logins_give_different_long_unguessable_tickets(mock: Mock) -> None:
     first = ticket_of(login(mock.client(), "alice", "alice"))
     second = ticket_of(login(mock.client(), "alice", "alice"))
     assert first != second
@@ -209,7 +209,7 @@ def test_two_logins_give_different_long_unguessable_tickets(mock: RunningMock) -
 # ---- logout -------------------------------------------------------------------------------
 
 
-def test_logout_clears_the_cookie_and_ends_the_session(mock: RunningMock) -> None:
+def test_logout_clears_the_cookie_and_ends_the_session(mock: Mock) -> None:
     client = mock.client()
     ticket = ticket_of(login(client, "alice", "alice"))
     reply = client.post("/user/logout")
@@ -242,9 +242,7 @@ def test_logout_clears_the_cookie_and_ends_the_session(mock: RunningMock) -> Non
 
 
 @pytest.mark.parametrize(("path", "allowed"), [("/user/logout", "POST"), ("/user/login", "POST")])
-def test_user_calls_answer_only_their_declared_method(
-    mock: RunningMock, path: str, allowed: str
-) -> None:
+def test_user_calls_answer_only_their_declared_method(mock: Mock, path: str, allowed: str) -> None:
     reply = mock.logged_in("alice").get(path, params={"userName": "bob", "password": "bob"})
     assert reply.status_code == 405
     assert reply.headers["allow"] == allowed
@@ -253,7 +251,7 @@ def test_user_calls_answer_only_their_declared_method(
     assert body["message"] == f"Request method 'GET' is not supported for /api/rest_j/v1{path}"
 
 
-def test_undeclared_user_calls_are_not_served(mock: RunningMock) -> None:
+def test_undeclared_user_calls_are_not_served(mock: Mock) -> None:
     reply = mock.logged_in("alice").post("/user/heartbeat")
     assert reply.status_code == 404
     assert reply.json()["message"] == "No route matches POST /api/rest_j/v1/user/heartbeat"
@@ -264,17 +262,17 @@ def test_undeclared_user_calls_are_not_served(mock: RunningMock) -> None:
 
 
 @pytest.fixture(scope="module")
-def anonymous(running_mock: RunningMock) -> httpx.Client:
+def anonymous(running_mock: Mock) -> httpx.Client:
     return running_mock.client()
 
 
 @pytest.fixture(scope="module")
-def forged(running_mock: RunningMock) -> httpx.Client:
+def forged(running_mock: Mock) -> httpx.Client:
     return running_mock.client(cookies={SESSION_COOKIE: "bGludGlzLWZvcmdlZC10aWNrZXQ"})
 
 
 @pytest.fixture(scope="module")
-def wrong_token(running_mock: RunningMock) -> httpx.Client:
+def wrong_token(running_mock: Mock) -> httpx.Client:
     return running_mock.as_token("alice", token="NOT-A-TOKEN")
 
 
@@ -322,14 +320,14 @@ def test_a_wrong_token_gets_401_naming_it(
 )
 @pytest.mark.parametrize("path", ["/user/userInfo", "/entrance/operation/metrics/runningtask"])
 def test_one_token_header_alone_gets_401(
-    running_mock: RunningMock, headers: dict[str, str], path: str
+    running_mock: Mock, headers: dict[str, str], path: str
 ) -> None:
     reply = running_mock.client(headers=headers).get(path)
     assert_not_logged_in(reply, path)
 
 
 def test_a_good_token_pair_authenticates_one_request_without_cookie(
-    running_mock: RunningMock,
+    running_mock: Mock,
 ) -> None:
     client = running_mock.as_token("bob")
     reply = client.get("/user/userInfo")
@@ -346,7 +344,7 @@ def test_a_good_token_pair_authenticates_one_request_without_cookie(
     assert_not_logged_in(plain.get("/user/userInfo"), "/user/userInfo")
 
 
-def test_any_user_may_use_the_shared_token(running_mock: RunningMock) -> None:
+def test_any_user_may_use_the_shared_token(running_mock: Mock) -> None:
     for user in ("hadoop", "alice", "someone-else"):
         reply = running_mock.as_token(user).get("/user/userInfo")
         assert envelope(reply)["data"] == {"userName": user}

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 from tests.helpers.sim import submit_body
 
 CLIENTS = 50
@@ -18,10 +18,10 @@ def token(user: str) -> dict[str, str]:
     return {"Token-Code": "LINKIS-AUTH", "Token-User": user}
 
 
-async def submit_all(api_url: str) -> list[dict[str, Any]]:
+async def submit_all(mock: Mock) -> list[dict[str, Any]]:
     async def one_client(number: int) -> list[dict[str, Any]]:
         user = f"user{number % 5}"
-        async with httpx.AsyncClient(base_url=api_url, headers=token(user), timeout=30) as client:
+        async with mock.async_client(headers=token(user)) as client:
             replies = [
                 await client.post("/entrance/submit", json=submit_body("select 1", user=user))
                 for _ in range(SUBMITS_EACH)
@@ -33,9 +33,9 @@ async def submit_all(api_url: str) -> list[dict[str, Any]]:
     return [job for jobs in per_client for job in jobs]
 
 
-async def hammer(api_url: str, jobs: list[dict[str, Any]]) -> list[httpx.Response]:
+async def hammer(mock: Mock, jobs: list[dict[str, Any]]) -> list[httpx.Response]:
     """kill, killJobs and status on the same jobs, all at once, each from its own client."""
-    async with httpx.AsyncClient(base_url=api_url, timeout=30, limits=httpx.Limits()) as client:
+    async with mock.async_client(limits=httpx.Limits()) as client:
         calls = []
         for job in jobs:
             exec_id, headers = job["execID"], token(job["user"])
@@ -51,8 +51,8 @@ async def hammer(api_url: str, jobs: list[dict[str, Any]]) -> list[httpx.Respons
         return list(await asyncio.gather(*calls))
 
 
-def test_500_concurrent_submits_then_concurrent_kills(mock: RunningMock) -> None:
-    jobs = asyncio.run(submit_all(mock.api_url))
+def test_500_concurrent_submits_then_concurrent_kills(mock: Mock) -> None:
+    jobs = asyncio.run(submit_all(mock))
     assert len(jobs) == CLIENTS * SUBMITS_EACH
     assert len({job["execID"] for job in jobs}) == len({job["taskID"] for job in jobs}) == 500
     client = mock.client()
@@ -66,7 +66,7 @@ def test_500_concurrent_submits_then_concurrent_kills(mock: RunningMock) -> None
         f"/entrance/{reference['execID']}/kill", headers=token(reference["user"])
     )
     assert kill_once.json()["status"] == 0
-    replies = asyncio.run(hammer(mock.api_url, targets))
+    replies = asyncio.run(hammer(mock, targets))
     assert [r for r in replies if r.status_code >= 500] == []
     assert all(r.json()["status"] == 0 for r in replies), [
         r.text for r in replies if r.json()["status"] != 0

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from linkis_mock.middleware.cors import origin_regex
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 
 PREFLIGHT = {
     "Access-Control-Request-Method": "POST",
@@ -25,8 +25,8 @@ def cors_headers(reply: httpx.Response) -> dict[str, str]:
 @pytest.mark.parametrize(
     "origin", ["http://localhost:5173", "http://127.0.0.1:3000", "http://localhost"]
 )
-def test_a_preflight_from_a_dev_server_is_answered(running_mock: RunningMock, origin: str) -> None:
-    reply = httpx.options(
+def test_a_preflight_from_a_dev_server_is_answered(running_mock: Mock, origin: str) -> None:
+    reply = running_mock.http.options(
         running_mock.base_url + SUBMIT, headers={"Origin": origin, **PREFLIGHT}, timeout=10
     )
     assert reply.status_code == 200
@@ -41,10 +41,10 @@ def test_a_preflight_from_a_dev_server_is_answered(running_mock: RunningMock, or
 
 
 def test_a_credentialed_reply_names_the_origin_and_exposes_the_request_id(
-    running_mock: RunningMock,
+    running_mock: Mock,
 ) -> None:
     origin = "http://localhost:5173"
-    reply = httpx.get(running_mock.base_url + VIAS_TASKS, headers={"Origin": origin}, timeout=10)
+    reply = running_mock.http.get(running_mock.base_url + VIAS_TASKS, headers={"Origin": origin})
     assert reply.status_code == 401  # no token: the reply still reaches the page
     assert reply.headers["access-control-allow-origin"] == origin
     assert reply.headers["access-control-allow-credentials"] == "true"
@@ -52,18 +52,18 @@ def test_a_credentialed_reply_names_the_origin_and_exposes_the_request_id(
 
 
 @pytest.mark.parametrize("origin", ["http://evil.example:5173", "https://localhost:5173"])
-def test_other_origins_get_no_cors_headers(running_mock: RunningMock, origin: str) -> None:
-    preflight = httpx.options(
+def test_other_origins_get_no_cors_headers(running_mock: Mock, origin: str) -> None:
+    preflight = running_mock.http.options(
         running_mock.base_url + SUBMIT, headers={"Origin": origin, **PREFLIGHT}, timeout=10
     )
     assert cors_headers(preflight) == {}
     assert preflight.status_code == 405
-    simple = httpx.get(running_mock.base_url + VIAS_TASKS, headers={"Origin": origin}, timeout=10)
+    simple = running_mock.http.get(running_mock.base_url + VIAS_TASKS, headers={"Origin": origin})
     assert cors_headers(simple) == {}
 
 
-def test_the_admin_api_is_not_opened_to_other_origins(running_mock: RunningMock) -> None:
-    reply = httpx.get(
+def test_the_admin_api_is_not_opened_to_other_origins(running_mock: Mock) -> None:
+    reply = running_mock.http.get(
         running_mock.base_url + "/__admin/clock",
         headers={"Origin": "http://localhost:5173"},
         timeout=10,

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from linkis_mock.app import create_app
 from linkis_mock.config import load_settings
-from linkis_mock.testing import API, RunningMock, start_mock
+from linkis_mock.testing import API, Mock, in_process
 from tests.helpers.sim import submit_body
 
 INSTANCE = "127.0.0.1:9999"  # both servers make the same execIDs
@@ -58,10 +58,10 @@ VALUES = (
 class Pair:
     """One server with the fast lane and one without, in the same state."""
 
-    def __init__(self, fast: RunningMock, full: RunningMock) -> None:
+    def __init__(self, fast: Mock, full: Mock) -> None:
         self.fast, self.full = fast, full
         self.exec_ids: list[str] = []
-        self.tickets: dict[str, str] = {}
+        self.tickets: dict[int, str] = {}  # by id(mock): both have the same base URL
         for mock in (fast, full):
             mock.reset()
             mock.freeze()
@@ -77,23 +77,20 @@ class Pair:
             assert not self.exec_ids or ids == self.exec_ids
             self.exec_ids = ids
             mock.advance(5)
-            self.tickets[mock.base_url] = mock.logged_in("alice").cookies[COOKIE]
+            self.tickets[id(mock)] = mock.logged_in("alice").cookies[COOKIE]
 
-    def ask(
-        self, mock: RunningMock, path: str, query: str, who: str, prefer: bool
-    ) -> httpx.Response:
+    def ask(self, mock: Mock, path: str, query: str, who: str, prefer: bool) -> httpx.Response:
         headers = {"Prefer": "code=500"} if prefer else {}
-        cookies = {}
         if who in ("cookie", "cookie+token"):
-            cookies[COOKIE] = self.tickets[mock.base_url]
+            headers["Cookie"] = f"{COOKIE}={self.tickets[id(mock)]}"
         if who == "forged cookie":
-            cookies[COOKIE] = "forged"
+            headers["Cookie"] = f"{COOKIE}=forged"
         if who in ("token", "cookie+token"):
             headers |= {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
         if who == "forged token":
             headers |= {"Token-Code": "forged", "Token-User": "alice"}
         url = f"{mock.api_url}{path}?{query}" if query else mock.api_url + path
-        return httpx.get(url, headers=headers, cookies=cookies, timeout=10)
+        return mock.http.get(url, headers=headers)
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +100,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     for fast_lane in ("true", "false"):
         config = Path(tmp) / f"fast-{fast_lane}.toml"
         config.write_text(CONFIG.format(fast_lane=fast_lane))
-        mocks.append(start_mock(tmp, "--config", str(config)))
+        mocks.append(in_process(load_settings(config)))
     try:
         yield Pair(*mocks)
     finally:

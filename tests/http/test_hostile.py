@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 from tests.helpers.hostile import BODIES, CREATE, SUBMIT, TOKEN, VIAS
 
 
@@ -25,10 +25,14 @@ def assert_vias_400(reply: httpx.Response) -> None:
 
 
 @pytest.mark.parametrize("body", BODIES.values(), ids=BODIES.keys())
-def test_bad_bodies_are_400s_in_each_format(running_mock: RunningMock, body: bytes) -> None:
+def test_bad_bodies_are_400s_in_each_format(running_mock: Mock, body: bytes) -> None:
     headers = {"Content-Type": "application/json"}
-    linkis = httpx.post(running_mock.base_url + SUBMIT, content=body, headers={**TOKEN, **headers})
-    vias = httpx.post(running_mock.base_url + CREATE, content=body, headers={**VIAS, **headers})
+    linkis = running_mock.http.post(
+        running_mock.base_url + SUBMIT, content=body, headers={**TOKEN, **headers}
+    )
+    vias = running_mock.http.post(
+        running_mock.base_url + CREATE, content=body, headers={**VIAS, **headers}
+    )
     if body.startswith(b'{"executionContent"') and b"\x00" in body:
         assert linkis.json()["status"] == 1  # parsed: a business error (no labels), not a crash
     else:
@@ -47,21 +51,21 @@ def test_bad_bodies_are_400s_in_each_format(running_mock: RunningMock, body: byt
         "/jobhistory/-5/get",
     ],
 )
-def test_bad_ids_and_numbers_are_400s(running_mock: RunningMock, path: str) -> None:
-    reply = httpx.get(running_mock.api_url + path, headers=TOKEN, timeout=10)
+def test_bad_ids_and_numbers_are_400s(running_mock: Mock, path: str) -> None:
+    reply = running_mock.http.get(running_mock.api_url + path, headers=TOKEN)
     assert_linkis_400(reply)
 
 
 @pytest.mark.parametrize("path", ["/entrance/a%2Fb/status", "/entrance/..%2F..%2Fetc/status"])
-def test_encoded_slashes_match_no_route(running_mock: RunningMock, path: str) -> None:
-    reply = httpx.get(running_mock.api_url + path, headers=TOKEN, timeout=10)
+def test_encoded_slashes_match_no_route(running_mock: Mock, path: str) -> None:
+    reply = running_mock.http.get(running_mock.api_url + path, headers=TOKEN)
     assert reply.status_code == 404
     assert reply.json()["status"] == 1
 
 
-def test_a_huge_kill_jobs_array_is_refused_quickly(running_mock: RunningMock) -> None:
+def test_a_huge_kill_jobs_array_is_refused_quickly(running_mock: Mock) -> None:
     body = json.dumps({"idList": ["x"] * 100_000, "taskIDList": [1] * 100_000})
-    reply = httpx.post(
+    reply = running_mock.http.post(
         running_mock.api_url + "/entrance/x/killJobs",
         content=body,
         headers={**TOKEN, "Content-Type": "application/json"},
@@ -80,18 +84,18 @@ def test_a_huge_kill_jobs_array_is_refused_quickly(running_mock: RunningMock) ->
         {"Token-Code": "LINKIS-AUTH" * 500, "Token-User": "alice"},
     ],
 )
-def test_malformed_credentials_are_401s(running_mock: RunningMock, headers: dict[str, str]) -> None:
-    reply = httpx.get(running_mock.api_url + "/user/userInfo", headers=headers, timeout=10)
+def test_malformed_credentials_are_401s(running_mock: Mock, headers: dict[str, str]) -> None:
+    reply = running_mock.http.get(running_mock.api_url + "/user/userInfo", headers=headers)
     assert reply.status_code == 401
     assert reply.json()["status"] == -1
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/xml", None])
 def test_wrong_or_missing_content_types_are_400s(
-    running_mock: RunningMock, content_type: str | None
+    running_mock: Mock, content_type: str | None
 ) -> None:
     headers = {**TOKEN, **({"Content-Type": content_type} if content_type else {})}
-    reply = httpx.post(running_mock.base_url + SUBMIT, content=b"{}", headers=headers, timeout=10)
+    reply = running_mock.http.post(running_mock.base_url + SUBMIT, content=b"{}", headers=headers)
     assert_linkis_400(reply)
 
 
@@ -99,8 +103,8 @@ def test_wrong_or_missing_content_types_are_400s(
     "path",
     ["hdfs:///tmp/linkis/alice/../../../etc/passwd", "/etc/passwd", "file:///etc", "../../1"],
 )
-def test_the_filesystem_serves_only_result_files(running_mock: RunningMock, path: str) -> None:
-    client = httpx.Client(base_url=running_mock.api_url, headers=TOKEN, timeout=10)
+def test_the_filesystem_serves_only_result_files(running_mock: Mock, path: str) -> None:
+    client = running_mock.client(headers=TOKEN)
     with client:
         listing = client.get("/filesystem/getDirFileTrees", params={"path": path}).json()
         assert listing["data"] == {"dirFileTrees": None}

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 from tests.helpers.linkis import (
     KILL_FAILED,
     KILL_FORCED,
@@ -84,7 +84,7 @@ def forced_item(exec_id: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("wait", "state"), [(0.0, "Inited"), (0.5, "Scheduled")])
-def test_kill_before_running_cancels_at_once(mock: RunningMock, wait: float, state: str) -> None:
+def test_kill_before_running_cancels_at_once(mock: Mock, wait: float, state: str) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client)
     mock.advance(wait)
@@ -108,7 +108,7 @@ def test_kill_before_running_cancels_at_once(mock: RunningMock, wait: float, sta
     assert row["errDesc"]
 
 
-def test_kill_while_running_is_asynchronous(mock: RunningMock) -> None:
+def test_kill_while_running_is_asynchronous(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client)
     mock.advance(1.5)
@@ -131,7 +131,7 @@ def test_kill_while_running_is_asynchronous(mock: RunningMock) -> None:
         assert line in lines
 
 
-def test_kill_of_a_cancelled_job_succeeds_again(mock: RunningMock) -> None:
+def test_kill_of_a_cancelled_job_succeeds_again(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     check_killed(kill(client, exec_id), exec_id)
@@ -142,7 +142,7 @@ def test_kill_of_a_cancelled_job_succeeds_again(mock: RunningMock) -> None:
 
 
 @pytest.mark.parametrize(("code", "final"), [("select 1", "Succeed"), (FAILED_CODE, "Failed")])
-def test_kill_of_a_finished_job_fails(mock: RunningMock, code: str, final: str) -> None:
+def test_kill_of_a_finished_job_fails(mock: Mock, code: str, final: str) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client, code)
     mock.advance(3.1)
@@ -155,7 +155,7 @@ def test_kill_of_a_finished_job_fails(mock: RunningMock, code: str, final: str) 
     assert history_of(client, task_id)["status"] == final
 
 
-def test_kill_of_a_finished_job_carries_no_stack_trace(mock: RunningMock) -> None:
+def test_kill_of_a_finished_job_carries_no_stack_trace(mock: Mock) -> None:
     """The real reply adds data.stack; the mock never sends stack traces."""
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
@@ -163,7 +163,7 @@ def test_kill_of_a_finished_job_carries_no_stack_trace(mock: RunningMock) -> Non
     assert kill(client, exec_id).json()["data"] == {}
 
 
-def test_another_user_may_not_kill(mock: RunningMock) -> None:
+def test_another_user_may_not_kill(mock: Mock) -> None:
     alice, bob = mock.as_token("alice"), mock.logged_in("bob")
     exec_id, task_id = submit(alice)
     reply = kill(bob, exec_id, task_id)
@@ -177,14 +177,14 @@ def test_another_user_may_not_kill(mock: RunningMock) -> None:
     assert state_of(alice, exec_id) == "Inited"
 
 
-def test_the_admin_may_kill_anyones_job(mock: RunningMock) -> None:
+def test_the_admin_may_kill_anyones_job(mock: Mock) -> None:
     alice = mock.as_token("alice")
     exec_id, _ = submit(alice)
     check_killed(kill(mock.logged_in("hadoop"), exec_id), exec_id)
     assert state_of(alice, exec_id) == "Cancelled"
 
 
-def test_kill_of_an_unknown_job_without_task_id(mock: RunningMock) -> None:
+def test_kill_of_an_unknown_job_without_task_id(mock: Mock) -> None:
     exec_id = exec_id_for(mock, "IDE_alice_spark_7")
     for task_id in (None, 0, -3):
         reply = kill(mock.as_token("alice"), exec_id, task_id)
@@ -197,7 +197,7 @@ def test_kill_of_an_unknown_job_without_task_id(mock: RunningMock) -> None:
         )
 
 
-def test_kill_of_an_unknown_job_with_task_id_is_a_forced_kill(mock: RunningMock) -> None:
+def test_kill_of_an_unknown_job_with_task_id_is_a_forced_kill(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id = exec_id_for(mock, "IDE_alice_spark_7")
     # An unknown taskID: the same reply.
@@ -210,7 +210,7 @@ def test_kill_of_an_unknown_job_with_task_id_is_a_forced_kill(mock: RunningMock)
     assert history_of(client, task_id)["status"] == "Cancelled"
 
 
-def test_forced_kill_leaves_a_final_row_alone(mock: RunningMock) -> None:
+def test_forced_kill_leaves_a_final_row_alone(mock: Mock) -> None:
     client = mock.as_token("alice")
     _, task_id = submit(client)
     mock.advance(3.1)
@@ -220,7 +220,7 @@ def test_forced_kill_leaves_a_final_row_alone(mock: RunningMock) -> None:
     assert history_of(client, task_id)["status"] == "Succeed"
 
 
-def test_kill_with_a_non_numeric_task_id_gets_the_generic_400(mock: RunningMock) -> None:
+def test_kill_with_a_non_numeric_task_id_gets_the_generic_400(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     reply = client.get(f"/entrance/{exec_id}/kill", params={"taskID": "abc"})
@@ -229,7 +229,7 @@ def test_kill_with_a_non_numeric_task_id_gets_the_generic_400(mock: RunningMock)
 
 
 @pytest.mark.parametrize("encoded", [False, True], ids=["raw-colon", "percent-encoded"])
-def test_kill_with_raw_and_encoded_colon(mock: RunningMock, encoded: bool) -> None:
+def test_kill_with_raw_and_encoded_colon(mock: Mock, encoded: bool) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     in_path = exec_id.replace(":", "%3A") if encoded else exec_id
@@ -240,7 +240,7 @@ def test_kill_with_raw_and_encoded_colon(mock: RunningMock, encoded: bool) -> No
 # ---- killJobs -----------------------------------------------------------------------------
 
 
-def test_kill_jobs_replies_per_item(mock: RunningMock) -> None:
+def test_kill_jobs_replies_per_item(mock: Mock) -> None:
     client = mock.as_token("alice")
     first, first_task = submit(client)
     second, second_task = submit(client)
@@ -262,7 +262,7 @@ def test_kill_jobs_replies_per_item(mock: RunningMock) -> None:
     assert done in lines
 
 
-def test_kill_jobs_ignores_the_path_id(mock: RunningMock) -> None:
+def test_kill_jobs_ignores_the_path_id(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client)
     reply = kill_jobs(client, "anything-at-all", [exec_id], [task_id])
@@ -276,7 +276,7 @@ def test_kill_jobs_ignores_the_path_id(mock: RunningMock) -> None:
 
 
 def test_kill_jobs_item_of_a_finished_job_fails_but_the_call_succeeds(
-    mock: RunningMock,
+    mock: Mock,
 ) -> None:
     client = mock.as_token("alice")
     done, done_task = submit(client)
@@ -293,7 +293,7 @@ def test_kill_jobs_item_of_a_finished_job_fails_but_the_call_succeeds(
     assert state_of(client, live) == "Cancelled"
 
 
-def test_kill_jobs_failed_item_carries_no_stack_trace(mock: RunningMock) -> None:
+def test_kill_jobs_failed_item_carries_no_stack_trace(mock: Mock) -> None:
     """The real item adds data.stack; the mock never sends stack traces."""
     client = mock.as_token("alice")
     done, done_task = submit(client)
@@ -302,7 +302,7 @@ def test_kill_jobs_failed_item_carries_no_stack_trace(mock: RunningMock) -> None
     assert (item["status"], item["data"]) == (1, {})
 
 
-def test_kill_jobs_forced_items_cancel_history_rows(mock: RunningMock) -> None:
+def test_kill_jobs_forced_items_cancel_history_rows(mock: Mock) -> None:
     client = mock.as_token("alice")
     _, task_id = submit(client)
     _, other_task = submit(client)
@@ -316,7 +316,7 @@ def test_kill_jobs_forced_items_cancel_history_rows(mock: RunningMock) -> None:
     assert history_of(client, other_task)["status"] == "Inited"
 
 
-def test_kill_jobs_stops_at_a_job_the_caller_may_not_kill(mock: RunningMock) -> None:
+def test_kill_jobs_stops_at_a_job_the_caller_may_not_kill(mock: Mock) -> None:
     alice, bob = mock.as_token("alice"), mock.as_token("bob")
     mine, mine_task = submit(alice)
     theirs, theirs_task = submit(bob)
@@ -343,7 +343,7 @@ def test_kill_jobs_stops_at_a_job_the_caller_may_not_kill(mock: RunningMock) -> 
     assert history_of(alice, pending_task)["status"] == "Inited"
 
 
-def test_the_admin_may_kill_jobs_of_anyone(mock: RunningMock) -> None:
+def test_the_admin_may_kill_jobs_of_anyone(mock: Mock) -> None:
     alice, bob = mock.as_token("alice"), mock.as_token("bob")
     first, first_task = submit(alice)
     second, second_task = submit(bob)
@@ -352,7 +352,7 @@ def test_the_admin_may_kill_jobs_of_anyone(mock: RunningMock) -> None:
     assert data == {"messages": [killed_item(first), killed_item(second)]}
 
 
-def test_kill_jobs_lengths_must_match(mock: RunningMock) -> None:
+def test_kill_jobs_lengths_must_match(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client)
     reply = kill_jobs(client, exec_id, [exec_id], [task_id, task_id])
@@ -374,14 +374,14 @@ def test_kill_jobs_lengths_must_match(mock: RunningMock) -> None:
         pytest.param({"a": 1}, {"b": 2}, id="objects"),
     ],
 )
-def test_kill_jobs_lists_must_be_arrays(mock: RunningMock, id_list: Any, task_ids: Any) -> None:
+def test_kill_jobs_lists_must_be_arrays(mock: Mock, id_list: Any, task_ids: Any) -> None:
     reply = kill_jobs(mock.as_token("alice"), "x", id_list, task_ids)
     body = reply.json()
     assert reply.status_code == 400
     assert body["status"] == 1
 
 
-def test_kill_jobs_non_arrays_get_the_use_array_message(mock: RunningMock) -> None:
+def test_kill_jobs_non_arrays_get_the_use_array_message(mock: Mock) -> None:
     reply = kill_jobs(mock.as_token("alice"), "x", "exec_id", ["1"])
     check(reply, status=1, message=NOT_ARRAYS, method="/api/entrance/x/killJobs", data={})
 
@@ -394,19 +394,17 @@ def test_kill_jobs_non_arrays_get_the_use_array_message(mock: RunningMock) -> No
         pytest.param({}, id="both-missing"),
     ],
 )
-def test_kill_jobs_missing_keys_get_the_generic_400(
-    mock: RunningMock, body: dict[str, Any]
-) -> None:
+def test_kill_jobs_missing_keys_get_the_generic_400(mock: Mock, body: dict[str, Any]) -> None:
     reply = mock.as_token("alice").post("/entrance/x/killJobs", json=body)
     check_generic(reply, mock)
 
 
-def test_kill_jobs_with_a_malformed_exec_id_gets_the_generic_400(mock: RunningMock) -> None:
+def test_kill_jobs_with_a_malformed_exec_id_gets_the_generic_400(mock: Mock) -> None:
     reply = kill_jobs(mock.as_token("alice"), "x", ["exec_idabcdef"], [1])
     check_generic(reply, mock, "NumberFormatException", 'For input string: "abc"')
 
 
-def test_kill_jobs_malformed_json_gets_the_generic_400(mock: RunningMock) -> None:
+def test_kill_jobs_malformed_json_gets_the_generic_400(mock: Mock) -> None:
     reply = mock.as_token("alice").post(
         "/entrance/x/killJobs", content=b"{oops", headers={"Content-Type": "application/json"}
     )
@@ -417,7 +415,7 @@ def test_kill_jobs_malformed_json_gets_the_generic_400(mock: RunningMock) -> Non
 
 
 @pytest.mark.parametrize("encoded", [False, True], ids=["raw-colon", "percent-encoded"])
-def test_pause_does_nothing_but_succeeds(mock: RunningMock, encoded: bool) -> None:
+def test_pause_does_nothing_but_succeeds(mock: Mock, encoded: bool) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     mock.advance(1.5)
@@ -437,7 +435,7 @@ def test_pause_does_nothing_but_succeeds(mock: RunningMock, encoded: bool) -> No
     ok(client.get(f"/entrance/{exec_id}/pause"), f"/api/entrance/{exec_id}/pause", PAUSE_OK)
 
 
-def test_pause_of_an_unknown_job_gets_the_generic_400(mock: RunningMock) -> None:
+def test_pause_of_an_unknown_job_gets_the_generic_400(mock: Mock) -> None:
     client = mock.as_token("alice")
     submit(client)
     exec_id = exec_id_for(mock, "IDE_alice_spark_5")

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 from tests.helpers.linkis import (
     LOG_UNKNOWN_JOB,
     PROGRESS_UNKNOWN_JOB,
@@ -54,7 +54,7 @@ FAILED_CODE = '--@mock outcome=Failed error="boom"\nselect 1'
 
 
 @pytest.fixture(scope="module")
-def alice(running_mock: RunningMock) -> httpx.Client:
+def alice(running_mock: Mock) -> httpx.Client:
     """One token client for the stateless tests of this module (clients are slow to build)."""
     return running_mock.as_token("alice")
 
@@ -88,7 +88,7 @@ def rgb(percent: float) -> str:
 # ---- states -------------------------------------------------------------------------------
 
 
-def test_states_follow_the_clock(mock: RunningMock) -> None:
+def test_states_follow_the_clock(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     seen = [state_of(client, exec_id)]
@@ -107,7 +107,7 @@ def test_states_follow_the_clock(mock: RunningMock) -> None:
     ]
 
 
-def test_status_reply_envelope(mock: RunningMock) -> None:
+def test_status_reply_envelope(mock: Mock) -> None:
     client = mock.as_token("bob")
     exec_id, task_id = submit(client)
     # Any logged-in user may read the status, with or without the taskID.
@@ -123,14 +123,14 @@ def test_status_reply_envelope(mock: RunningMock) -> None:
             )
 
 
-def test_clock_stays_frozen_without_advance(mock: RunningMock) -> None:
+def test_clock_stays_frozen_without_advance(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     for _ in range(5):
         assert state_of(client, exec_id) == "Inited"
 
 
-def test_directives_steer_queue_and_duration(mock: RunningMock) -> None:
+def test_directives_steer_queue_and_duration(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client, "--@mock queue=5 duration=10\nselect 1")
     mock.advance(5.1)
@@ -143,7 +143,7 @@ def test_directives_steer_queue_and_duration(mock: RunningMock) -> None:
     assert state_of(client, exec_id) == "Succeed"
 
 
-def test_retry_passes_through_wait_for_retry(mock: RunningMock) -> None:
+def test_retry_passes_through_wait_for_retry(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client, "--@mock retry=1\nselect 1")
     states = []
@@ -174,7 +174,7 @@ def test_retry_passes_through_wait_for_retry(mock: RunningMock) -> None:
 # ---- progress -----------------------------------------------------------------------------
 
 
-def test_progress_rises_from_zero_to_one(mock: RunningMock) -> None:
+def test_progress_rises_from_zero_to_one(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     before = progress_of(client, exec_id)
@@ -199,7 +199,7 @@ def test_progress_rises_from_zero_to_one(mock: RunningMock) -> None:
     assert after["progressInfo"] == []
 
 
-def test_progress_is_one_on_failure_too(mock: RunningMock) -> None:
+def test_progress_is_one_on_failure_too(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client, FAILED_CODE)
     mock.advance(3.1)
@@ -209,7 +209,7 @@ def test_progress_is_one_on_failure_too(mock: RunningMock) -> None:
     assert data["progressInfo"] == []
 
 
-def test_progress_with_resource_for_spark(mock: RunningMock) -> None:
+def test_progress_with_resource_for_spark(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client, engine="spark-2.4.3")
     before = progress_of(client, exec_id, "progressWithResource")
@@ -242,7 +242,7 @@ def test_progress_with_resource_for_spark(mock: RunningMock) -> None:
     assert data["progressInfo"] == plain["progressInfo"]
 
 
-def test_progress_with_resource_for_shell_has_no_yarn(mock: RunningMock) -> None:
+def test_progress_with_resource_for_shell_has_no_yarn(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client, "echo 1", engine="shell")
     for step in (0.0, 1.5, 2.0):
@@ -255,7 +255,7 @@ def test_progress_with_resource_for_shell_has_no_yarn(mock: RunningMock) -> None
 # ---- log ----------------------------------------------------------------------------------
 
 
-def test_first_log_lines_of_a_submitted_job(mock: RunningMock) -> None:
+def test_first_log_lines_of_a_submitted_job(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client)
     short = "IDE_alice_spark_0"
@@ -272,7 +272,7 @@ def test_first_log_lines_of_a_submitted_job(mock: RunningMock) -> None:
     assert not LINE.match(lines[2]), "the embedded newline makes a header-less line"
 
 
-def test_execute_log_names_the_full_exec_id(mock: RunningMock) -> None:
+def test_execute_log_names_the_full_exec_id(mock: Mock) -> None:
     client = mock.as_token("alice")
     body = {"executeApplicationName": "spark", "executionCode": "select 1"}
     data = ok(client.post("/entrance/execute", json=body), "/api/entrance/execute")
@@ -282,7 +282,7 @@ def test_execute_log_names_the_full_exec_id(mock: RunningMock) -> None:
     )
 
 
-def test_log_line_format_puts_the_minutes_after_the_dot(mock: RunningMock) -> None:
+def test_log_line_format_puts_the_minutes_after_the_dot(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client, FAILED_CODE)
     mock.advance(3.1)
@@ -294,7 +294,7 @@ def test_log_line_format_puts_the_minutes_after_the_dot(mock: RunningMock) -> No
             assert int(match["mmm"]) == int(match["minute"]), match.string
 
 
-def test_log_grows_line_by_line(mock: RunningMock) -> None:
+def test_log_grows_line_by_line(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     history = [all_log_lines(client, exec_id)]
@@ -314,7 +314,7 @@ def test_log_grows_line_by_line(mock: RunningMock) -> None:
     assert all_log_lines(client, exec_id) == history[-1]
 
 
-def test_log_array_layout_by_level(mock: RunningMock) -> None:
+def test_log_array_layout_by_level(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client, '--@mock outcome=Failed error="boom" retry=1\nselect 1')
     mock.advance(20)
@@ -335,7 +335,7 @@ def test_log_array_layout_by_level(mock: RunningMock) -> None:
     assert finished_line("Failed") in texts(info)
 
 
-def test_distinct_level_false_gives_one_string(mock: RunningMock) -> None:
+def test_distinct_level_false_gives_one_string(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client, FAILED_CODE)
     mock.advance(3.1)
@@ -349,9 +349,7 @@ def test_distinct_level_false_gives_one_string(mock: RunningMock) -> None:
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "yes"])
-def test_distinct_level_is_a_boolean_and_other_text_is_refused(
-    mock: RunningMock, value: str
-) -> None:
+def test_distinct_level_is_a_boolean_and_other_text_is_refused(mock: Mock, value: str) -> None:
     """The real server treats any text but "false" as true; the contract types a boolean."""
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
@@ -362,7 +360,7 @@ def test_distinct_level_is_a_boolean_and_other_text_is_refused(
     assert "distinctLevel" in body["message"] or value in body["message"]
 
 
-def test_from_line_arithmetic_of_section_6(mock: RunningMock) -> None:
+def test_from_line_arithmetic_of_section_6(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     first_three = all_log_lines(client, exec_id)
@@ -405,7 +403,7 @@ def test_from_line_arithmetic_of_section_6(mock: RunningMock) -> None:
     assert lines == first_three[2:3]
 
 
-def test_negative_size_reads_everything(mock: RunningMock) -> None:
+def test_negative_size_reads_everything(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     mock.advance(5)
@@ -416,7 +414,7 @@ def test_negative_size_reads_everything(mock: RunningMock) -> None:
         assert data["fromLine"] == 1 + len(every)
 
 
-def test_polling_with_the_returned_from_line_reads_every_line_once(mock: RunningMock) -> None:
+def test_polling_with_the_returned_from_line_reads_every_line_once(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     collected: list[str] = []
@@ -442,9 +440,7 @@ def test_polling_with_the_returned_from_line_reads_every_line_once(mock: Running
 
 @pytest.mark.parametrize("action", ["status", "progress", "progressWithResource", "log", "pause"])
 @pytest.mark.parametrize("encoded", [False, True], ids=["raw-colon", "percent-encoded"])
-def test_exec_id_with_colon_works_raw_and_encoded(
-    mock: RunningMock, action: str, encoded: bool
-) -> None:
+def test_exec_id_with_colon_works_raw_and_encoded(mock: Mock, action: str, encoded: bool) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     assert ":" in exec_id
@@ -457,7 +453,7 @@ def test_exec_id_with_colon_works_raw_and_encoded(
     assert data["execID"] == exec_id
 
 
-def test_an_encoded_slash_in_the_id_matches_no_route(mock: RunningMock) -> None:
+def test_an_encoded_slash_in_the_id_matches_no_route(mock: Mock) -> None:
     reply = mock.as_token("alice").get("/entrance/a%2Fb/status")
     assert reply.status_code == 404
     assert reply.json()["status"] == 1
@@ -466,7 +462,7 @@ def test_an_encoded_slash_in_the_id_matches_no_route(mock: RunningMock) -> None:
 # ---- unknown and malformed ids --------------------------------------------------------------
 
 
-def test_unknown_job_status_without_task_id(mock: RunningMock) -> None:
+def test_unknown_job_status_without_task_id(mock: Mock) -> None:
     exec_id = exec_id_for(mock, "IDE_alice_spark_7")
     reply = mock.as_token("alice").get(f"/entrance/{exec_id}/status")
     check(
@@ -478,7 +474,7 @@ def test_unknown_job_status_without_task_id(mock: RunningMock) -> None:
     )
 
 
-def test_unknown_job_status_falls_back_to_job_history(mock: RunningMock) -> None:
+def test_unknown_job_status_falls_back_to_job_history(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id = exec_id_for(mock, "IDE_alice_spark_7")
     method = f"/api/entrance/{exec_id}/status"
@@ -515,7 +511,7 @@ def test_unknown_job_status_falls_back_to_job_history(mock: RunningMock) -> None
         ("log", LOG_UNKNOWN_JOB),
     ],
 )
-def test_unknown_job_progress_and_log(mock: RunningMock, action: str, message: str) -> None:
+def test_unknown_job_progress_and_log(mock: Mock, action: str, message: str) -> None:
     client = mock.as_token("alice")
     submit(client)  # IDE_alice_spark_0 exists; _7 does not
     exec_id = exec_id_for(mock, "IDE_alice_spark_7")
@@ -538,7 +534,7 @@ def test_unknown_job_progress_and_log(mock: RunningMock, action: str, message: s
     ],
 )
 def test_malformed_exec_id_gets_the_generic_400(
-    running_mock: RunningMock,
+    running_mock: Mock,
     alice: httpx.Client,
     action: str,
     bad_id: str,
@@ -549,14 +545,14 @@ def test_malformed_exec_id_gets_the_generic_400(
 
 
 @pytest.mark.parametrize("param", ["fromLine", "size"])
-def test_non_numeric_log_parameters_get_the_generic_400(mock: RunningMock, param: str) -> None:
+def test_non_numeric_log_parameters_get_the_generic_400(mock: Mock, param: str) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     reply = client.get(f"/entrance/{exec_id}/log", params={param: "abc"})
     check_generic(reply, mock)
 
 
-def test_non_numeric_from_line_is_a_number_format_exception(mock: RunningMock) -> None:
+def test_non_numeric_from_line_is_a_number_format_exception(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     reply = client.get(f"/entrance/{exec_id}/log", params={"fromLine": "abc"})
@@ -566,7 +562,7 @@ def test_non_numeric_from_line_is_a_number_format_exception(mock: RunningMock) -
 # ---- job history and result files ----------------------------------------------------------
 
 
-def test_job_history_while_running_and_after_succeed(mock: RunningMock) -> None:
+def test_job_history_while_running_and_after_succeed(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client)
     mock.advance(2.0)
@@ -593,7 +589,7 @@ def test_job_history_while_running_and_after_succeed(mock: RunningMock) -> None:
     assert task["umUser"] == "alice" and task["executeUser"] == "alice"
 
 
-def test_failed_job_shows_its_error(mock: RunningMock) -> None:
+def test_failed_job_shows_its_error(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client, FAILED_CODE)
     mock.advance(3.1)
@@ -607,7 +603,7 @@ def test_failed_job_shows_its_error(mock: RunningMock) -> None:
     assert texts(all_log_lines(client, exec_id))[-1] == finished_line("Failed")
 
 
-def test_result_directory_tree(mock: RunningMock) -> None:
+def test_result_directory_tree(mock: Mock) -> None:
     client = mock.as_token("alice")
     _, task_id = submit(client, "--@mock rows=7\nselect id, name from t")
     mock.advance(3.1)
@@ -638,7 +634,7 @@ def test_result_directory_tree(mock: RunningMock) -> None:
     assert child["properties"]["modifytime"].isdigit()
 
 
-def test_open_file_gives_a_table_of_strings(mock: RunningMock) -> None:
+def test_open_file_gives_a_table_of_strings(mock: Mock) -> None:
     client = mock.as_token("alice")
     _, task_id = submit(client, "--@mock rows=7\nselect id, name from t")
     mock.advance(3.1)
@@ -684,7 +680,7 @@ def test_open_file_gives_a_table_of_strings(mock: RunningMock) -> None:
 
 
 @pytest.mark.parametrize("rows", [0, 1, 25])
-def test_rows_directive_is_honoured(mock: RunningMock, rows: int) -> None:
+def test_rows_directive_is_honoured(mock: Mock, rows: int) -> None:
     client = mock.as_token("alice")
     _, task_id = submit(client, f"--@mock rows={rows}\nselect 1")
     mock.advance(3.1)

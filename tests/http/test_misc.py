@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from linkis_mock.testing import API, RunningMock
+from linkis_mock.testing import API, Mock
 from tests.helpers.linkis import (
     HISTORY_NOT_FOUND,
     KILL_OK,
@@ -57,7 +57,7 @@ def problem(reply: httpx.Response, status: int) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("prefix", METRICS_PREFIXES)
-def test_running_task_counts_live_jobs_of_everyone(mock: RunningMock, prefix: str) -> None:
+def test_running_task_counts_live_jobs_of_everyone(mock: Mock, prefix: str) -> None:
     alice, bob = mock.as_token("alice"), mock.logged_in("bob")
     assert running_task(alice, prefix) == {"runningTaskNumber": 0, "isCompleted": True}
     submit(alice)
@@ -71,7 +71,7 @@ def test_running_task_counts_live_jobs_of_everyone(mock: RunningMock, prefix: st
     assert running_task(alice, prefix) == {"runningTaskNumber": 0, "isCompleted": True}
 
 
-def test_rejected_submissions_are_not_running_tasks(mock: RunningMock) -> None:
+def test_rejected_submissions_are_not_running_tasks(mock: Mock) -> None:
     client = mock.as_token("alice")
     body = {
         "executionContent": {"code": "select 1", "runType": "sql"},
@@ -85,7 +85,7 @@ def test_rejected_submissions_are_not_running_tasks(mock: RunningMock) -> None:
 
 
 @pytest.mark.parametrize("prefix", METRICS_PREFIXES)
-def test_task_info_of_the_caller(mock: RunningMock, prefix: str) -> None:
+def test_task_info_of_the_caller(mock: Mock, prefix: str) -> None:
     alice = mock.as_token("alice")
     submit(alice, engine="spark")
     submit(alice, engine="hive")
@@ -103,7 +103,7 @@ def test_task_info_of_the_caller(mock: RunningMock, prefix: str) -> None:
 
 
 @pytest.mark.parametrize("login", ["token", "cookie"])
-def test_non_admins_may_not_ask_for_another_user(mock: RunningMock, login: str) -> None:
+def test_non_admins_may_not_ask_for_another_user(mock: Mock, login: str) -> None:
     alice = mock.as_token("alice") if login == "token" else mock.logged_in("alice")
     submit(mock.as_token("bob"))
     path = "/entrance/operation/metrics/taskinfo"
@@ -112,7 +112,7 @@ def test_non_admins_may_not_ask_for_another_user(mock: RunningMock, login: str) 
 
 
 @pytest.mark.parametrize("login", ["token", "cookie"])
-def test_the_admin_may_ask_for_another_user(mock: RunningMock, login: str) -> None:
+def test_the_admin_may_ask_for_another_user(mock: Mock, login: str) -> None:
     hadoop = mock.as_token("hadoop") if login == "token" else mock.logged_in("hadoop")
     submit(mock.as_token("bob"))
     submit(mock.as_token("bob"), engine="hive")
@@ -121,7 +121,7 @@ def test_the_admin_may_ask_for_another_user(mock: RunningMock, login: str) -> No
     assert task_info(hadoop, METRICS_PREFIXES[0], user="bob") == counts(2, 0, 2)
 
 
-def test_the_admin_sees_everyone_by_creator(mock: RunningMock) -> None:
+def test_the_admin_sees_everyone_by_creator(mock: Mock) -> None:
     hadoop = mock.as_token("hadoop")
     submit(mock.as_token("bob"))
     submit(mock.as_token("alice"), engine="hive")
@@ -132,7 +132,7 @@ def test_the_admin_sees_everyone_by_creator(mock: RunningMock) -> None:
 
 @pytest.mark.parametrize("prefix", METRICS_PREFIXES)
 @pytest.mark.parametrize("engine_param", ["ecType", "engineTypeLabel"])
-def test_task_info_engine_filter(mock: RunningMock, prefix: str, engine_param: str) -> None:
+def test_task_info_engine_filter(mock: Mock, prefix: str, engine_param: str) -> None:
     alice = mock.as_token("alice")
     submit(alice, engine="spark")
     submit(alice, engine="spark-3.2.1")
@@ -142,7 +142,7 @@ def test_task_info_engine_filter(mock: RunningMock, prefix: str, engine_param: s
     assert task_info(alice, prefix, **{engine_param: "shell"}) == counts(0, 0, 0)
 
 
-def test_ec_type_wins_over_engine_type_label(mock: RunningMock) -> None:
+def test_ec_type_wins_over_engine_type_label(mock: Mock) -> None:
     alice = mock.as_token("alice")
     submit(alice, engine="spark")
     submit(alice, engine="hive")
@@ -152,7 +152,7 @@ def test_ec_type_wins_over_engine_type_label(mock: RunningMock) -> None:
 
 
 @pytest.mark.parametrize("prefix", METRICS_PREFIXES)
-def test_task_info_extras_only_with_creator_and_ec_type(mock: RunningMock, prefix: str) -> None:
+def test_task_info_extras_only_with_creator_and_ec_type(mock: Mock, prefix: str) -> None:
     alice = mock.as_token("alice")
     submit(alice, engine="spark")
     mock.advance(1.5)
@@ -175,7 +175,7 @@ def test_task_info_extras_only_with_creator_and_ec_type(mock: RunningMock, prefi
 # ---- job history --------------------------------------------------------------------------
 
 
-def test_job_history_of_another_users_job(mock: RunningMock) -> None:
+def test_job_history_of_another_users_job(mock: Mock) -> None:
     bob = mock.as_token("bob")
     _, task_id = submit(bob)
     reply = mock.as_token("alice").get(f"/jobhistory/{task_id}/get")
@@ -192,7 +192,7 @@ def test_job_history_of_another_users_job(mock: RunningMock) -> None:
     assert history_of(bob, task_id)["status"] == "Inited"
 
 
-def test_job_history_of_an_unknown_task(mock: RunningMock) -> None:
+def test_job_history_of_an_unknown_task(mock: Mock) -> None:
     for task_id in (999, 0, -1):
         reply = mock.as_token("hadoop").get(f"/jobhistory/{task_id}/get")
         check(
@@ -204,7 +204,7 @@ def test_job_history_of_an_unknown_task(mock: RunningMock) -> None:
         )
 
 
-def test_brief_job_history_leaves_out_the_informational_fields(mock: RunningMock) -> None:
+def test_brief_job_history_leaves_out_the_informational_fields(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client)
     mock.advance(3.1)
@@ -236,12 +236,12 @@ def test_brief_job_history_leaves_out_the_informational_fields(mock: RunningMock
     assert history_of(client, task_id, brief=False) == full
 
 
-def test_job_history_with_a_non_numeric_task_id_is_400(mock: RunningMock) -> None:
+def test_job_history_with_a_non_numeric_task_id_is_400(mock: Mock) -> None:
     reply = mock.as_token("alice").get("/jobhistory/abc/get")
     check_generic(reply, mock)
 
 
-def test_job_history_with_a_non_numeric_task_id_is_an_envelope_error(mock: RunningMock) -> None:
+def test_job_history_with_a_non_numeric_task_id_is_an_envelope_error(mock: Mock) -> None:
     reply = mock.as_token("alice").get("/jobhistory/abc/get")
     body = envelope(reply)
     assert reply.status_code in {400, 404}
@@ -251,7 +251,7 @@ def test_job_history_with_a_non_numeric_task_id_is_an_envelope_error(mock: Runni
 # ---- filesystem ---------------------------------------------------------------------------
 
 
-def finished_result(mock: RunningMock, user: str, code: str = "select 1") -> tuple[int, str]:
+def finished_result(mock: Mock, user: str, code: str = "select 1") -> tuple[int, str]:
     client = mock.as_token(user)
     _, task_id = submit(client, code)
     mock.advance(3.1)
@@ -261,13 +261,13 @@ def finished_result(mock: RunningMock, user: str, code: str = "select 1") -> tup
 
 @pytest.mark.parametrize("operation", ["getDirFileTrees", "openFile"])
 @pytest.mark.parametrize("path", [None, "", "   "], ids=["missing", "empty", "blank"])
-def test_blank_path_is_80004(mock: RunningMock, operation: str, path: str | None) -> None:
+def test_blank_path_is_80004(mock: Mock, operation: str, path: str | None) -> None:
     params = {} if path is None else {"path": path}
     reply = mock.as_token("alice").get(f"/filesystem/{operation}", params=params)
     check_coded(reply, mock, 80004, EMPTY_PATH, f"/api/filesystem/{operation}")
 
 
-def test_another_users_result_is_80010(mock: RunningMock) -> None:
+def test_another_users_result_is_80010(mock: Mock) -> None:
     _, location = finished_result(mock, "bob")
     alice = mock.as_token("alice")
     desc = f"You do not have permission to access the path {location}(没有访问该路径的权限)"
@@ -284,7 +284,7 @@ def test_another_users_result_is_80010(mock: RunningMock) -> None:
     assert tree["dirFileTrees"]["path"] == location
 
 
-def test_missing_directory_gives_a_null_tree(mock: RunningMock) -> None:
+def test_missing_directory_gives_a_null_tree(mock: Mock) -> None:
     client = mock.as_token("alice")
     _, task_id = submit(client)
     mock.advance(1.5)  # Running: no result directory yet
@@ -299,7 +299,7 @@ def test_missing_directory_gives_a_null_tree(mock: RunningMock) -> None:
         )
 
 
-def test_traversal_gives_no_data(mock: RunningMock) -> None:
+def test_traversal_gives_no_data(mock: Mock) -> None:
     bob_task, bob_location = finished_result(mock, "bob", "--@mock rows=3\nselect secret from t")
     _, location = finished_result(mock, "alice")
     alice = mock.as_token("alice")
@@ -346,8 +346,10 @@ def test_traversal_gives_no_data(mock: RunningMock) -> None:
         "/completely/elsewhere",
     ],
 )
-def test_unknown_route_gets_a_404_envelope(running_mock: RunningMock, path: str) -> None:
-    reply = httpx.get(running_mock.base_url + path, headers={"Token-Code": "LINKIS-AUTH"})
+def test_unknown_route_gets_a_404_envelope(running_mock: Mock, path: str) -> None:
+    reply = running_mock.http.get(
+        running_mock.base_url + path, headers={"Token-Code": "LINKIS-AUTH"}
+    )
     body = envelope(reply)
     assert reply.status_code == 404
     assert body["status"] == 1
@@ -367,7 +369,7 @@ def test_unknown_route_gets_a_404_envelope(running_mock: RunningMock, path: str)
         ("POST", "/entrance/operation/metrics/runningtask"),
     ],
 )
-def test_wrong_method_on_a_known_path_is_405(mock: RunningMock, method: str, path: str) -> None:
+def test_wrong_method_on_a_known_path_is_405(mock: Mock, method: str, path: str) -> None:
     reply = mock.as_token("alice").request(method, path)
     body = envelope(reply)
     assert reply.status_code == 405, reply.text
@@ -376,8 +378,8 @@ def test_wrong_method_on_a_known_path_is_405(mock: RunningMock, method: str, pat
     assert body["data"] == {}
 
 
-def test_the_spec_is_served_as_json(running_mock: RunningMock) -> None:
-    reply = httpx.get(f"{running_mock.api_url}/openapi.json")
+def test_the_spec_is_served_as_json(running_mock: Mock) -> None:
+    reply = running_mock.http.get(f"{running_mock.api_url}/openapi.json")
     assert reply.status_code == 200
     assert reply.headers["content-type"].startswith("application/json")
     spec = reply.json()
@@ -387,8 +389,8 @@ def test_the_spec_is_served_as_json(running_mock: RunningMock) -> None:
     assert "sessionCookie" in spec["components"]["securitySchemes"]
 
 
-def test_swagger_ui_is_served(running_mock: RunningMock) -> None:
-    reply = httpx.get(f"{running_mock.api_url}/ui/")
+def test_swagger_ui_is_served(running_mock: Mock) -> None:
+    reply = running_mock.http.get(f"{running_mock.api_url}/ui/")
     assert reply.status_code == 200
     assert reply.headers["content-type"].startswith("text/html")
     assert "swagger" in reply.text.lower()
@@ -397,11 +399,11 @@ def test_swagger_ui_is_served(running_mock: RunningMock) -> None:
 # ---- admin clock API ----------------------------------------------------------------------
 
 
-def admin(mock: RunningMock, method: str, path: str, **kwargs: Any) -> httpx.Response:
-    return httpx.request(method, f"{mock.base_url}/__admin{path}", timeout=10, **kwargs)
+def admin(mock: Mock, method: str, path: str, **kwargs: Any) -> httpx.Response:
+    return mock.http.request(method, f"{mock.base_url}/__admin{path}", timeout=10, **kwargs)
 
 
-def clock(mock: RunningMock) -> dict[str, Any]:
+def clock(mock: Mock) -> dict[str, Any]:
     reply = admin(mock, "GET", "/clock")
     assert reply.status_code == 200
     body: dict[str, Any] = reply.json()
@@ -409,7 +411,7 @@ def clock(mock: RunningMock) -> dict[str, Any]:
     return body
 
 
-def test_admin_get_clock_is_frozen_for_tests(mock: RunningMock) -> None:
+def test_admin_get_clock_is_frozen_for_tests(mock: Mock) -> None:
     first = clock(mock)
     assert first["frozen"] is True
     assert first["speed"] == 1
@@ -420,7 +422,7 @@ def test_admin_get_clock_is_frozen_for_tests(mock: RunningMock) -> None:
     assert clock(mock)["now"] == first["now"]
 
 
-def test_admin_advance_moves_exactly(mock: RunningMock) -> None:
+def test_admin_advance_moves_exactly(mock: Mock) -> None:
     before = clock(mock)["now"]
     reply = admin(mock, "POST", "/clock/advance", json={"seconds": 2.5})
     assert reply.status_code == 200, reply.text
@@ -431,7 +433,7 @@ def test_admin_advance_moves_exactly(mock: RunningMock) -> None:
     assert admin(mock, "POST", "/clock/advance", json={"seconds": 0}).json()["now"] == before + 2500
 
 
-def test_admin_put_clock_changes_only_what_is_given(mock: RunningMock) -> None:
+def test_admin_put_clock_changes_only_what_is_given(mock: Mock) -> None:
     reply = admin(mock, "PUT", "/clock", json={"speed": 100})
     assert reply.status_code == 200, reply.text
     assert reply.json()["frozen"] is True
@@ -449,7 +451,7 @@ def test_admin_put_clock_changes_only_what_is_given(mock: RunningMock) -> None:
     assert reply.json()["frozen"] is True and reply.json()["speed"] == 1
 
 
-def test_admin_reset_forgets_jobs_and_thaws_the_clock(mock: RunningMock) -> None:
+def test_admin_reset_forgets_jobs_and_thaws_the_clock(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client)
     reply = admin(mock, "POST", "/reset")
@@ -467,7 +469,7 @@ def test_admin_reset_forgets_jobs_and_thaws_the_clock(mock: RunningMock) -> None
     assert state_of(client, again) == "Inited"
 
 
-def test_admin_reset_ends_sessions(mock: RunningMock) -> None:
+def test_admin_reset_ends_sessions(mock: Mock) -> None:
     client = mock.logged_in("alice")
     admin(mock, "POST", "/reset")
     mock.freeze()
@@ -506,12 +508,12 @@ def test_admin_reset_ends_sessions(mock: RunningMock) -> None:
     ],
 )
 def test_admin_bad_bodies_are_400_problems(
-    mock: RunningMock, method: str, path: str, kwargs: dict[str, Any]
+    mock: Mock, method: str, path: str, kwargs: dict[str, Any]
 ) -> None:
     before = clock(mock)
     problem(admin(mock, method, path, **kwargs), 400)
     assert clock(mock) == before
 
 
-def test_admin_unknown_route_is_a_404_problem(running_mock: RunningMock) -> None:
+def test_admin_unknown_route_is_a_404_problem(running_mock: Mock) -> None:
     problem(admin(running_mock, "GET", "/nothing"), 404)

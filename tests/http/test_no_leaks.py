@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from linkis_mock.app import create_app
 from linkis_mock.config import load_settings
 from linkis_mock.sim.simulator import Simulator
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 from tests.helpers.hostile import BODIES, CREATE, SUBMIT, TOKEN, VIAS
 
 # What a leaked traceback or internal detail looks like.
@@ -30,30 +30,31 @@ def assert_no_leak(reply: httpx.Response) -> None:
     assert SECRET not in reply.text
 
 
-def error_replies(base: str) -> Iterator[httpx.Response]:
+def error_replies(mock: Mock) -> Iterator[httpx.Response]:
     """One of every kind of refusal the three APIs give."""
+    http, base = mock.http, mock.base_url
     json_type = {"Content-Type": "application/json"}
     for body in BODIES.values():
-        yield httpx.post(base + SUBMIT, content=body, headers={**TOKEN, **json_type})
-        yield httpx.post(base + CREATE, content=body, headers={**VIAS, **json_type})
-        yield httpx.put(base + "/__admin/snapshot", content=body, headers=json_type)
+        yield http.post(base + SUBMIT, content=body, headers={**TOKEN, **json_type})
+        yield http.post(base + CREATE, content=body, headers={**VIAS, **json_type})
+        yield http.put(base + "/__admin/snapshot", content=body, headers=json_type)
     api = base + "/api/rest_j/v1"
-    yield httpx.get(api + "/entrance/nope/status", headers=TOKEN)
-    yield httpx.get(api + "/entrance/nope/kill?taskID=abc", headers=TOKEN)
-    yield httpx.get(api + "/jobhistory/1/get")  # not logged in
-    yield httpx.get(api + "/jobhistory/1/get", headers={"Token-Code": "forged", "Token-User": "x"})
-    yield httpx.get(api + "/filesystem/openFile?path=../../etc/passwd", headers=TOKEN)
-    yield httpx.delete(api + "/entrance/submit", headers=TOKEN)
-    yield httpx.get(base + CREATE.replace("/tasks", "/tasks/x"), headers=VIAS)
-    yield httpx.get(base + CREATE, headers={"X-Auth-Token": "forged"})
-    yield httpx.post(base + "/__admin/jobs/999/state", json={"state": "Failed"})
-    yield httpx.post(base + "/__admin/clock/advance", json={"seconds": -1})
-    yield httpx.put(base + "/__admin/snapshot", json={"version": 1, "jobs": [{}]})
-    yield httpx.post(base + "/__admin/faults", json={"operationId": 5})
+    yield http.get(api + "/entrance/nope/status", headers=TOKEN)
+    yield http.get(api + "/entrance/nope/kill?taskID=abc", headers=TOKEN)
+    yield http.get(api + "/jobhistory/1/get")  # not logged in
+    yield http.get(api + "/jobhistory/1/get", headers={"Token-Code": "forged", "Token-User": "x"})
+    yield http.get(api + "/filesystem/openFile?path=../../etc/passwd", headers=TOKEN)
+    yield http.delete(api + "/entrance/submit", headers=TOKEN)
+    yield http.get(base + CREATE.replace("/tasks", "/tasks/x"), headers=VIAS)
+    yield http.get(base + CREATE, headers={"X-Auth-Token": "forged"})
+    yield http.post(base + "/__admin/jobs/999/state", json={"state": "Failed"})
+    yield http.post(base + "/__admin/clock/advance", json={"seconds": -1})
+    yield http.put(base + "/__admin/snapshot", json={"version": 1, "jobs": [{}]})
+    yield http.post(base + "/__admin/faults", json={"operationId": 5})
 
 
-def test_refusals_carry_no_stack_trace_or_path(running_mock: RunningMock) -> None:
-    replies = list(error_replies(running_mock.base_url))
+def test_refusals_carry_no_stack_trace_or_path(running_mock: Mock) -> None:
+    replies = list(error_replies(running_mock))
     assert all(400 <= reply.status_code < 500 for reply in replies), [
         (r.request.url, r.status_code) for r in replies if r.status_code < 400
     ]
@@ -100,7 +101,7 @@ def test_an_unexpected_error_is_a_plain_500_in_the_apis_format(
     ), body
 
 
-def test_session_tickets_are_random_and_cannot_be_forged(running_mock: RunningMock) -> None:
+def test_session_tickets_are_random_and_cannot_be_forged(running_mock: Mock) -> None:
     tickets = set()
     for _ in range(5):
         client = running_mock.logged_in("alice")
@@ -109,8 +110,8 @@ def test_session_tickets_are_random_and_cannot_be_forged(running_mock: RunningMo
     assert all(len(ticket) >= 43 for ticket in tickets)  # 256 random bits, URL-safe base64
     real = next(iter(tickets))
     for forged in (real[:-1] + ("A" if real[-1] != "A" else "B"), real.upper(), "alice", ""):
-        reply = httpx.get(
+        reply = running_mock.http.get(
             running_mock.api_url + "/user/userInfo",
-            cookies={"linkis_user_session_ticket_id_v1": forged},
+            headers={"Cookie": f"linkis_user_session_ticket_id_v1={forged}"},
         )
         assert reply.status_code == 401, forged

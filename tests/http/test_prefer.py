@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 import yaml
 
-from linkis_mock.testing import ROOT, RunningMock
+from linkis_mock.testing import ROOT, Mock
 
 SUBMIT = {
     "executionContent": {"code": "select 1", "runType": "sql"},
@@ -29,9 +28,9 @@ def linkis_spec_operations() -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize(("method", "path"), linkis_spec_operations())
 def test_every_linkis_operation_can_be_forced_to_fail(
-    running_mock: RunningMock, method: str, path: str
+    running_mock: Mock, method: str, path: str
 ) -> None:
-    reply = httpx.request(
+    reply = running_mock.http.request(
         method, running_mock.api_url + path, headers={"Prefer": "code=500"}, timeout=10
     )
     assert reply.status_code == 500
@@ -43,7 +42,7 @@ def test_every_linkis_operation_can_be_forced_to_fail(
     }
 
 
-def test_a_forced_reply_changes_nothing(mock: RunningMock) -> None:
+def test_a_forced_reply_changes_nothing(mock: Mock) -> None:
     client = mock.as_token("alice")
     forced = client.post("/entrance/submit", json=SUBMIT, headers={"Prefer": "code=200"})
     assert forced.status_code == 200
@@ -54,7 +53,7 @@ def test_a_forced_reply_changes_nothing(mock: RunningMock) -> None:
     assert real["taskID"] == 1  # the forced submit allocated no taskID
 
 
-def test_a_named_example_is_picked_from_any_documented_status(mock: RunningMock) -> None:
+def test_a_named_example_is_picked_from_any_documented_status(mock: Mock) -> None:
     reply = mock.client().post(
         "/user/login", json={}, headers={"Prefer": "example=wrongCredentials"}
     )
@@ -63,7 +62,7 @@ def test_a_named_example_is_picked_from_any_documented_status(mock: RunningMock)
     assert "set-cookie" not in reply.headers
 
 
-def test_code_and_example_together(mock: RunningMock) -> None:
+def test_code_and_example_together(mock: Mock) -> None:
     reply = mock.client().post(
         "/user/login", json={}, headers={"Prefer": "code=200, example=alreadyLoggedIn"}
     )
@@ -80,7 +79,7 @@ def test_code_and_example_together(mock: RunningMock) -> None:
     ],
 )
 def test_an_undocumented_choice_says_what_is_available(
-    mock: RunningMock, prefer: str, listed: str
+    mock: Mock, prefer: str, listed: str
 ) -> None:
     reply = mock.client().post("/user/login", json={}, headers={"Prefer": prefer})
     assert reply.status_code == 400
@@ -90,19 +89,19 @@ def test_an_undocumented_choice_says_what_is_available(
     assert listed in body["message"]
 
 
-def test_vias_replies_are_forced_in_the_huawei_shape(mock: RunningMock) -> None:
-    forced = httpx.get(mock.base_url + VIAS_TASKS, headers={"Prefer": "code=500"}, timeout=10)
+def test_vias_replies_are_forced_in_the_huawei_shape(mock: Mock) -> None:
+    forced = mock.http.get(mock.base_url + VIAS_TASKS, headers={"Prefer": "code=500"})
     assert forced.status_code == 500
     assert forced.json()["error_code"] == "VIAS.00010006"
     assert re.fullmatch(r"[0-9a-f]{32}", forced.headers["x-request-id"])
-    refused = httpx.get(mock.base_url + VIAS_TASKS, headers={"Prefer": "code=404"}, timeout=10)
+    refused = mock.http.get(mock.base_url + VIAS_TASKS, headers={"Prefer": "code=404"})
     assert refused.status_code == 400
     body = refused.json()
     assert body["error_code"] == "VIAS.00010001"
     assert body["detail"].endswith("documented codes: 200, 400, 401, 403, 413, 414, 431, 500")
 
 
-def test_without_a_code_or_example_the_operation_runs(mock: RunningMock) -> None:
+def test_without_a_code_or_example_the_operation_runs(mock: Mock) -> None:
     reply = mock.as_token("alice").get(
         "/entrance/operation/metrics/runningtask", headers={"Prefer": "return=minimal"}
     )

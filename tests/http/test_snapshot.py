@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
-import httpx
-
-from linkis_mock.testing import ROOT, RunningMock, start_mock
+from linkis_mock.config import load_settings
+from linkis_mock.testing import Mock, in_process
 
 SUBMIT = {
     "executionContent": {"code": "select id, name from t\n--@mock rows=2 duration=30"},
@@ -18,7 +14,7 @@ SUBMIT = {
 }
 
 
-def busy(mock: RunningMock) -> tuple[str, int, str]:
+def busy(mock: Mock) -> tuple[str, int, str]:
     """A running job, a finished one, and a session cookie; returns (execID, taskID, ticket)."""
     alice = mock.logged_in("alice")
     data = alice.post("/entrance/submit", json=SUBMIT).json()["data"]
@@ -29,13 +25,13 @@ def busy(mock: RunningMock) -> tuple[str, int, str]:
     return data["execID"], data["taskID"], ticket
 
 
-def test_a_snapshot_moves_a_whole_state_to_another_mock(mock: RunningMock, tmp_path: Path) -> None:
+def test_a_snapshot_moves_a_whole_state_to_another_mock(mock: Mock) -> None:
     exec_id, task_id, ticket = busy(mock)
     state = mock.admin("GET", "/snapshot")
     assert [job["ident"]["task_id"] for job in state["jobs"]] == [2, 1]
-    other = start_mock(tmp_path)
+    other = in_process(load_settings(port=8081))
     try:
-        restored = httpx.put(f"{other.base_url}/__admin/snapshot", json=state, timeout=10)
+        restored = other.http.put(f"{other.base_url}/__admin/snapshot", json=state)
         assert restored.status_code == 200
         assert restored.json() == state
         same_session = other.client(cookies={"linkis_user_session_ticket_id_v1": ticket})
@@ -58,40 +54,14 @@ def test_a_snapshot_moves_a_whole_state_to_another_mock(mock: RunningMock, tmp_p
         other.stop()
 
 
-def test_a_bad_snapshot_is_refused_and_changes_nothing(mock: RunningMock) -> None:
+def test_a_bad_snapshot_is_refused_and_changes_nothing(mock: Mock) -> None:
     busy(mock)
     before = mock.admin("GET", "/snapshot")
     broken: dict[str, Any] = json.loads(json.dumps(before))
     broken["jobs"][0]["timeline"]["states"] = []
-    reply = httpx.put(f"{mock.base_url}/__admin/snapshot", json=broken, timeout=10)
+    reply = mock.http.put(f"{mock.base_url}/__admin/snapshot", json=broken)
     assert reply.status_code == 400
     assert "different lengths" in reply.json()["detail"]
     assert mock.admin("GET", "/snapshot")["jobs"] == before["jobs"]
 
 
-def test_serve_starts_from_a_scenario(mock: RunningMock, tmp_path: Path) -> None:
-    exec_id, _, _ = busy(mock)
-    scenario = tmp_path / "scenario.json"
-    scenario.write_text(json.dumps(mock.admin("GET", "/snapshot")), encoding="utf-8")
-    other = start_mock(tmp_path, "--scenario", str(scenario))
-    try:
-        jobs = other.admin("GET", "/jobs")["jobs"]
-        assert [(j["taskID"], j["execID"]) for j in jobs][-1] == (1, exec_id)
-    finally:
-        other.stop()
-
-
-def test_serve_refuses_a_broken_scenario(tmp_path: Path) -> None:
-    scenario = tmp_path / "scenario.json"
-    scenario.write_text('{"version": 2}', encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "linkis_mock", "serve", "--scenario", str(scenario)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert "cannot start from scenario" in result.stderr
-    assert "snapshot version 1" in result.stderr

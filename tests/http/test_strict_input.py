@@ -5,14 +5,11 @@ format, and nothing accepted can make a later request fail."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-import httpx
 import pytest
 
-from linkis_mock.testing import RunningMock, start_mock
+from linkis_mock.testing import Mock, in_process
 from tests.helpers.linkis import submit
 
 SESSION = "linkis_user_session_ticket_id_v1"
@@ -36,36 +33,34 @@ COOKIE_NOISE = [
 ]
 
 
-def _ticket(mock: RunningMock, user: str = "alice") -> str:
-    reply = httpx.post(
+def _ticket(mock: Mock, user: str = "alice") -> str:
+    reply = mock.http.post(
         mock.api_url + "/user/login", json={"userName": user, "password": user}, timeout=10
     )
     return f"{SESSION}={reply.cookies[SESSION]}"
 
 
 @pytest.mark.parametrize("noise", COOKIE_NOISE)
-def test_noise_around_a_valid_session_cookie_still_logs_in(mock: RunningMock, noise: str) -> None:
+def test_noise_around_a_valid_session_cookie_still_logs_in(mock: Mock, noise: str) -> None:
     cookie = noise.format(ticket=_ticket(mock))
     exec_id, _ = submit(mock.as_token("alice"))
     headers = {b"Cookie": cookie.encode("utf-8")}
     # The security layer, the fast lane (status) and the full stack (progress) agree.
     for path in ("/user/userInfo", f"/entrance/{exec_id}/status", f"/entrance/{exec_id}/progress"):
-        reply = httpx.get(mock.api_url + path, headers=headers, timeout=10)
+        reply = mock.http.get(mock.api_url + path, headers=headers)
         assert reply.status_code == 200, (path, reply.text)
         assert reply.json()["status"] == 0
 
 
 @pytest.mark.parametrize("noise", COOKIE_NOISE)
-def test_noise_without_a_valid_session_cookie_is_the_real_401(
-    mock: RunningMock, noise: str
-) -> None:
+def test_noise_without_a_valid_session_cookie_is_the_real_401(mock: Mock, noise: str) -> None:
     headers = {b"Cookie": noise.format(ticket=f"{SESSION}=forged").encode("utf-8")}
-    reply = httpx.get(mock.api_url + "/user/userInfo", headers=headers, timeout=10)
+    reply = mock.http.get(mock.api_url + "/user/userInfo", headers=headers)
     assert reply.status_code == 401
     assert reply.json()["status"] == -1
 
 
-def test_journal_faults_and_cors_read_the_same_cookie_as_security(mock: RunningMock) -> None:
+def test_journal_faults_and_cors_read_the_same_cookie_as_security(mock: Mock) -> None:
     cookie = COOKIE_NOISE[0].format(ticket=_ticket(mock))
     mock.admin(
         "POST",
@@ -79,10 +74,10 @@ def test_journal_faults_and_cors_read_the_same_cookie_as_security(mock: RunningM
         },
     )
     headers = {"Cookie": cookie, "Origin": "http://localhost:5173"}
-    faulted = httpx.get(mock.api_url + "/user/userInfo", headers=headers, timeout=10)
+    faulted = mock.http.get(mock.api_url + "/user/userInfo", headers=headers)
     assert faulted.status_code == 503  # the rule saw alice
     assert faulted.headers["access-control-allow-origin"] == "http://localhost:5173"
-    answered = httpx.get(mock.api_url + "/user/userInfo", headers=headers, timeout=10)
+    answered = mock.http.get(mock.api_url + "/user/userInfo", headers=headers)
     assert answered.status_code == 200
     entries = mock.admin("GET", "/journal", params={"operationId": "getUserInfo"})["entries"]
     assert [(e["user"], e["status"]) for e in entries] == [("alice", 503), ("alice", 200)]
@@ -105,11 +100,11 @@ REASON = "operation failed(操作失败)s！the reason(原因)：HttpMessageNotR
 
 @pytest.mark.parametrize("member", NON_STANDARD.values(), ids=NON_STANDARD.keys())
 def test_non_standard_json_is_a_linkis_400_naming_the_problem(
-    mock: RunningMock, member: tuple[bytes, str]
+    mock: Mock, member: tuple[bytes, str]
 ) -> None:
     text, problem = member
     body = (VALID_SUBMIT % '"labels": {"engineType": "spark"}, %s').encode() % text
-    reply = httpx.post(mock.base_url + SUBMIT, content=body, headers={**TOKEN, **JSON}, timeout=10)
+    reply = mock.http.post(mock.base_url + SUBMIT, content=body, headers={**TOKEN, **JSON})
     assert reply.status_code == 400, reply.text
     message = reply.json()["message"]
     assert message.startswith(REASON + "JSON parse error: "), message
@@ -120,11 +115,11 @@ def test_non_standard_json_is_a_linkis_400_naming_the_problem(
 
 @pytest.mark.parametrize("member", NON_STANDARD.values(), ids=NON_STANDARD.keys())
 def test_non_standard_json_is_a_vias_400_naming_the_problem(
-    mock: RunningMock, member: tuple[bytes, str]
+    mock: Mock, member: tuple[bytes, str]
 ) -> None:
     text, problem = member
     body = b'{"name": "cam", "spec": {}, ' + text.replace(b'"params"', b'"extra"') + b"}"
-    reply = httpx.post(mock.base_url + CREATE, content=body, headers={**VIAS, **JSON}, timeout=10)
+    reply = mock.http.post(mock.base_url + CREATE, content=body, headers={**VIAS, **JSON})
     assert reply.status_code == 400, reply.text
     assert reply.json()["error_code"] == "VIAS.00010001"
     assert problem in reply.json()["detail"]
@@ -133,10 +128,10 @@ def test_non_standard_json_is_a_vias_400_naming_the_problem(
 
 @pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity", b"1e999"])
 def test_a_non_finite_clock_move_is_refused_and_the_clock_goes_on(
-    mock: RunningMock, constant: bytes
+    mock: Mock, constant: bytes
 ) -> None:
     before = mock.admin("GET", "/clock")
-    reply = httpx.post(
+    reply = mock.http.post(
         mock.base_url + "/__admin/clock/advance",
         content=b'{"seconds": ' + constant + b"}",
         headers=JSON,
@@ -146,22 +141,22 @@ def test_a_non_finite_clock_move_is_refused_and_the_clock_goes_on(
     assert reply.headers["content-type"] == "application/problem+json"
     assert reply.json()["detail"].startswith("JSON parse error: ")
     assert mock.admin("GET", "/clock") == before
-    assert httpx.get(mock.api_url + "/user/userInfo", headers=TOKEN, timeout=10).status_code == 200
+    assert mock.http.get(mock.api_url + "/user/userInfo", headers=TOKEN).status_code == 200
 
 
-def test_the_clock_stops_at_the_last_instant_a_date_can_name(mock: RunningMock) -> None:
+def test_the_clock_stops_at_the_last_instant_a_date_can_name(mock: Mock) -> None:
     snapshot = mock.admin("GET", "/snapshot")
     snapshot["clock"]["nowMs"] = 253_402_300_799_999 - 10_000
     mock.admin("PUT", "/snapshot", json=snapshot)
-    reply = httpx.post(mock.base_url + "/__admin/clock/advance", json={"seconds": 11}, timeout=10)
+    reply = mock.http.post(mock.base_url + "/__admin/clock/advance", json={"seconds": 11})
     assert reply.status_code == 400
     assert "year 9999" in reply.json()["detail"]
     clock = mock.admin("POST", "/clock/advance", json={"seconds": 10})
     assert clock["nowIso"] == "9999-12-31T23:59:59.999Z"
     # What runs at the end of time still answers: a job and a VIAS task planned past it.
     exec_id, task_id = submit(mock.as_token("alice"))
-    assert httpx.get(f"{mock.api_url}/entrance/{exec_id}/log", headers=TOKEN).status_code == 200
-    created = httpx.post(
+    assert mock.http.get(f"{mock.api_url}/entrance/{exec_id}/log", headers=TOKEN).status_code == 200
+    created = mock.http.post(
         mock.base_url + CREATE,
         json={
             "name": "cam",
@@ -173,52 +168,19 @@ def test_the_clock_stops_at_the_last_instant_a_date_can_name(mock: RunningMock) 
         timeout=10,
     )
     assert created.status_code == 200, created.text
-    listed = httpx.get(mock.base_url + CREATE.rsplit("/services", 1)[0] + "/tasks", headers=VIAS)
+    listed = mock.http.get(
+        mock.base_url + CREATE.rsplit("/services", 1)[0] + "/tasks", headers=VIAS
+    )
     assert listed.status_code == 200, listed.text
     assert mock.admin("GET", "/snapshot")["jobs"][0]["ident"]["task_id"] == task_id
 
 
-def test_a_snapshot_past_the_clocks_end_is_refused(mock: RunningMock) -> None:
+def test_a_snapshot_past_the_clocks_end_is_refused(mock: Mock) -> None:
     snapshot = mock.admin("GET", "/snapshot")
     snapshot["clock"]["nowMs"] = 253_402_300_800_000
-    reply = httpx.put(mock.base_url + "/__admin/snapshot", json=snapshot, timeout=10)
+    reply = mock.http.put(mock.base_url + "/__admin/snapshot", json=snapshot)
     assert reply.status_code == 400
     assert "clock.nowMs" in reply.json()["detail"]
-
-
-def _serve_scenario(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "linkis_mock", "serve", "--port", "1", "--scenario", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-
-
-@pytest.mark.parametrize(
-    ("change", "problem"),
-    [
-        (lambda text: text.replace('"speed": 1.0', '"speed": NaN'), "Non-standard token 'NaN'"),
-        (lambda text: text.replace('"frozen": true', '"frozen": "yes"'), "(at /clock/frozen)"),
-        (lambda text: text.replace('"jobs": [', '"jobs": [7, '), "(at /jobs/0)"),
-    ],
-    ids=["NaN", "wrong type", "not a job"],
-)
-def test_a_scenario_file_is_held_to_the_snapshot_schema(
-    mock: RunningMock, tmp_path: Path, change: object, problem: str
-) -> None:
-    submit(mock.as_token("alice"))
-    text = json.dumps(mock.admin("GET", "/snapshot"))
-    scenario = tmp_path / "scenario.json"
-    assert callable(change)
-    scenario.write_text(change(text), encoding="utf-8")
-    assert change(text) != text
-    result = _serve_scenario(scenario)
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.startswith("linkis-mock: cannot start from scenario"), result.stderr
-    assert problem in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_a_body_the_policy_accepts_survives_replies_snapshots_and_the_state_file(
@@ -226,7 +188,7 @@ def test_a_body_the_policy_accepts_survives_replies_snapshots_and_the_state_file
 ) -> None:
     """Edge values inside the policy: every later read, the snapshot and a restart work."""
     state = tmp_path / "state.db"
-    mock = start_mock(tmp_path, "--state", str(state))
+    mock = in_process(state_path=state)
     params = {
         "n": [9223372036854775807, -9223372036854775808, 1.7976931348623157e308, -0.0],
         "s": "\U0001f600 \u0000 \ud83d\ude00",
@@ -235,17 +197,17 @@ def test_a_body_the_policy_accepts_survives_replies_snapshots_and_the_state_file
     raw = json.dumps(params, ensure_ascii=True)  # the emoji as a paired surrogate escape
     body = (VALID_SUBMIT % '"labels": {"engineType": "spark"}, "params": %s') % raw
     try:
-        reply = httpx.post(mock.base_url + SUBMIT, content=body, headers={**TOKEN, **JSON})
+        reply = mock.http.post(mock.base_url + SUBMIT, content=body, headers={**TOKEN, **JSON})
         assert reply.status_code == 200, reply.text
         task_id = reply.json()["data"]["taskID"]
-        history = httpx.get(f"{mock.api_url}/jobhistory/{task_id}/get", headers=TOKEN).json()
+        history = mock.http.get(f"{mock.api_url}/jobhistory/{task_id}/get", headers=TOKEN).json()
         assert json.loads(history["data"]["task"]["paramsJson"]) == json.loads(raw)
         assert mock.admin("GET", "/snapshot")["jobs"][0]["params"] == json.loads(raw)
     finally:
         mock.stop()
-    again = start_mock(tmp_path, "--state", str(state))
+    again = in_process(state_path=state)  # a restart on the same file
     try:
-        history = httpx.get(f"{again.api_url}/jobhistory/{task_id}/get", headers=TOKEN).json()
+        history = again.http.get(f"{again.api_url}/jobhistory/{task_id}/get", headers=TOKEN).json()
         assert json.loads(history["data"]["task"]["paramsJson"]) == json.loads(raw)
     finally:
         again.stop()

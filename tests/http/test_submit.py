@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 from tests.helpers.linkis import (
     check,
     check_coded,
@@ -33,7 +33,7 @@ LEGACY_EMPTY = (
 
 
 @pytest.fixture(scope="module")
-def alice(running_mock: RunningMock) -> httpx.Client:
+def alice(running_mock: Mock) -> httpx.Client:
     """One token client for the stateless tests of this module (clients are slow to build)."""
     return running_mock.as_token("alice")
 
@@ -42,7 +42,7 @@ def post(client: httpx.Client, path: str, body: Any) -> httpx.Response:
     return client.post(path, json=body)
 
 
-def test_submit_reply_and_exec_id_layout(mock: RunningMock) -> None:
+def test_submit_reply_and_exec_id_layout(mock: Mock) -> None:
     client = mock.as_token("hadoop")
     body = submit_body("show tables", "spark-2.4.3", "hadoop-IDE")
     body["params"] = {"variable": {"testvar": "hello"}, "configuration": {}}
@@ -59,7 +59,7 @@ def test_submit_reply_and_exec_id_layout(mock: RunningMock) -> None:
     assert type(data["taskID"]) is int
 
 
-def test_task_ids_increase_and_indexes_count_per_group(mock: RunningMock) -> None:
+def test_task_ids_increase_and_indexes_count_per_group(mock: Mock) -> None:
     alice, bob = mock.as_token("alice"), mock.as_token("bob")
     jobs = [
         submit(alice, engine="spark-2.4.3"),
@@ -84,7 +84,7 @@ def test_task_ids_increase_and_indexes_count_per_group(mock: RunningMock) -> Non
     assert task_ids == list(range(task_ids[0], task_ids[0] + len(task_ids)))
 
 
-def test_engine_version_is_stripped_but_kept_in_labels(mock: RunningMock) -> None:
+def test_engine_version_is_stripped_but_kept_in_labels(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task_id = submit(client, engine="spark-3.2.1")
     assert exec_id.endswith("IDE_alice_spark_0")
@@ -96,18 +96,18 @@ def test_engine_version_is_stripped_but_kept_in_labels(mock: RunningMock) -> Non
     assert task["umUser"] == task["executeUser"] == "alice"
 
 
-def test_user_creator_defaults_to_the_caller_ide(mock: RunningMock) -> None:
+def test_user_creator_defaults_to_the_caller_ide(mock: Mock) -> None:
     exec_id, task_id = submit(mock.as_token("bob"), engine="shell")
     assert exec_id == exec_id_for(mock, "IDE_bob_shell_0")
     assert history_of(mock.as_token("bob"), task_id)["labels"]["userCreator"] == "bob-IDE"
 
 
-def test_submit_works_with_a_session_cookie(mock: RunningMock) -> None:
+def test_submit_works_with_a_session_cookie(mock: Mock) -> None:
     exec_id, _ = submit(mock.logged_in("alice"))
     assert exec_id == exec_id_for(mock, "IDE_alice_spark_0")
 
 
-def test_execute_user_in_the_body_is_ignored_without_an_admin_token(mock: RunningMock) -> None:
+def test_execute_user_in_the_body_is_ignored_without_an_admin_token(mock: Mock) -> None:
     client = mock.as_token("alice")
     body = {**submit_body(), "executeUser": "bob"}
     data = ok(post(client, "/entrance/submit", body), SUBMIT)
@@ -168,14 +168,12 @@ def test_execute_user_in_the_body_is_ignored_without_an_admin_token(mock: Runnin
         ),
     ],
 )
-def test_submit_validation_errors(
-    mock: RunningMock, body: dict[str, Any], code: int, desc: str
-) -> None:
+def test_submit_validation_errors(mock: Mock, body: dict[str, Any], code: int, desc: str) -> None:
     client = mock.as_token("alice")
     check_coded(post(client, "/entrance/submit", body), mock, code, desc, SUBMIT)
 
 
-def test_validation_errors_consume_no_task_id(mock: RunningMock) -> None:
+def test_validation_errors_consume_no_task_id(mock: Mock) -> None:
     client = mock.as_token("alice")
     _, first = submit(client)
     for body in (
@@ -188,7 +186,7 @@ def test_validation_errors_consume_no_task_id(mock: RunningMock) -> None:
     assert second == first + 1
 
 
-def test_code_type_label_stands_in_for_run_type(mock: RunningMock) -> None:
+def test_code_type_label_stands_in_for_run_type(mock: Mock) -> None:
     body = {
         "executionContent": {"code": "select 1"},
         "labels": {"engineType": "spark", "codeType": "sql"},
@@ -197,7 +195,7 @@ def test_code_type_label_stands_in_for_run_type(mock: RunningMock) -> None:
 
 
 def test_user_creator_of_another_user_is_50080_and_consumes_a_task_id(
-    mock: RunningMock,
+    mock: Mock,
 ) -> None:
     client = mock.as_token("alice")
     _, first = submit(client)
@@ -221,7 +219,7 @@ def test_user_creator_of_another_user_is_50080_and_consumes_a_task_id(
     assert row["errDesc"].startswith("SubmitUser : alice must be the same")
 
 
-def test_user_creator_compare_is_case_insensitive(mock: RunningMock) -> None:
+def test_user_creator_compare_is_case_insensitive(mock: Mock) -> None:
     reply = post(mock.as_token("alice"), "/entrance/submit", submit_body(user_creator="ALICE-IDE"))
     ok(reply, SUBMIT)
 
@@ -229,7 +227,7 @@ def test_user_creator_compare_is_case_insensitive(mock: RunningMock) -> None:
 # ---- legacy execute -----------------------------------------------------------------------
 
 
-def test_legacy_execute_body(mock: RunningMock) -> None:
+def test_legacy_execute_body(mock: Mock) -> None:
     client = mock.as_token("hadoop")
     body = {
         "executeApplicationName": "spark",
@@ -248,7 +246,7 @@ def test_legacy_execute_body(mock: RunningMock) -> None:
     assert task["executionCode"] == "show tables"
 
 
-def test_legacy_execute_uses_request_application_name_as_creator(mock: RunningMock) -> None:
+def test_legacy_execute_uses_request_application_name_as_creator(mock: Mock) -> None:
     body = {
         "executeApplicationName": "hive",
         "executionCode": "select 1",
@@ -269,17 +267,17 @@ def test_legacy_execute_uses_request_application_name_as_creator(mock: RunningMo
         ),
     ],
 )
-def test_legacy_execute_empty_code_is_20007(mock: RunningMock, body: dict[str, Any]) -> None:
+def test_legacy_execute_empty_code_is_20007(mock: Mock, body: dict[str, Any]) -> None:
     reply = post(mock.as_token("alice"), "/entrance/execute", body)
     check_coded(reply, mock, 20007, LEGACY_EMPTY, EXECUTE)
 
 
-def test_legacy_execute_without_engine_is_50079(mock: RunningMock) -> None:
+def test_legacy_execute_without_engine_is_50079(mock: Mock) -> None:
     reply = post(mock.as_token("alice"), "/entrance/execute", {"executionCode": "select 1"})
     check_coded(reply, mock, 50079, "engineTypeLabel must be need", EXECUTE)
 
 
-def test_execute_with_an_execution_content_body_is_parsed_as_submit(mock: RunningMock) -> None:
+def test_execute_with_an_execution_content_body_is_parsed_as_submit(mock: Mock) -> None:
     client = mock.as_token("alice")
     data = ok(post(client, "/entrance/execute", submit_body(engine="spark-2.4.3")), EXECUTE)
     assert data["execID"] == exec_id_for(mock, "IDE_alice_spark_0")
@@ -288,7 +286,7 @@ def test_execute_with_an_execution_content_body_is_parsed_as_submit(mock: Runnin
     check_coded(reply, mock, 20008, NO_LABELS, EXECUTE)
 
 
-def test_submit_with_a_legacy_body_is_parsed_as_execute(mock: RunningMock) -> None:
+def test_submit_with_a_legacy_body_is_parsed_as_execute(mock: Mock) -> None:
     body = {"executeApplicationName": "spark", "executionCode": "select 1"}
     data = ok(post(mock.as_token("alice"), "/entrance/submit", body), SUBMIT)
     assert data["execID"] == exec_id_for(mock, "IDE_alice_spark_0")
@@ -327,7 +325,7 @@ MALFORMED: list[Any] = [
 @pytest.mark.parametrize("path", ["/entrance/submit", "/entrance/execute"])
 @pytest.mark.parametrize(("content", "content_type"), MALFORMED)
 def test_malformed_bodies_get_the_generic_400(
-    running_mock: RunningMock, alice: httpx.Client, path: str, content: bytes, content_type: str
+    running_mock: Mock, alice: httpx.Client, path: str, content: bytes, content_type: str
 ) -> None:
     reply = alice.post(path, content=content, headers={"Content-Type": content_type})
     check_generic(reply, running_mock)
@@ -335,13 +333,13 @@ def test_malformed_bodies_get_the_generic_400(
 
 @pytest.mark.parametrize("path", ["/entrance/submit", "/entrance/execute"])
 def test_missing_body_gets_the_generic_400(
-    running_mock: RunningMock, alice: httpx.Client, path: str
+    running_mock: Mock, alice: httpx.Client, path: str
 ) -> None:
     reply = alice.post(path)
     check_generic(reply, running_mock)
 
 
-def test_malformed_bodies_consume_no_task_id(mock: RunningMock) -> None:
+def test_malformed_bodies_consume_no_task_id(mock: Mock) -> None:
     client = mock.as_token("alice")
     _, first = submit(client)
     for content in (b"{not json", b"[]", b"null"):

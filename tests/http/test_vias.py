@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from linkis_mock.testing import RunningMock
+from linkis_mock.testing import Mock
 
 PROJECT = "0123456789abcdef0123456789abcdef"
 OTHER_PROJECT = "fedcba9876543210fedcba9876543210"
@@ -176,7 +176,7 @@ def expect_not_found(reply: httpx.Response, task_id: str) -> None:
 class Vias:
     """A VIAS client over real HTTP that checks what every response must carry."""
 
-    def __init__(self, mock: RunningMock, client: httpx.Client, admin: httpx.Client) -> None:
+    def __init__(self, mock: Mock, client: httpx.Client, admin: httpx.Client) -> None:
         self.mock = mock
         self.client = client
         self.admin_client = admin
@@ -271,17 +271,17 @@ class Vias:
 
 
 @pytest.fixture(scope="session")
-def clients(running_mock: RunningMock) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+def clients(running_mock: Mock) -> Iterator[tuple[httpx.Client, httpx.Client]]:
     """Kept-alive connections for the whole session (a new client costs ~20 ms)."""
     with (
-        httpx.Client(base_url=running_mock.base_url + "/v2", timeout=10) as client,
-        httpx.Client(base_url=running_mock.base_url + "/__admin", timeout=10) as admin,
+        running_mock.client("/v2") as client,
+        running_mock.client("/__admin") as admin,
     ):
         yield client, admin
 
 
 @pytest.fixture
-def vias(mock: RunningMock, clients: tuple[httpx.Client, httpx.Client]) -> Iterator[Vias]:
+def vias(mock: Mock, clients: tuple[httpx.Client, httpx.Client]) -> Iterator[Vias]:
     api = Vias(mock, *clients)
     yield api
     assert len(set(api.request_ids)) == len(api.request_ids), "an X-Request-Id was repeated"

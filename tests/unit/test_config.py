@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from linkis_mock.config import ConfigError, load_settings
 from linkis_mock.sim.settings import DEFAULT_ACCOUNTS, Timings
-from linkis_mock.testing import ROOT, free_port
+from linkis_mock.testing import ROOT
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -70,20 +67,6 @@ def test_a_bad_file_is_refused_with_a_clear_message(
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_settings(tmp_path / "absent.toml")
-
-
-def test_serve_refuses_a_bad_config_before_binding(tmp_path: Path) -> None:
-    path = write(tmp_path, "[nope]\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "linkis_mock", "serve", "--config", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert f"linkis-mock: nope in {path}: unknown key" in result.stderr
 
 
 def test_vias_settings_come_from_the_file(tmp_path: Path) -> None:
@@ -153,92 +136,6 @@ def test_log_cap_comes_from_the_file(tmp_path: Path) -> None:
     assert settings.sim.history_jobs == 7
     with pytest.raises(ConfigError, match=r"log_lines_per_job in .*: input should be a valid int"):
         load_settings(write(tmp_path, "[retention]\nlog_lines_per_job = true\n"))
-
-
-# Each kind of bad value, through the real command: exit status 2, one line that names
-# the key, what it should be and what it is, no traceback, and nothing served.
-BAD_FILES = {
-    "a string for a list": (
-        '[auth]\ntokens = "LINKIS-AUTH"\n',
-        "auth.tokens",
-        "'LINKIS-AUTH' (str)",
-    ),
-    "a string for a number": ('[server]\nport = "abc"\n', "server.port", "'abc' (str)"),
-    "a boolean for a number": ("[journal]\ncapacity = true\n", "journal.capacity", "True (bool)"),
-    "a number for a string": ("[engines]\nspark = 3\n", "engines.spark", "3 (int)"),
-    "a string for a seed": ('[server]\nseed = "x"\n', "server.seed", "'x' (str)"),
-    "a string for seconds": ('[vias.timings]\npending = "1"\n', "vias.timings.pending", "'1'"),
-    "out of bounds": ("[retention]\nhistory_jobs = 0\n", "retention.history_jobs", "0 (int)"),
-    "too large": ("[limits]\nbody_bytes = 99999999999\n", "limits.body_bytes", "99999999999"),
-    "not a choice": ('[vias]\nrepeat_action = "maybe"\n', "vias.repeat_action", "'maybe'"),
-    "a bad list item": ('[auth]\ntokens = ["a", 3]\n', "auth.tokens[1]", "3 (int)"),
-    "an unknown section": ("[nope]\n", "nope", "unknown key"),
-    "an unknown key": ("[server]\nprot = 1\n", "server.prot", "unknown key"),
-    "a missing key": ('[[users]]\nname = "x"\n', "users[0].password", "field required"),
-    "twice the same user": (
-        '[[users]]\nname = "x"\npassword = "p"\n[[users]]\nname = "x"\npassword = "q"\n',
-        "users",
-        "user names must be distinct",
-    ),
-    "a rule the API refuses": (
-        '[[faults]]\noperationId = "getStatus"\naction = "latency"\ntimes = 2.5\n',
-        "faults",
-        "rule 1: 2.5 is not of type 'integer' (at /times)",
-    ),
-    "a rule that cannot work": (
-        '[[faults]]\noperationId = "getStatus"\naction = "status"\nstatus = 200\n',
-        "faults",
-        "rule 1: 200 is less than the minimum of 400",
-    ),
-    "not TOML": ("[server\n", "", "is not valid TOML"),
-}
-
-
-def _serve(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    port = str(free_port())
-    return subprocess.run(
-        [sys.executable, "-m", "linkis_mock", "serve", "--port", port, *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def _refused_in_one_line(result: subprocess.CompletedProcess[str], *parts: str) -> None:
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
-    line = result.stderr.strip()
-    assert "\n" not in line and line.startswith("linkis-mock: "), result.stderr
-    for part in parts:
-        assert part in line, line
-
-
-@pytest.mark.parametrize("bad", BAD_FILES.values(), ids=BAD_FILES.keys())
-def test_serve_refuses_each_kind_of_bad_value_in_one_line(
-    tmp_path: Path, bad: tuple[str, str, str]
-) -> None:
-    text, key, shown = bad
-    path = write(tmp_path, text)
-    _refused_in_one_line(_serve("--config", str(path)), key, shown, str(path))
-
-
-@pytest.mark.parametrize(
-    ("args", "env", "parts"),
-    [
-        ((), {"LINKIS_MOCK_SERVER__PORT": "abc"}, ("LINKIS_MOCK_SERVER__PORT", "'abc' (str)")),
-        ((), {"LINKIS_MOCK_AUTH__TOKENS": "LINKIS"}, ("LINKIS_MOCK_AUTH__TOKENS", "as JSON")),
-        (("--seed", "-1"), {}, ("--seed", "-1 (int)")),
-        (("--host", ""), {}, ("--host", "'' (str)")),
-    ],
-    ids=["env port", "env tokens", "flag seed", "flag host"],
-)
-def test_bad_flags_and_environment_are_refused_the_same_way(
-    args: tuple[str, ...], env: dict[str, str], parts: tuple[str, ...]
-) -> None:
-    _refused_in_one_line(_serve(*args, env=env), *parts)
 
 
 def test_the_environment_sets_keys_between_the_file_and_the_flags(

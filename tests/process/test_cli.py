@@ -1,0 +1,234 @@
+"""The command line, as users run it: `linkis-mock serve` refuses what it cannot serve
+(a bad config, flag, variable or scenario) with exit status 2 and one line, before it
+binds, and starts from a scenario file it can."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from linkis_mock import cli
+from linkis_mock.testing import ROOT, Mock, free_port, start_mock
+from tests.helpers.linkis import submit
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "mock.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_serve_refuses_a_bad_config_before_binding(tmp_path: Path) -> None:
+    path = write(tmp_path, "[nope]\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "linkis_mock", "serve", "--config", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert f"linkis-mock: nope in {path}: unknown key" in result.stderr
+
+
+# Each kind of bad value, through the real command: exit status 2, one line that names
+# the key, what it should be and what it is, no traceback, and nothing served.
+BAD_FILES = {
+    "a string for a list": (
+        '[auth]\ntokens = "LINKIS-AUTH"\n',
+        "auth.tokens",
+        "'LINKIS-AUTH' (str)",
+    ),
+    "a string for a number": ('[server]\nport = "abc"\n', "server.port", "'abc' (str)"),
+    "a boolean for a number": ("[journal]\ncapacity = true\n", "journal.capacity", "True (bool)"),
+    "a number for a string": ("[engines]\nspark = 3\n", "engines.spark", "3 (int)"),
+    "a string for a seed": ('[server]\nseed = "x"\n', "server.seed", "'x' (str)"),
+    "a string for seconds": ('[vias.timings]\npending = "1"\n', "vias.timings.pending", "'1'"),
+    "out of bounds": ("[retention]\nhistory_jobs = 0\n", "retention.history_jobs", "0 (int)"),
+    "too large": ("[limits]\nbody_bytes = 99999999999\n", "limits.body_bytes", "99999999999"),
+    "not a choice": ('[vias]\nrepeat_action = "maybe"\n', "vias.repeat_action", "'maybe'"),
+    "a bad list item": ('[auth]\ntokens = ["a", 3]\n', "auth.tokens[1]", "3 (int)"),
+    "an unknown section": ("[nope]\n", "nope", "unknown key"),
+    "an unknown key": ("[server]\nprot = 1\n", "server.prot", "unknown key"),
+    "a missing key": ('[[users]]\nname = "x"\n', "users[0].password", "field required"),
+    "twice the same user": (
+        '[[users]]\nname = "x"\npassword = "p"\n[[users]]\nname = "x"\npassword = "q"\n',
+        "users",
+        "user names must be distinct",
+    ),
+    "a rule the API refuses": (
+        '[[faults]]\noperationId = "getStatus"\naction = "latency"\ntimes = 2.5\n',
+        "faults",
+        "rule 1: 2.5 is not of type 'integer' (at /times)",
+    ),
+    "a rule that cannot work": (
+        '[[faults]]\noperationId = "getStatus"\naction = "status"\nstatus = 200\n',
+        "faults",
+        "rule 1: 200 is less than the minimum of 400",
+    ),
+    "not TOML": ("[server\n", "", "is not valid TOML"),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    returncode: int
+    stderr: str
+
+
+def _serve(*args: str, env: dict[str, str] | None = None) -> Outcome:
+    """`linkis-mock serve ARGS`, as a process of its own."""
+    port = str(free_port())
+    result = subprocess.run(
+        [sys.executable, "-m", "linkis_mock", "serve", "--port", port, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env={**os.environ, **(env or {})},
+    )
+    return Outcome(result.returncode, result.stderr)
+
+
+def _serve_here(capsys: pytest.CaptureFixture[str], *args: str) -> Outcome:
+    """The same command run by its entry point in this process: the same code from
+    argv to exit status, without paying a Python start for each of many cases."""
+
+    def would_serve(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the command went on to serve")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(uvicorn, "run", would_serve)
+        code = cli.main(["serve", "--port", str(free_port()), *args])
+    return Outcome(code, capsys.readouterr().err)
+
+
+def _refused_in_one_line(result: Outcome, *parts: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith("linkis-mock: "), result.stderr
+    for part in parts:
+        assert part in line, line
+
+
+@pytest.mark.parametrize("bad", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_serve_refuses_each_kind_of_bad_value_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], bad: tuple[str, str, str]
+) -> None:
+    text, key, shown = bad
+    path = write(tmp_path, text)
+    _refused_in_one_line(_serve_here(capsys, "--config", str(path)), key, shown, str(path))
+
+
+BAD_FLAGS_AND_VARIABLES = {
+    "env port": ((), {"LINKIS_MOCK_SERVER__PORT": "abc"}, ("LINKIS_MOCK_SERVER__PORT", "'abc'")),
+    "env tokens": ((), {"LINKIS_MOCK_AUTH__TOKENS": "LINKIS"}, ("LINKIS_MOCK_AUTH__TOKENS",)),
+    "flag seed": (("--seed", "-1"), {}, ("--seed", "-1 (int)")),
+    "flag host": (("--host", ""), {}, ("--host", "'' (str)")),
+}
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "parts"), BAD_FLAGS_AND_VARIABLES.values(), ids=BAD_FLAGS_AND_VARIABLES.keys()
+)
+def test_bad_flags_and_environment_are_refused_the_same_way(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    env: dict[str, str],
+    parts: tuple[str, ...],
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    _refused_in_one_line(_serve_here(capsys, *args), *parts)
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "parts"),
+    [
+        (("--config", "FILE"), {}, ("server.port", "'abc' (str)")),
+        ((), {"LINKIS_MOCK_AUTH__TOKENS": "LINKIS"}, ("LINKIS_MOCK_AUTH__TOKENS", "as JSON")),
+        (("--seed", "-1"), {}, ("--seed", "-1 (int)")),
+    ],
+    ids=["file", "environment", "flag"],
+)
+def test_the_real_command_refuses_them_before_it_binds(
+    tmp_path: Path, args: tuple[str, ...], env: dict[str, str], parts: tuple[str, ...]
+) -> None:
+    """One of each source through `python -m linkis_mock` itself: exit status 2 and one
+    line on stderr, no traceback, and (it exits) nothing served."""
+    path = write(tmp_path, '[server]\nport = "abc"\n')
+    _refused_in_one_line(_serve(*(str(path) if a == "FILE" else a for a in args), env=env), *parts)
+
+
+def _serve_scenario(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "linkis_mock", "serve", "--port", "1", "--scenario", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        (lambda text: text.replace('"speed": 1.0', '"speed": NaN'), "Non-standard token 'NaN'"),
+        (lambda text: text.replace('"frozen": true', '"frozen": "yes"'), "(at /clock/frozen)"),
+        (lambda text: text.replace('"jobs": [', '"jobs": [7, '), "(at /jobs/0)"),
+    ],
+    ids=["NaN", "wrong type", "not a job"],
+)
+def test_a_scenario_file_is_held_to_the_snapshot_schema(
+    mock: Mock, tmp_path: Path, change: object, problem: str
+) -> None:
+    submit(mock.as_token("alice"))
+    text = json.dumps(mock.admin("GET", "/snapshot"))
+    scenario = tmp_path / "scenario.json"
+    assert callable(change)
+    scenario.write_text(change(text), encoding="utf-8")
+    assert change(text) != text
+    result = _serve_scenario(scenario)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("linkis-mock: cannot start from scenario"), result.stderr
+    assert problem in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_serve_starts_from_a_scenario(mock: Mock, tmp_path: Path) -> None:
+    exec_id, _ = submit(mock.as_token("alice"))
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text(json.dumps(mock.admin("GET", "/snapshot")), encoding="utf-8")
+    other = start_mock(tmp_path, "--scenario", str(scenario))
+    try:
+        jobs = other.admin("GET", "/jobs")["jobs"]
+        assert [(j["taskID"], j["execID"]) for j in jobs][-1] == (1, exec_id)
+    finally:
+        other.stop()
+
+
+def test_serve_refuses_a_broken_scenario(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario.json"
+    scenario.write_text('{"version": 2}', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "linkis_mock", "serve", "--scenario", str(scenario)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "cannot start from scenario" in result.stderr
+    assert "snapshot version 1" in result.stderr
