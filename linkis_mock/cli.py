@@ -12,17 +12,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
-from connexion import AsyncApp
-
-from linkis_mock.app import create_app
 from linkis_mock.config import ConfigError, Settings, load_settings
 from linkis_mock.contract import json_policy
 from linkis_mock.sim.storage.snapshot import SnapshotError, check_version
 from linkis_mock.sim.storage.sqlite import StateFileError
 from linkis_mock.specs import ADMIN_SPEC, schema_problem
+
+if TYPE_CHECKING:
+    from linkis_mock.app import MockApp
 
 ARGS_VARIABLE = "LINKIS_MOCK_SERVE_ARGS"
 # On SIGTERM, requests in flight get this long to finish before connections are cut.
@@ -65,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     except StartError as exc:
         print(f"linkis-mock: {exc}", file=sys.stderr)
         return 2
+    import uvicorn  # noqa: PLC0415  # loaded once the arguments are known to be good
+
     uvicorn.run(
         app,
         host=settings.host,
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def worker_app() -> AsyncApp:
+def worker_app() -> MockApp:
     """The app of one of N workers (uvicorn's factory)."""
     args = build_parser().parse_args(json.loads(os.environ[ARGS_VARIABLE]))
     args.scenario = None  # the parent already started the state file from it
@@ -87,6 +88,8 @@ def _serve_workers(args: argparse.Namespace, argv: list[str], settings: Settings
         raise StartError("--workers needs --state FILE: the workers share their state through it")
     _app(args, settings)  # creates the state file (from --scenario) once, before the workers
     os.environ[ARGS_VARIABLE] = json.dumps(argv)
+    import uvicorn  # noqa: PLC0415
+
     uvicorn.run(
         "linkis_mock.cli:worker_app",
         factory=True,
@@ -108,7 +111,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         raise StartError(str(exc)) from exc
 
 
-def _app(args: argparse.Namespace, settings: Settings) -> AsyncApp:
+def _app(args: argparse.Namespace, settings: Settings) -> MockApp:
     scenario = _scenario(args.scenario)
     state: Path | None = args.state
     if scenario is not None and state is not None and _holds_state(state):
@@ -117,6 +120,9 @@ def _app(args: argparse.Namespace, settings: Settings) -> AsyncApp:
             file=sys.stderr,
         )
         scenario = None
+    # The web framework is loaded only for arguments that got this far.
+    from linkis_mock.app import create_app  # noqa: PLC0415
+
     try:
         return create_app(settings, scenario=scenario, state_path=state)
     except SnapshotError as exc:

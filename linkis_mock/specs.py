@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import functools
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from connexion.json_schema import Draft4RequestValidator
+
+if TYPE_CHECKING:
+    from connexion.json_schema import Draft4RequestValidator
 
 SPECS_PACKAGE = "linkis_mock.openapi"
 LINKIS_SPEC = "linkis-entrance.yaml"
@@ -32,6 +34,10 @@ def load_spec(name: str) -> dict[str, Any]:
 
 @functools.cache
 def _validator(spec_name: str, schema_name: str) -> Draft4RequestValidator:
+    # Connexion's validator (it reads OpenAPI's `nullable`), imported when first needed:
+    # a command line that stops at a bad config need not load the web framework.
+    from connexion.json_schema import Draft4RequestValidator  # noqa: PLC0415
+
     components = load_spec(spec_name)["components"]
     schema = {"$ref": f"#/components/schemas/{schema_name}", "components": components}
     return Draft4RequestValidator(schema)
