@@ -40,9 +40,12 @@ run: install
 	$(BIN)/linkis-mock serve --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's Chromium, installed here with apt-get when missing.
+# Test files run in parallel, one worker per core (pytest-xdist), each file on one worker
+# and in the order collected (the long ones are first: conftest.py); Python may cache
+# bytecode, which the many mock processes the tests start then share.
 test: lint
 	tools/install_browser.sh
-	$(BIN)/pytest
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # Schemathesis on every spec, every phase and check, with more examples per operation
 # than `make test` runs; each spec's run stops generating after FUZZ_MAX_TIME seconds.

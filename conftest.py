@@ -30,3 +30,8 @@ def mock(running_mock: LocalMock) -> LocalMock:
     running_mock.freeze()
     return running_mock
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests of files marked `runs_long` first. make test gives each worker one file at
+    a time (pytest-xdist), so the longest files should start at once, not last."""
+    items.sort(key=lambda item: item.get_closest_marker("runs_long") is None)

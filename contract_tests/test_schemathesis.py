@@ -15,6 +15,8 @@ import pytest
 from linkis_mock.config import load_settings
 from linkis_mock.testing import ROOT, free_port, serve_in_thread
 
+pytestmark = pytest.mark.runs_long
+
 PHASES = "examples,coverage,fuzzing,stateful"
 RUN_TIMEOUT_S = 300
 # `make fuzz` sets these: more examples per operation than schemathesis.toml's, in a

@@ -14,9 +14,12 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from linkis_mock.testing import ROOT, RunningMock, start_mock
 from tests.helpers.sim import submit_body
+
+pytestmark = pytest.mark.runs_long
 
 LONG_JOB = submit_body("--@mock duration=600\nselect 1")
 

@@ -17,6 +17,8 @@ import pytest
 
 from linkis_mock.testing import ROOT, free_port
 
+pytestmark = pytest.mark.runs_long
+
 TOKEN = {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
 PACKAGED = ("pyproject.toml", "README.md", "linkis_mock", "handlers", "openapi")
 
@@ -43,15 +45,21 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
             shutil.copytree(ROOT / name, source / name, ignore=ignore)
         else:
             shutil.copy(ROOT / name, source / name)
-    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp, source, cwd=tmp)
-    (wheel,) = tmp.glob("linkis_mock-*.whl")
     venv = tmp / "venv"
-    _run(sys.executable, "-m", "venv", venv, cwd=tmp)
+    # Building the wheel and making the venv take seconds each: at the same time. The
+    # venv gets no pip of its own; this pip installs into it (--python).
+    making_venv = subprocess.Popen([sys.executable, "-m", "venv", "--without-pip", venv])
+    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp, source, cwd=tmp)
+    assert making_venv.wait(timeout=120) == 0
+    (wheel,) = tmp.glob("linkis_mock-*.whl")
     constraints = ROOT / "constraints.txt"
+    python = venv / "bin" / "python"
     _run(
-        venv / "bin" / "python",
+        sys.executable,
         "-m",
         "pip",
+        "--python",
+        python,
         "install",
         "--quiet",
         "-c",
