@@ -51,7 +51,7 @@ from linkis_mock.contract.json_policy import JsonPolicyError
 from linkis_mock.contract.routes import RouteTable
 from linkis_mock.contract.validation import FieldProblem
 from linkis_mock.sim.linkis.errors import LinkisError
-from linkis_mock.sim.vias.tasks import ViasError
+from linkis_mock.sim.vias.errors import ViasError
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from linkis_mock.contract.envelope import envelope, failure, method_of
 from linkis_mock.sim.linkis.errors import LinkisError, generic_error
 from linkis_mock.sim.linkis.users import NOT_LOGGED_IN
-from linkis_mock.sim.vias.tasks import INTERNAL, INVALID, ViasError
+from linkis_mock.sim.vias.errors import INTERNAL, INVALID, ViasError
 
 if TYPE_CHECKING:
     from linkis_mock.context import Call

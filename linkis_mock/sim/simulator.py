@@ -7,7 +7,7 @@ from linkis_mock.sim.linkis.entrance import Entrance
 from linkis_mock.sim.linkis.users import Users
 from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.storage.stores import Changes, JobStore, TaskStore
-from linkis_mock.sim.vias.tasks import Vias
+from linkis_mock.sim.vias.service import Vias
 
 
 class Simulator:

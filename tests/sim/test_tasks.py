@@ -9,7 +9,7 @@ import pytest
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.settings import SimSettings, ViasSettings
 from linkis_mock.sim.simulator import Simulator
-from linkis_mock.sim.vias.tasks import ViasError
+from linkis_mock.sim.vias.errors import ViasError
 
 DEV = "0123456789abcdef0123456789abcdef"
 OTHER = "fedcba9876543210fedcba9876543210"

@@ -27,7 +27,7 @@ from linkis_mock.sim.linkis.scripts import Column, Outcome, Script
 from linkis_mock.sim.linkis.users import Session
 from linkis_mock.sim.settings import Timings
 from linkis_mock.sim.simulator import Simulator
-from linkis_mock.sim.vias.tasks import Task
+from linkis_mock.sim.vias.tasks import ViasTask
 
 VERSION = 1
 
@@ -221,7 +221,7 @@ def _timings(raw: dict[str, Any]) -> Timings:
     return _shared_timings(tuple(sorted((str(k), float(v)) for k, v in raw.items())))
 
 
-def task_to_json(task: Task) -> dict[str, Any]:
+def task_to_json(task: ViasTask) -> dict[str, Any]:
     return {
         "id": task.id,
         "projectId": task.project_id,
@@ -235,8 +235,8 @@ def task_to_json(task: Task) -> dict[str, Any]:
     }
 
 
-def task_from_json(item: dict[str, Any]) -> Task:
-    task = Task(
+def task_from_json(item: dict[str, Any]) -> ViasTask:
+    task = ViasTask(
         str(item["id"]),
         str(item["projectId"]),
         str(item["serviceName"]),
