@@ -146,12 +146,12 @@ async def delete_fault(call: Call, id_: str) -> Reply[api.FaultList]:
 
 async def get_snapshot(call: Call) -> Reply[api.Snapshot]:
     # The snapshot is built generically (dataclasses.asdict); Schemathesis checks its shape.
-    return _json(cast("api.Snapshot", snapshot.take(call.sim)))
+    return _json(cast("api.Snapshot", snapshot.take(call.sim.stores)))
 
 
 async def put_snapshot(call: Call, body: dict[str, Any]) -> Reply[api.Snapshot]:
     try:
-        snapshot.restore(call.sim, body)
+        snapshot.restore(call.sim.stores, body)
     except snapshot.SnapshotError as exc:
         raise _refused(400, str(exc)) from None
     return await get_snapshot(call)

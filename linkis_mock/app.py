@@ -41,8 +41,9 @@ from linkis_mock.control.journal import Journal
 from linkis_mock.middleware.fast_lane import FastOperation, fast_operations
 from linkis_mock.pipeline import layers
 from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.backend import StorageBackend
 from linkis_mock.sim.storage.snapshot import restore
-from linkis_mock.sim.storage.sqlite import StateFile
+from linkis_mock.sim.storage.sqlite import SqliteBackend
 
 # Replies are UTF-8 JSON with the Chinese half of Linkis messages left readable.
 JSONIFIER = Jsonifier(json, ensure_ascii=False)
@@ -70,10 +71,10 @@ def create_app(
     settings = settings or Settings()
     simulator = Simulator(settings.sim)
     if scenario is not None:
-        restore(simulator, scenario)
-    storage = None
+        restore(simulator.stores, scenario)
+    storage: StorageBackend | None = None
     if state_path is not None:
-        storage = StateFile(state_path, simulator)
+        storage = SqliteBackend(state_path, simulator.stores)
         storage.open()
     apis = ApiRegistry()
     routes = RouteTable({api.base_path: api.spec for api in apis})
@@ -110,14 +111,14 @@ def _fast_lane(context: MockContext) -> list[FastOperation]:
     return [op.with_handler(in_unit(storage, op.handler, "GET")) for op in operations]
 
 
-def _units_of(storage: StateFile | None) -> HandlerWrapper | None:
+def _units_of(storage: StorageBackend | None) -> HandlerWrapper | None:
     """With a state file, every handler runs as a unit of work against it."""
     if storage is None:
         return None
     return lambda handler, method: in_unit(storage, handler, method)
 
 
-def _closing(storage: StateFile | None) -> Callable[[Any], Any]:
+def _closing(storage: StorageBackend | None) -> Callable[[Any], Any]:
     """The app's lifespan: on shutdown (SIGTERM, after requests in flight), save and close."""
 
     @asynccontextmanager

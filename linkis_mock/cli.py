@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from linkis_mock.config import ConfigError, Settings, load_settings
 from linkis_mock.contract import json_policy
+from linkis_mock.sim.storage.backend import StorageError
 from linkis_mock.sim.storage.snapshot import SnapshotError, check_version
-from linkis_mock.sim.storage.sqlite import StateFileError
 from linkis_mock.specs import ADMIN_SPEC, schema_problem
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def _app(args: argparse.Namespace, settings: Settings) -> MockApp:
         return create_app(settings, scenario=scenario, state_path=state)
     except SnapshotError as exc:
         raise StartError(f"cannot start from scenario {args.scenario}: {exc}") from exc
-    except (StateFileError, OSError) as exc:
+    except (StorageError, OSError) as exc:
         raise StartError(f"cannot use state file {state}: {exc}") from exc
 
 

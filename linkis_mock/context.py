@@ -26,7 +26,7 @@ from linkis_mock.sim.linkis.errors import MethodStyle
 from linkis_mock.sim.simulator import Simulator
 
 if TYPE_CHECKING:
-    from linkis_mock.sim.storage.sqlite import StateFile
+    from linkis_mock.sim.storage.backend import StorageBackend
 
 # Where Connexion keeps what it passes to handlers by name (token_info, user, ...).
 CONNEXION_CONTEXT = "connexion_context"
@@ -42,7 +42,7 @@ class MockContext:
     sim: Simulator
     journal: Journal
     faults: FaultBook
-    storage: StateFile | None = None
+    storage: StorageBackend | None = None
 
 
 @dataclass(slots=True)

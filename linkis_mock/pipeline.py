@@ -61,7 +61,7 @@ from linkis_mock.middleware.journal import JournalMiddleware
 from linkis_mock.middleware.limits import LimitsMiddleware
 from linkis_mock.middleware.request_context import RequestContextMiddleware
 from linkis_mock.middleware.route_guard import RouteGuardMiddleware
-from linkis_mock.middleware.storage_sync import StateMiddleware
+from linkis_mock.middleware.storage_sync import StorageSyncMiddleware
 
 Encode = Any  # the reply encoder the fast lane shares with Connexion
 
@@ -76,7 +76,7 @@ def layers(
     routes, settings, storage = context.routes, context.settings, context.storage
     ours: list[Any] = [
         partial(RequestContextMiddleware, context=context),
-        partial(StateMiddleware, state=storage) if storage is not None else None,
+        partial(StorageSyncMiddleware, storage=storage) if storage is not None else None,
         partial(CorsMiddleware, origins=settings.cors_origins),
         partial(JournalMiddleware, journal=context.journal, routes=routes),
         partial(LimitsMiddleware, limits=settings.limits, mapper=mapper),

@@ -7,13 +7,13 @@ import functools
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from linkis_mock.sim.storage.sqlite import StateFile
+from linkis_mock.sim.storage.backend import StorageBackend
 
 Handler = Callable[..., Awaitable[Any]]
 READ_METHODS = frozenset({"GET", "HEAD"})
 
 
-def in_unit(state: StateFile, handler: Handler, method: str) -> Handler:
+def in_unit(storage: StorageBackend, handler: Handler, method: str) -> Handler:
     """`handler` run as one unit of work: a write lock for anything but a read.
 
     Handlers do not await anything that suspends (the simulator is synchronous), so a
@@ -23,7 +23,7 @@ def in_unit(state: StateFile, handler: Handler, method: str) -> Handler:
 
     @functools.wraps(handler)
     async def run(*args: Any, **kwargs: Any) -> Any:
-        with state.unit(writes):
+        with storage.unit(writes):
             return await handler(*args, **kwargs)
 
     return run

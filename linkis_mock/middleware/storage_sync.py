@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from linkis_mock.sim.storage.sqlite import StateFile
+from linkis_mock.sim.storage.backend import StorageBackend
 
 
-class StateMiddleware:
+class StorageSyncMiddleware:
     """Takes in what other workers saved before anything (auth, faults) reads state."""
 
-    def __init__(self, app: ASGIApp, state: StateFile) -> None:
+    def __init__(self, app: ASGIApp, storage: StorageBackend) -> None:
         self.app = app
-        self.state = state
+        self.storage = storage
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            self.state.refresh()
+            self.storage.refresh()
         await self.app(scope, receive, send)

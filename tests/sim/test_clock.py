@@ -143,7 +143,7 @@ def test_simulator_reset_forgets_jobs_and_sessions_and_restarts_the_clock() -> N
     ticket = sim.users.login("alice", "alice", None).ticket
     assert ticket is not None
     sim.reset()
-    assert sim.store.by_task_id(1) is None
+    assert sim.stores.jobs.by_task_id(1) is None
     assert sim.users.session_user(ticket) is None
     state = sim.clock.state()
     assert not state.frozen

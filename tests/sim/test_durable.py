@@ -9,16 +9,17 @@ import pytest
 
 from linkis_mock.sim.linkis.jobs import JobState
 from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.backend import StorageError
 from linkis_mock.sim.storage.snapshot import take
-from linkis_mock.sim.storage.sqlite import StateFile, StateFileError
+from linkis_mock.sim.storage.sqlite import SqliteBackend
 from tests.helpers.sim import ALICE, BOB, all_lines, at, make_sim, submit
 
 BODY = {"name": "cam-1", "input": {"type": "edgecamera", "data": []}, "output": {}}
 
 
-def opened(path: Path, sim: Simulator | None = None) -> tuple[Simulator, StateFile]:
+def opened(path: Path, sim: Simulator | None = None) -> tuple[Simulator, SqliteBackend]:
     sim = sim or make_sim()
-    state = StateFile(path, sim)
+    state = SqliteBackend(path, sim.stores)
     state.open()
     return sim, state
 
@@ -33,11 +34,11 @@ def test_a_new_file_takes_the_simulators_state_and_a_restart_continues(tmp_path:
     at(first, 5_000)
     with state.unit(writes=True):
         first.clock.configure(frozen=True)
-    before = take(first)
+    before = take(first.stores)
     state.close()
 
     second, again = opened(path)
-    assert take(second) == before
+    assert take(second.stores) == before
     assert ticket is not None and second.users.who(ticket) == "alice"
     assert second.entrance.status(exec_id, None).data["status"] == "Running"
     with again.unit(writes=True):
@@ -91,18 +92,18 @@ def test_clock_sessions_tasks_and_reset_reach_the_other_process(tmp_path: Path) 
     with state_b.unit(writes=False):
         assert b.clock.now_ms() == a.clock.now_ms()
         assert ticket is not None and b.users.who(ticket) == "bob"
-        assert b.tasks.get(created) is not None
+        assert b.stores.vias_tasks.get(created) is not None
     with state_b.unit(writes=True):
         b.vias.delete("*", "p1", created)
         b.users.logout(ticket)
     with state_a.unit(writes=False):
-        assert a.tasks.get(created) is None
+        assert a.stores.vias_tasks.get(created) is None
         assert a.users.who(ticket) is None
     with state_b.unit(writes=True):
         submit(b, BOB)
         b.reset()
     with state_a.unit(writes=False):
-        assert a.store.all_jobs() == []
+        assert a.stores.jobs.all_jobs() == []
     state_a.close()
     state_b.close()
 
@@ -117,17 +118,17 @@ def test_a_job_made_way_for_stays_only_in_history_after_a_restart(tmp_path: Path
         submit(first, ALICE)
     state.close()
     second, again = opened(path, make_sim(jobs_per_group=1))
-    job = second.store.by_task_id(old_task)
-    assert job is not None and not second.store.is_held(job)
-    assert take(second) == take(first)
+    job = second.stores.jobs.by_task_id(old_task)
+    assert job is not None and not second.stores.jobs.is_held(job)
+    assert take(second.stores) == take(first.stores)
     again.close()
 
 
 def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     path.write_text("not a database, just text " * 100)
-    with pytest.raises(StateFileError, match="not a SQLite file"):
-        StateFile(path, make_sim()).open()
+    with pytest.raises(StorageError, match="not a SQLite file"):
+        SqliteBackend(path, make_sim().stores).open()
 
 
 def test_a_file_of_another_version_is_refused(tmp_path: Path) -> None:
@@ -136,8 +137,8 @@ def test_a_file_of_another_version_is_refused(tmp_path: Path) -> None:
     state.close()
     with sqlite3.connect(path) as db:
         db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
-    with pytest.raises(StateFileError, match="version 99"):
-        StateFile(path, make_sim()).open()
+    with pytest.raises(StorageError, match="version 99"):
+        SqliteBackend(path, make_sim().stores).open()
 
 
 def test_a_forced_state_is_shared(tmp_path: Path) -> None:
@@ -163,15 +164,15 @@ def test_jobs_history_forgot_stay_forgotten_in_every_process(tmp_path: Path) -> 
         _, first = submit(a, ALICE)
         submit(a, ALICE)
     with state_b.unit(writes=False):
-        assert b.store.by_task_id(first) is not None
+        assert b.stores.jobs.by_task_id(first) is not None
     with state_a.unit(writes=True):
         submit(a, ALICE)
     with state_b.unit(writes=False):
-        assert b.store.by_task_id(first) is None
+        assert b.stores.jobs.by_task_id(first) is None
     state_a.close()
     state_b.close()
     restarted, state = opened(path, make_sim(history_jobs=2))
-    assert [job.ident.task_id for job in restarted.store.all_jobs()] == [first + 2, first + 1]
+    assert [job.ident.task_id for job in restarted.stores.jobs.all_jobs()] == [first + 2, first + 1]
     state.close()
 
 
@@ -186,17 +187,20 @@ def test_the_file_keeps_plans_of_unchanged_jobs_and_timelines_of_changed_ones(
     at(first, 5_000)
     with state.unit(writes=True):
         first.entrance.kill(exec_killed, None, ALICE)
-    before = take(first)
+    before = take(first.stores)
     state.close()
     with sqlite3.connect(path) as db:
         bodies = dict(db.execute("SELECT task_id, body FROM jobs").fetchall())
     assert '"plan"' in bodies[plain_task] and '"timeline"' not in bodies[plain_task]
     assert '"timeline"' in bodies[killed_task] and '"plan"' not in bodies[killed_task]
     second, again = opened(path)
-    plain, killed = second.store.by_task_id(plain_task), second.store.by_task_id(killed_task)
+    plain, killed = (
+        second.stores.jobs.by_task_id(plain_task),
+        second.stores.jobs.by_task_id(killed_task),
+    )
     assert plain is not None and plain.kept_timeline is None
     assert killed is not None and killed.kept_timeline is not None
-    assert take(second) == before  # the plan gives back the same timeline
+    assert take(second.stores) == before  # the plan gives back the same timeline
     assert all_lines(second, exec_plain) == all_lines(first, exec_plain)
     again.close()
 
@@ -210,6 +214,6 @@ def test_a_file_with_a_broken_row_is_refused_and_left_as_it_was(tmp_path: Path) 
     with sqlite3.connect(path) as db:
         db.execute("UPDATE jobs SET body = '{\"ident\": 1}'")
     before = path.read_bytes()
-    with pytest.raises(StateFileError, match="holds a row this mock cannot read"):
-        StateFile(path, make_sim()).open()
+    with pytest.raises(StorageError, match="holds a row this mock cannot read"):
+        SqliteBackend(path, make_sim().stores).open()
     assert path.read_bytes() == before

@@ -170,7 +170,7 @@ def test_blank_lines_are_counted_but_not_shown() -> None:
     exec_id, task_id = submit(sim, ALICE)
     at(sim, 3000)  # finished: every planned line is in the past
     count = len(all_lines(sim, exec_id))
-    job = sim.store.by_task_id(task_id)
+    job = sim.stores.jobs.by_task_id(task_id)
     assert job is not None
     # Append a message with an empty line in it, at the current instant.
     job.timeline.log(sim.clock.now_ms(), "INFO", "first\n\nthird")

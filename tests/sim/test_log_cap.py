@@ -17,7 +17,7 @@ def test_log_lines_directive_writes_that_many_engine_lines_in_time_order() -> No
     assert len(engine) == 500
     assert engine[0].endswith("EngineConn output line 1 of 500")
     assert engine[-1].endswith("EngineConn output line 500 of 500")
-    job = sim.store.by_task_id(task_id)
+    job = sim.stores.jobs.by_task_id(task_id)
     assert job is not None
     assert job.timeline.line_times == sorted(job.timeline.line_times)
     assert lines[-1].endswith("Congratulations. Your job completed with status Success.")

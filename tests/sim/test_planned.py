@@ -11,11 +11,11 @@ def test_a_planned_timeline_is_the_same_when_recomputed_after_the_cache_forgot_i
     exec_id, task_id = submit(sim, ALICE, "--@mock duration=30\nselect 1")
     at(sim, 10_000)
     before = all_lines(sim, exec_id)
-    job = sim.store.by_task_id(task_id)
+    job = sim.stores.jobs.by_task_id(task_id)
     assert job is not None and job.kept_timeline is None
-    jobs.PLANNED.take(job)  # as if many other jobs had been read since
+    job.planned.take(job)  # as if many other jobs had been read since
     assert all_lines(sim, exec_id) == before
-    assert len(jobs.PLANNED._entries) <= jobs.PLANNED_CACHE_SIZE
+    assert len(job.planned) <= jobs.PLANNED_CACHE_SIZE
 
 
 def test_a_killed_job_keeps_its_changed_timeline() -> None:
@@ -23,7 +23,7 @@ def test_a_killed_job_keeps_its_changed_timeline() -> None:
     exec_id, task_id = submit(sim, ALICE, "--@mock duration=30\nselect 1")
     at(sim, 5_000)
     sim.entrance.kill(exec_id, None, ALICE)
-    job = sim.store.by_task_id(task_id)
+    job = sim.stores.jobs.by_task_id(task_id)
     assert job is not None and job.kept_timeline is not None
     at(sim, 60_000)
     for _ in range(jobs.PLANNED_CACHE_SIZE + 10):  # churn the cache
@@ -36,7 +36,10 @@ def test_a_long_log_stays_with_its_job_and_jobs_share_equal_records() -> None:
     sim = make_sim()
     _, long_task = submit(sim, ALICE, "--@mock log_lines=500\nselect 1")
     _, other_task = submit(sim, ALICE, "--@mock log_lines=500\nselect 1")
-    long_job, other_job = sim.store.by_task_id(long_task), sim.store.by_task_id(other_task)
+    long_job, other_job = (
+        sim.stores.jobs.by_task_id(long_task),
+        sim.stores.jobs.by_task_id(other_task),
+    )
     assert long_job is not None and other_job is not None
     assert long_job.timeline is long_job.kept_timeline  # planned once, then kept
     assert long_job.labels is other_job.labels

@@ -67,7 +67,7 @@ def test_indexes_never_wrap() -> None:
 def test_history_forgets_its_oldest_jobs_beyond_its_capacity() -> None:
     sim = Simulator(SimSettings(history_jobs=3), Clock(1_714_529_133_000, frozen=True))
     jobs = [submit(sim) for _ in range(5)]
-    kept = [job.ident.task_id for job in sim.store.all_jobs()]
+    kept = [job.ident.task_id for job in sim.stores.jobs.all_jobs()]
     assert kept == [5, 4, 3]
     oldest_exec, oldest_task = jobs[0]
     with pytest.raises(LinkisError, match="Get job by ID error"):
@@ -77,4 +77,4 @@ def test_history_forgets_its_oldest_jobs_beyond_its_capacity() -> None:
     newest_exec, _ = jobs[-1]
     assert sim.entrance.status(newest_exec, None).data["status"] == "Inited"
     # The entrance forgot them too.
-    assert len(list(sim.store.entrance_jobs())) == 3
+    assert len(list(sim.stores.jobs.entrance_jobs())) == 3

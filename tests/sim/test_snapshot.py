@@ -41,13 +41,13 @@ def round_trip(data: dict[str, Any]) -> dict[str, Any]:
 
 def test_a_restored_world_is_the_same_world() -> None:
     sim = busy_world()
-    data = round_trip(take(sim))
+    data = round_trip(take(sim.stores))
     copy = Simulator(SimSettings(instance="127.0.0.1:9104"), Clock(0, frozen=True))
-    restore(copy, data)
-    assert take(copy) == data
+    restore(copy.stores, data)
+    assert take(copy.stores) == data
     for world in (sim, copy):
         world.clock.advance(30)
-    exec_id = take(sim)["jobs"][0]["ident"]["exec_id"]
+    exec_id = take(sim.stores)["jobs"][0]["ident"]["exec_id"]
     assert (
         sim.entrance.log(exec_id, 1, -1, True).data == copy.entrance.log(exec_id, 1, -1, True).data
     )
@@ -64,9 +64,9 @@ def test_a_restored_world_is_the_same_world() -> None:
 
 def test_sessions_survive_a_restore() -> None:
     sim = busy_world()
-    ticket = next(iter(take(sim)["sessions"]))["ticket"]
+    ticket = next(iter(take(sim.stores)["sessions"]))["ticket"]
     copy = Simulator(SimSettings(), Clock(0, frozen=True))
-    restore(copy, round_trip(take(sim)))
+    restore(copy.stores, round_trip(take(sim.stores)))
     assert copy.users.who(ticket) == "bob"
 
 
@@ -82,12 +82,12 @@ def test_sessions_survive_a_restore() -> None:
 )
 def test_a_bad_snapshot_changes_nothing(damage: Any, message: str) -> None:
     sim = busy_world()
-    before = take(sim)
+    before = take(sim.stores)
     data = round_trip(before)
     damage(data)
     with pytest.raises(SnapshotError, match=message):
-        restore(sim, data)
-    assert take(sim) == before
+        restore(sim.stores, data)
+    assert take(sim.stores) == before
 
 
 def test_a_job_the_entrance_made_way_for_stays_out_of_it_after_a_restore() -> None:
@@ -99,11 +99,11 @@ def test_a_job_the_entrance_made_way_for_stays_out_of_it_after_a_restore() -> No
     first = sim.entrance.submit(body, Caller("alice"), False).data
     sim.clock.advance(10)
     sim.entrance.submit(body, Caller("alice"), False)
-    data = json.loads(json.dumps(take(sim)))
+    data = json.loads(json.dumps(take(sim.stores)))
     assert [job["held"] for job in data["jobs"]] == [True, False]  # newest first
     again = Simulator(SimSettings(jobs_per_group=1), Clock(0, frozen=True))
-    restore(again, data)
-    assert take(again) == data
+    restore(again.stores, data)
+    assert take(again.stores) == data
     with pytest.raises(LinkisError, match="Get job by ID error"):
         again.entrance.status(str(first["execID"]), None)
     by_task_id = again.entrance.status(str(first["execID"]), int(first["taskID"]))

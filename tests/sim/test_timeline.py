@@ -201,7 +201,7 @@ def test_progress_is_zero_before_running_and_rises_strictly_while_running() -> N
 def test_progress_info_while_running_lists_stages_with_counts() -> None:
     sim = make_sim()
     exec_id, _ = submit(sim, ALICE)
-    job = sim.store.by_task_id(1)
+    job = sim.stores.jobs.by_task_id(1)
     assert job is not None
     totals = list(job.script.stage_tasks)
     at(sim, 2900)
@@ -307,7 +307,7 @@ def test_accepted_line_on_execute_names_the_exec_id_and_task_id() -> None:
 def test_full_log_of_a_successful_job() -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, HADOOP)
-    job = sim.store.by_task_id(task_id)
+    job = sim.stores.jobs.by_task_id(task_id)
     assert job is not None
     at(sim, 3000)
     lines = all_lines(sim, exec_id)

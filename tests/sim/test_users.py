@@ -8,6 +8,7 @@ from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.linkis.users import LOGIN_OK, Users
 from linkis_mock.sim.settings import Account, SimSettings
+from linkis_mock.sim.storage.session_store import SessionStore
 from tests.helpers.sim import START_MS
 
 HOUR_MS = 3_600_000
@@ -201,10 +202,11 @@ def test_unknown_ticket() -> None:
 
 
 def test_clear_forgets_sessions() -> None:
-    users, _, _ = make_users()
+    sessions = SessionStore()
+    users = Users(SimSettings(), Clock(START_MS, frozen=True), sessions)
     ticket = users.login("alice", "alice", None).ticket
     assert ticket is not None
-    users.clear()
+    sessions.clear()
     assert users.session_user(ticket) is None
 
 

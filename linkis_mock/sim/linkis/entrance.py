@@ -19,11 +19,11 @@ from linkis_mock.api_types import admin
 from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.linkis.errors import LinkisError, coded_error, generic_error
-from linkis_mock.sim.linkis.jobs import Job, JobIdentity, JobState, Plan, Timeline, shared_record
+from linkis_mock.sim.linkis.jobs import Job, JobIdentity, JobState, Plan, Timeline, group_key
 from linkis_mock.sim.linkis.scripts import Script, build_script, is_effectively_empty
 from linkis_mock.sim.linkis.users import Users
 from linkis_mock.sim.settings import SimSettings
-from linkis_mock.sim.storage.stores import JobStore
+from linkis_mock.sim.storage.job_store import JobStore
 
 APP_NAME = "linkis-cg-entrance"
 ENGINE_INSTANCE = "127.0.0.1:41761"
@@ -284,7 +284,7 @@ class Entrance:
         self, parsed: ParsedRequest, caller: Caller, task_id: int, via_execute: bool
     ) -> Job:
         assert parsed.engine is not None
-        group = f"{parsed.creator}_{parsed.execute_user}_{parsed.engine}"
+        group = group_key(parsed.creator, parsed.execute_user, parsed.engine)
         now = self.clock.now_ms()
         if not self.store.make_room(
             group, self.settings.jobs_per_group, lambda job: job.state(now).is_terminal
@@ -327,13 +327,14 @@ class Entrance:
             engine_version=sys.intern(parsed.engine_version),
             run_type=sys.intern(parsed.run_type),
             code=sys.intern(parsed.code) if len(parsed.code) <= SHARED_CODE_MAX else parsed.code,
-            labels=shared_record(parsed.labels),
-            params=shared_record(parsed.params),
-            source=shared_record(parsed.source),
+            labels=self.store.records.share(parsed.labels),
+            params=self.store.records.share(parsed.params),
+            source=self.store.records.share(parsed.source),
             script=script,
             plan=plan,
             kept_timeline=timeline,
             created_ms=now,
+            planned=self.store.planned,
             error_code=error[0] if error else None,
             error_desc=error[1] if error else None,
         )
@@ -553,8 +554,8 @@ class Entrance:
         now = self.clock.now_ms()
         running = queued = 0
         for job in self.store.entrance_jobs():
-            group = f"{job.creator}_{job.execute_user}_{job.engine_type}"
             state = job.state(now)
+            group = job.group
             if state.is_terminal or wanted not in group or (ec_type and ec_type not in group):
                 continue
             if state is JobState.RUNNING:
@@ -612,8 +613,8 @@ class Entrance:
         row["executeApplicationName"] = job.engine_type
         row["requestApplicationName"] = job.creator
         row["executionCode"] = job.code
-        row["sourceJson"] = json.dumps(job.source, ensure_ascii=False)
-        row["paramsJson"] = json.dumps(job.params, ensure_ascii=False)
+        row["sourceJson"] = json.dumps(dict(job.source), ensure_ascii=False)
+        row["paramsJson"] = json.dumps(dict(job.params), ensure_ascii=False)
         row["instance"] = job.ident.instance
         row["engineInstance"] = ENGINE_INSTANCE if started else None
         row["labels"] = dict(job.labels)

@@ -16,8 +16,10 @@ from __future__ import annotations
 import bisect
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from linkis_mock.api_types.linkis_entrance import JobState as JobStateName
@@ -291,10 +293,11 @@ PLANNED_CACHE_SIZE = 4096
 KEEP_TIMELINES_OVER = 64
 
 
-class _PlannedTimelines:
-    """The bounded cache of planned timelines, by job (identity, not equality)."""
+class PlannedTimelines:
+    """A bounded cache of planned timelines, by job (identity, not equality); each job
+    store has its own."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int = PLANNED_CACHE_SIZE) -> None:
         self._size = size
         self._entries: OrderedDict[int, tuple[Job, Timeline]] = OrderedDict()
 
@@ -316,29 +319,42 @@ class _PlannedTimelines:
         if entry is not None and entry[0] is job:
             del self._entries[id(job)]
 
+    def __len__(self) -> int:
+        return len(self._entries)
 
-PLANNED = _PlannedTimelines(PLANNED_CACHE_SIZE)
 
 V = TypeVar("V")
 # Distinct records (labels, params, source) shared between jobs, at most.
 SHARED_RECORDS_MAX = 4096
-_shared_records: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
 
 
-def shared_record(record: dict[str, V]) -> dict[str, V]:
-    """An equal record another job already has, if any: a job's labels, params and
-    source never change after submit, and most jobs have the same ones."""
-    try:
-        key = tuple(sorted(record.items()))
-        hash(key)
-    except TypeError:  # nested values: this record stays the job's own
-        return record
-    found = _shared_records.get(key)
-    if found is not None:
-        return found
-    if len(_shared_records) < SHARED_RECORDS_MAX:
-        _shared_records[key] = record
-    return record
+class SharedRecords:
+    """Equal records given once: a job's labels, params and source never change after
+    submit, and most jobs have the same ones. A flat record is shared read-only (a
+    MappingProxyType), so no job can change another's; a nested one stays its own."""
+
+    def __init__(self, capacity: int = SHARED_RECORDS_MAX) -> None:
+        self._capacity = capacity
+        self._records: dict[tuple[tuple[str, Any], ...], Mapping[str, Any]] = {}
+
+    def share(self, record: dict[str, V]) -> Mapping[str, V]:
+        try:
+            key = tuple(sorted(record.items()))
+            hash(key)
+        except TypeError:  # nested values: this record stays the job's own
+            return record
+        found = self._records.get(key)
+        if found is not None:
+            return found
+        shared = MappingProxyType(dict(record))
+        if len(self._records) < self._capacity:
+            self._records[key] = shared
+        return shared
+
+
+def group_key(creator: str, user: str, engine: str) -> str:
+    """The entrance's creator_user_engineType group: execIDs and queues are per group."""
+    return f"{creator}_{user}_{engine}"
 
 
 @dataclass(slots=True)
@@ -351,11 +367,12 @@ class Job:
     engine_version: str
     run_type: str
     code: str
-    labels: dict[str, str]
-    params: dict[str, object]
-    source: dict[str, object]
+    labels: Mapping[str, str]
+    params: Mapping[str, object]
+    source: Mapping[str, object]
     script: Script
     created_ms: int
+    planned: PlannedTimelines  # the cache this job's planned timeline may be kept in
     error_code: int | None = None
     error_desc: str | None = None
     killed: bool = False
@@ -367,7 +384,7 @@ class Job:
     def timeline(self) -> Timeline:
         if self.kept_timeline is not None:
             return self.kept_timeline
-        cached = PLANNED.get(self)
+        cached = self.planned.get(self)
         if cached is not None:
             return cached
         if self.plan is None:
@@ -378,13 +395,13 @@ class Job:
         if len(timeline.lines) > KEEP_TIMELINES_OVER:
             self.kept_timeline = timeline
         else:
-            PLANNED.put(self, timeline)
+            self.planned.put(self, timeline)
         return timeline
 
     def _own_timeline(self) -> Timeline:
         """The timeline, kept by this job from now on, for a change only it will have."""
         timeline = self.timeline
-        PLANNED.take(self)
+        self.planned.take(self)
         self.kept_timeline = timeline
         return timeline
 
@@ -476,6 +493,10 @@ class Job:
             t.move(now_ms, JobState.TIMEOUT)
         else:
             raise ValueError(f"a job cannot be moved to {state}")
+
+    @property
+    def group(self) -> str:
+        return group_key(self.creator, self.execute_user, self.engine_type)
 
     def error_of(self, now_ms: int) -> tuple[int | None, str | None]:
         """(errCode, errDesc) as job history shows them at `now_ms`."""

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 from dataclasses import dataclass
 
 from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.settings import SimSettings
-from linkis_mock.sim.storage.stores import Changes
+from linkis_mock.sim.storage.session_store import Session, SessionStore
 
 NOT_LOGGED_IN = "You are not logged in, please login first(您尚未登录，请先登录)!"
 LOGIN_OK = "login successful(登录成功)！"
 ADMIN_TOKEN_MARK = "ADMIN-"
 # A session's sliding expiry is saved to the state file at most this often.
 SLIDE_SAVE_MS = 60_000
-
-
-@dataclass(slots=True)
-class Session:
-    user: str
-    last_used_ms: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +28,13 @@ class LoginOutcome:
 
 
 class Users:
-    def __init__(self, settings: SimSettings, clock: Clock, changes: Changes | None = None) -> None:
+    def __init__(
+        self, settings: SimSettings, clock: Clock, sessions: SessionStore | None = None
+    ) -> None:
         self._settings = settings
-        self._changes = changes or Changes()
         self._clock = clock
         self._accounts = {a.name: a for a in settings.accounts}
-        self._lock = threading.Lock()
-        self._sessions: dict[str, Session] = {}
+        self._sessions = sessions or SessionStore()
 
     def is_admin(self, user: str) -> bool:
         account = self._accounts.get(user)
@@ -89,24 +82,21 @@ class Users:
 
     def _open_session(self, user: str) -> str:
         ticket = secrets.token_urlsafe(32)
-        with self._lock:
-            self._sessions[ticket] = Session(user, self._clock.wall_ms())
-        self._changes.session(ticket)
+        self._sessions.open(ticket, Session(user, self._clock.wall_ms()))
         return ticket
 
     def session_user(self, ticket: str) -> str | None:
         """The user of a live session; each use slides its expiry."""
         now = self._clock.wall_ms()
-        with self._lock:
+        with self._sessions.lock:
             session = self._sessions.get(ticket)
             if session is None:
                 return None
             if now - session.last_used_ms > self._settings.session_timeout_ms:
-                del self._sessions[ticket]
-                self._changes.session(ticket)
+                self._sessions.end(ticket)
                 return None
             if now - session.last_used_ms >= SLIDE_SAVE_MS:
-                self._changes.session(ticket)
+                self._sessions.changed(ticket)
             session.last_used_ms = now
             return session.user
 
@@ -121,9 +111,7 @@ class Users:
 
     def logout(self, ticket: str | None) -> None:
         if ticket:
-            with self._lock:
-                self._sessions.pop(ticket, None)
-            self._changes.session(ticket)
+            self._sessions.end(ticket)
 
     def token_user(self, token: str, user: str) -> str:
         """The user a Token-Code/Token-User pair authenticates, or the gateway's 401."""
@@ -135,29 +123,3 @@ class Users:
     @staticmethod
     def is_admin_token(token: str) -> bool:
         return ADMIN_TOKEN_MARK in token.upper()
-
-    def sessions(self) -> dict[str, Session]:
-        with self._lock:
-            return {ticket: Session(s.user, s.last_used_ms) for ticket, s in self._sessions.items()}
-
-    def session(self, ticket: str) -> Session | None:
-        """A session as stored, expired or not (for saving)."""
-        return self._sessions.get(ticket)
-
-    def put_session(self, ticket: str, session: Session | None) -> None:
-        """Take in a session as another process saved it (None: it ended)."""
-        with self._lock:
-            if session is None:
-                self._sessions.pop(ticket, None)
-            else:
-                self._sessions[ticket] = session
-
-    def load_sessions(self, sessions: dict[str, Session]) -> None:
-        with self._lock:
-            self._sessions = dict(sessions)
-        self._changes.all_replaced()
-
-    def clear(self) -> None:
-        with self._lock:
-            self._sessions.clear()
-        self._changes.all_replaced()

@@ -14,19 +14,12 @@ from dataclasses import asdict
 from typing import Any
 
 from linkis_mock.sim.clock import checked_instant, checked_speed
-from linkis_mock.sim.linkis.jobs import (
-    Attempt,
-    Job,
-    JobIdentity,
-    JobState,
-    Plan,
-    Timeline,
-    shared_record,
-)
+from linkis_mock.sim.linkis.jobs import Attempt, Job, JobIdentity, JobState, Plan, Timeline
 from linkis_mock.sim.linkis.scripts import Column, Outcome, Script
-from linkis_mock.sim.linkis.users import Session
 from linkis_mock.sim.settings import Timings
-from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.job_store import JobStore
+from linkis_mock.sim.storage.session_store import Session
+from linkis_mock.sim.storage.stores import Stores
 from linkis_mock.sim.vias.tasks import ViasTask
 
 VERSION = 1
@@ -36,22 +29,23 @@ class SnapshotError(ValueError):
     """A snapshot this mock cannot restore."""
 
 
-def take(sim: Simulator) -> dict[str, Any]:
-    clock = sim.clock.state()
-    last_task_id, groups = sim.store.counters()
+def take(stores: Stores) -> dict[str, Any]:
+    clock = stores.clock.state()
+    jobs = stores.jobs
+    last_task_id, groups = jobs.counters()
     return {
         "version": VERSION,
         "clock": {"nowMs": clock.now_ms, "frozen": clock.frozen, "speed": clock.speed},
         "counters": {
             "lastTaskId": last_task_id,
             "groups": groups,
-            "tasksCreated": sim.tasks.created,
+            "tasksCreated": stores.vias_tasks.created,
         },
-        "jobs": [job_to_json(job, sim.store.is_held(job)) for job in sim.store.all_jobs()],
-        "tasks": [task_to_json(task) for task in sim.tasks.all_tasks()],
+        "jobs": [job_to_json(job, jobs.is_held(job)) for job in jobs.all_jobs()],
+        "tasks": [task_to_json(task) for task in stores.vias_tasks.all_tasks()],
         "sessions": [
             {"ticket": ticket, "user": s.user, "lastUsedMs": s.last_used_ms}
-            for ticket, s in sim.users.sessions().items()
+            for ticket, s in stores.sessions.all().items()
         ],
     }
 
@@ -62,10 +56,10 @@ def check_version(data: Any) -> None:
         raise SnapshotError(f"this mock restores snapshot version {VERSION}")
 
 
-def restore(sim: Simulator, data: Any) -> None:
+def restore(stores: Stores, data: Any) -> None:
     check_version(data)
     try:
-        jobs = [job_from_json(item) for item in data["jobs"]]
+        jobs = [job_from_json(item, stores.jobs) for item in data["jobs"]]
         let_go = frozenset(
             job.ident.task_id
             for job, item in zip(jobs, data["jobs"], strict=True)
@@ -88,11 +82,11 @@ def restore(sim: Simulator, data: Any) -> None:
         raise SnapshotError(f"malformed snapshot: {exc!r}") from exc
     if jobs and last_task_id < max(job.ident.task_id for job in jobs):
         raise SnapshotError("counters.lastTaskId is below a job's taskID")
-    sim.store.load(jobs, last_task_id, groups, let_go)
-    sim.tasks.load(tasks, created)
-    sim.users.load_sessions(sessions)
-    sim.clock.restart(now_ms)
-    sim.clock.configure(frozen=frozen, speed=speed)
+    stores.jobs.load(jobs, last_task_id, groups, let_go)
+    stores.vias_tasks.load(tasks, created)
+    stores.sessions.load(sessions)
+    stores.clock.restart(now_ms)
+    stores.clock.configure(frozen=frozen, speed=speed)
 
 
 def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any]:
@@ -111,9 +105,9 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
         "engineVersion": job.engine_version,
         "runType": job.run_type,
         "code": job.code,
-        "labels": job.labels,
-        "params": job.params,
-        "source": job.source,
+        "labels": dict(job.labels),
+        "params": dict(job.params),
+        "source": dict(job.source),
         "createdMs": job.created_ms,
         "errorCode": job.error_code,
         "errorDesc": job.error_desc,
@@ -140,7 +134,8 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
     return data
 
 
-def job_from_json(item: dict[str, Any]) -> Job:
+def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
+    """A job as saved, for `store` (which keeps its timeline cache and shared records)."""
     plan, timeline = None, None
     if "plan" in item:
         plan = Plan(_timings(item["plan"]["timings"]), bool(item["plan"]["viaExecute"]))
@@ -155,13 +150,14 @@ def job_from_json(item: dict[str, Any]) -> Job:
         engine_version=sys.intern(item["engineVersion"]),
         run_type=sys.intern(item["runType"]),
         code=item["code"],
-        labels=shared_record(dict(item["labels"])),
-        params=shared_record(dict(item["params"])),
-        source=shared_record(dict(item["source"])),
+        labels=store.records.share(dict(item["labels"])),
+        params=store.records.share(dict(item["params"])),
+        source=store.records.share(dict(item["source"])),
         script=_script_from(item["script"]),
         plan=plan,
         kept_timeline=timeline,
         created_ms=int(item["createdMs"]),
+        planned=store.planned,
         error_code=item["errorCode"],
         error_desc=item["errorDesc"],
         killed=bool(item["killed"]),

@@ -30,14 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from linkis_mock.sim.linkis.jobs import Job
-from linkis_mock.sim.linkis.users import Session
-from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.backend import StorageError
+from linkis_mock.sim.storage.session_store import Session
 from linkis_mock.sim.storage.snapshot import (
     job_from_json,
     job_to_json,
     task_from_json,
     task_to_json,
 )
+from linkis_mock.sim.storage.stores import Stores
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -57,18 +58,16 @@ CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq);
 BUSY_TIMEOUT_MS = 10_000
 
 
-class StateFileError(RuntimeError):
-    """A file that is not this mock's state, or of another version."""
+class SqliteBackend:
+    """The storage backend of `serve --state FILE` (linkis_mock.sim.storage.backend)."""
 
-
-class StateFile:
-    def __init__(self, path: Path, sim: Simulator) -> None:
+    def __init__(self, path: Path, stores: Stores) -> None:
         self.path = path
-        self._sim = sim
+        self._stores = stores
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:  # a directory, a missing folder, no permission
-            raise StateFileError(f"cannot open {path}: {exc}") from exc
+            raise StorageError(f"cannot open {path}: {exc}") from exc
         self._epoch = ""
         self._seq = 0
         self._data_version = -1
@@ -87,15 +86,15 @@ class StateFile:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             self._db.close()
-            raise StateFileError(f"{self.path} is not a SQLite file: {exc}") from exc
+            raise StorageError(f"{self.path} is not a SQLite file: {exc}") from exc
         try:
             existed = self._open_locked()
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        self._sim.changes.clear()
-        self._sim.changes.recording = True
+        self._stores.changes.clear()
+        self._stores.changes.recording = True
         return existed
 
     def _open_locked(self) -> bool:
@@ -108,16 +107,16 @@ class StateFile:
             self._save_everything()
             return False
         if version != str(SCHEMA_VERSION):
-            raise StateFileError(f"{self.path} holds state version {version}, not {SCHEMA_VERSION}")
+            raise StorageError(f"{self.path} holds state version {version}, not {SCHEMA_VERSION}")
         try:
             self._load_everything()
         except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
-            raise StateFileError(f"{self.path} holds a row this mock cannot read: {exc!r}") from exc
+            raise StorageError(f"{self.path} holds a row this mock cannot read: {exc!r}") from exc
         return True
 
     def close(self) -> None:
         """Save what is still pending (sliding sessions), and fold the WAL into the file."""
-        if self._sim.changes.pending:
+        if self._stores.changes.pending:
             with self.unit(writes=True):
                 pass
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -139,7 +138,7 @@ class StateFile:
             try:
                 yield
             finally:
-                if not writes and self._sim.changes.pending:
+                if not writes and self._stores.changes.pending:
                     self._begin()
                     writes = True
                 if writes:
@@ -158,7 +157,7 @@ class StateFile:
         if own_transaction:
             self._db.execute("BEGIN")
         try:
-            with self._sim.changes.paused():
+            with self._stores.changes.paused():
                 if self._meta("epoch") != self._epoch:
                     self._load_everything()
                 else:
@@ -177,7 +176,7 @@ class StateFile:
 
     def _save_and_commit(self) -> None:
         try:
-            changes = self._sim.changes
+            changes = self._stores.changes
             if changes.everything:
                 self._save_everything()
             elif changes.pending:
@@ -187,7 +186,7 @@ class StateFile:
             self._db.execute("ROLLBACK")
             raise
         finally:
-            self._sim.changes.clear()
+            self._stores.changes.clear()
         # Our own commit does not move data_version; nothing new to read from others.
 
     # ---- saving -----------------------------------------------------------------------
@@ -203,28 +202,31 @@ class StateFile:
         for table in ("jobs", "tasks", "sessions"):
             self._db.execute(f"DELETE FROM {table}")
         seq = self._next_seq()
-        store = self._sim.store
+        store = self._stores.jobs
         self._db.executemany(
             "INSERT INTO jobs VALUES (?, ?, ?, ?)",
             (_job_row(job, seq, store.is_held(job)) for job in store.all_jobs()),
         )
         self._db.executemany(
             "INSERT INTO tasks VALUES (?, ?, ?)",
-            ((task.id, seq, _text(task_to_json(task))) for task in self._sim.tasks.all_tasks()),
+            (
+                (task.id, seq, _text(task_to_json(task)))
+                for task in self._stores.vias_tasks.all_tasks()
+            ),
         )
         self._db.executemany(
             "INSERT INTO sessions VALUES (?, ?, ?, ?)",
             (
                 (ticket, seq, session.user, session.last_used_ms)
-                for ticket, session in self._sim.users.sessions().items()
+                for ticket, session in self._stores.sessions.all().items()
             ),
         )
         self._save_counters()
         self._save_clock()
 
     def _save_changes(self) -> None:
-        changes, seq = self._sim.changes, self._next_seq()
-        store, tasks, users = self._sim.store, self._sim.tasks, self._sim.users
+        changes, seq = self._stores.changes, self._next_seq()
+        store, tasks, sessions = self._stores.jobs, self._stores.vias_tasks, self._stores.sessions
         for task_id in changes.jobs:
             job = store.by_task_id(task_id)
             row = (
@@ -238,7 +240,7 @@ class StateFile:
             body = _text(task_to_json(task)) if task is not None else None
             self._db.execute("INSERT OR REPLACE INTO tasks VALUES (?, ?, ?)", (task_key, seq, body))
         for ticket in changes.sessions:
-            session = users.session(ticket)
+            session = sessions.get(ticket)
             self._db.execute(
                 "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?)",
                 (ticket, seq, *((session.user, session.last_used_ms) if session else (None, None))),
@@ -249,16 +251,16 @@ class StateFile:
             self._save_clock()
 
     def _save_counters(self) -> None:
-        last_task_id, groups = self._sim.store.counters()
+        last_task_id, groups = self._stores.jobs.counters()
         counters = {
             "lastTaskId": last_task_id,
             "groups": groups,
-            "tasksCreated": self._sim.tasks.created,
+            "tasksCreated": self._stores.vias_tasks.created,
         }
         self._meta_set("counters", _text(counters))
 
     def _save_clock(self) -> None:
-        clock = self._sim.clock
+        clock = self._stores.clock
         state = clock.state()
         self._clock_text = _text(
             {
@@ -273,25 +275,25 @@ class StateFile:
     # ---- loading ----------------------------------------------------------------------
 
     def _load_everything(self) -> None:
-        sim = self._sim
+        stores = self._stores
         jobs, let_go = [], set()
         # Row by row: holding every body at once would double a restart's memory.
         for task_id, held, body in self._db.execute(
             "SELECT task_id, held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
         ):
-            jobs.append(job_from_json(json.loads(body)))
+            jobs.append(job_from_json(json.loads(body), stores.jobs))
             if not held:
                 let_go.add(task_id)
         counters = json.loads(self._meta("counters") or "{}")
-        sim.store.load(
+        stores.jobs.load(
             jobs, counters.get("lastTaskId", 0), counters.get("groups", {}), frozenset(let_go)
         )
         tasks = [
             task_from_json(json.loads(body))
             for (body,) in self._db.execute("SELECT body FROM tasks WHERE body IS NOT NULL")
         ]
-        sim.tasks.load(tasks, counters.get("tasksCreated", 0))
-        sim.users.load_sessions(
+        stores.vias_tasks.load(tasks, counters.get("tasksCreated", 0))
+        stores.sessions.load(
             {
                 ticket: Session(user, last_used)
                 for ticket, user, last_used in self._db.execute(
@@ -304,23 +306,23 @@ class StateFile:
         self._seq = int(self._meta("seq") or 0)
 
     def _load_newer(self) -> None:
-        sim, seen = self._sim, self._seq
+        stores, seen = self._stores, self._seq
         for task_id, held, body in self._db.execute(
             "SELECT task_id, held, body FROM jobs WHERE seq > ? ORDER BY task_id", (seen,)
         ):
             if body is None:
-                sim.store.forget(task_id)
+                stores.jobs.forget(task_id)
             else:
-                sim.store.put(job_from_json(json.loads(body)), bool(held))
+                stores.jobs.put(job_from_json(json.loads(body), stores.jobs), bool(held))
         for task_key, body in self._db.execute("SELECT id, body FROM tasks WHERE seq > ?", (seen,)):
-            sim.tasks.put(task_key, task_from_json(json.loads(body)) if body else None)
+            stores.vias_tasks.put(task_key, task_from_json(json.loads(body)) if body else None)
         for ticket, user, last_used in self._db.execute(
             "SELECT ticket, user, last_used_ms FROM sessions WHERE seq > ?", (seen,)
         ):
-            sim.users.put_session(ticket, Session(user, last_used) if user else None)
+            stores.sessions.put(ticket, Session(user, last_used) if user else None)
         counters = json.loads(self._meta("counters") or "{}")
-        sim.store.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
-        sim.tasks.set_created(counters.get("tasksCreated", 0))
+        stores.jobs.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
+        stores.vias_tasks.set_created(counters.get("tasksCreated", 0))
         self._load_clock()
         self._seq = int(self._meta("seq") or 0)
 
@@ -330,7 +332,7 @@ class StateFile:
             return
         self._clock_text = text
         saved: dict[str, Any] = json.loads(text)
-        clock = self._sim.clock
+        clock = self._stores.clock
         now_ms = saved["simMs"]
         if not saved["frozen"]:
             now_ms += round((clock.wall_ms() - saved["wallMs"]) * saved["speed"])

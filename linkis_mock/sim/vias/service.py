@@ -22,7 +22,7 @@ from linkis_mock.sim.vias.errors import FORBIDDEN, NO_TASK, NOT_ALLOWED, ViasErr
 from linkis_mock.sim.vias.tasks import TaskState, ViasTask
 
 if TYPE_CHECKING:
-    from linkis_mock.sim.storage.stores import TaskStore
+    from linkis_mock.sim.storage.vias_task_store import ViasTaskStore
 
 
 Command = Literal["start", "stop"]
@@ -53,7 +53,9 @@ ANY_PROJECT = "*"
 
 
 class Vias:
-    def __init__(self, settings: ViasSettings, clock: Clock, store: TaskStore, seed: int) -> None:
+    def __init__(
+        self, settings: ViasSettings, clock: Clock, store: ViasTaskStore, seed: int
+    ) -> None:
         self.settings = settings
         self.clock = clock
         self.store = store

@@ -1,0 +1,38 @@
+"""The storage interface: where the simulator's state lives beyond one process.
+
+Without a backend, state lives only in the process's memory (the Stores). A backend
+keeps the Stores in step with a medium several processes share, and survives them:
+`linkis_mock.sim.storage.sqlite` is one. A second one (another database) implements the
+same four methods and is chosen by create_app; nothing in the domain (linkis/, vias/)
+changes for it.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+
+class StorageError(RuntimeError):
+    """A medium that is not this mock's state, or of another version, or unusable."""
+
+
+class StorageBackend(Protocol):
+    def open(self) -> bool:
+        """Load the medium's state into the stores, or save the stores into a new medium;
+        True when the medium already held state (a restart continues from it)."""
+        ...
+
+    def refresh(self) -> None:
+        """Take in what other processes saved since this one last looked (cheap when
+        nothing changed: every request asks)."""
+        ...
+
+    def unit(self, writes: bool) -> AbstractContextManager[None]:
+        """One operation as a unit of work: with `writes`, exclusive, and what it changed
+        saved before the block ends (before the reply is sent)."""
+        ...
+
+    def close(self) -> None:
+        """Save what is pending and let go of the medium."""
+        ...

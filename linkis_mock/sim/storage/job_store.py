@@ -1,0 +1,169 @@
+"""Where the simulator keeps Linkis jobs: job history by taskID, the entrance's jobs by
+short execID in their creator_user_engineType groups, and the id counters."""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+
+from linkis_mock.sim.linkis.jobs import Job, PlannedTimelines, SharedRecords
+from linkis_mock.sim.storage.changes import Changes
+
+
+class JobStore:
+    """Job history rows by taskID, and the entrance's in-memory jobs by short execID."""
+
+    def __init__(self, changes: Changes | None = None, history_capacity: int = 100_000) -> None:
+        self.changes = changes or Changes()
+        self.history_capacity = history_capacity
+        # This store's jobs keep their planned timelines here, and share equal records.
+        self.planned = PlannedTimelines()
+        self.records = SharedRecords()
+        self._lock = threading.Lock()
+        self._by_task_id: dict[int, Job] = {}
+        self._by_short_exec_id: dict[str, Job] = {}
+        self._group_counters: dict[str, int] = {}
+        self._last_task_id = 0
+        # The entrance's jobs per creator_user_engineType group, oldest first.
+        self._groups: dict[str, deque[str]] = {}
+
+    def next_task_id(self) -> int:
+        with self._lock:
+            self._last_task_id += 1
+            self.changes.counters_moved()
+            return self._last_task_id
+
+    def next_index(self, group: str) -> int:
+        """The job's slot in its creator_user_engineType group; never wraps."""
+        with self._lock:
+            index = self._group_counters.get(group, 0)
+            self._group_counters[group] = index + 1
+            self.changes.counters_moved()
+            return index
+
+    def add(self, job: Job) -> None:
+        with self._lock:
+            self._by_task_id[job.ident.task_id] = job
+            if job.ident.short_exec_id:
+                self._by_short_exec_id[job.ident.short_exec_id] = job
+                self._groups.setdefault(job.group, deque()).append(job.ident.short_exec_id)
+            self.changes.job(job.ident.task_id)
+            while len(self._by_task_id) > self.history_capacity:
+                self._forget_locked(next(iter(self._by_task_id)))
+
+    def forget(self, task_id: int) -> None:
+        """Drop a job from history and the entrance (another process forgot it)."""
+        with self._lock:
+            self._forget_locked(task_id)
+
+    def _forget_locked(self, task_id: int) -> None:
+        job = self._by_task_id.pop(task_id, None)
+        if job is None:
+            return
+        short = job.ident.short_exec_id
+        if short and self._by_short_exec_id.get(short) is job:
+            del self._by_short_exec_id[short]
+            self._groups[job.group].remove(short)
+        self.changes.job(task_id)
+
+    def changed(self, job: Job) -> None:
+        """A job changed in place (killed, forced): it must be saved again."""
+        self.changes.job(job.ident.task_id)
+
+    def put(self, job: Job, held: bool) -> None:
+        """Take in a job as another process saved it; `held`: still in the entrance."""
+        with self._lock:
+            self._by_task_id[job.ident.task_id] = job
+            short = job.ident.short_exec_id
+            if not short:
+                return
+            members = self._groups.setdefault(job.group, deque())
+            was_held = self._by_short_exec_id.pop(short, None) is not None
+            if held:
+                self._by_short_exec_id[short] = job
+                if not was_held:
+                    bisect.insort(members, short, key=_index)
+            elif was_held:
+                members.remove(short)
+
+    def is_held(self, job: Job) -> bool:
+        """True while the entrance holds the job (it was not made way for)."""
+        return self._by_short_exec_id.get(job.ident.short_exec_id) is job
+
+    def set_counters(self, last_task_id: int, groups: dict[str, int]) -> None:
+        with self._lock:
+            self._last_task_id = last_task_id
+            self._group_counters = dict(groups)
+
+    def make_room(self, group: str, capacity: int, finished: Callable[[Job], bool]) -> bool:
+        """Like the entrance's per-group queue: forget the oldest finished job of a full group.
+
+        The job stays in job history. False when every slot holds a live job.
+        """
+        with self._lock:
+            members = self._groups.setdefault(group, deque())
+            while len(members) >= capacity:
+                oldest = next((s for s in members if finished(self._by_short_exec_id[s])), None)
+                if oldest is None:
+                    return False
+                members.remove(oldest)
+                self.changes.job(self._by_short_exec_id.pop(oldest).ident.task_id)
+            return True
+
+    def by_task_id(self, task_id: int) -> Job | None:
+        return self._by_task_id.get(task_id)
+
+    def by_short_exec_id(self, short_exec_id: str) -> Job | None:
+        return self._by_short_exec_id.get(short_exec_id)
+
+    def all_jobs(self) -> list[Job]:
+        """Every job, history-only rows included, newest first."""
+        return sorted(self._by_task_id.values(), key=lambda job: -job.ident.task_id)
+
+    def entrance_jobs(self) -> Iterator[Job]:
+        """Jobs the entrance holds in memory (history-only rows are left out)."""
+        return iter(list(self._by_short_exec_id.values()))
+
+    def counters(self) -> tuple[int, dict[str, int]]:
+        with self._lock:
+            return self._last_task_id, dict(self._group_counters)
+
+    def load(
+        self,
+        jobs: list[Job],
+        last_task_id: int,
+        groups: dict[str, int],
+        let_go: frozenset[int] = frozenset(),
+    ) -> None:
+        """Replace everything (restoring a snapshot); `let_go`: taskIDs of jobs the
+        entrance made way for, which only job history still knows."""
+        with self._lock:
+            # Oldest first: history forgets from the front.
+            oldest_first = sorted(jobs, key=lambda job: job.ident.task_id)
+            self._by_task_id = {job.ident.task_id: job for job in oldest_first}
+            self._by_short_exec_id = {
+                job.ident.short_exec_id: job
+                for job in jobs
+                if job.ident.short_exec_id and job.ident.task_id not in let_go
+            }
+            self._group_counters = dict(groups)
+            self._last_task_id = last_task_id
+            self._groups = {}
+            for job in sorted(self._by_short_exec_id.values(), key=lambda j: j.ident.task_id):
+                self._groups.setdefault(job.group, deque()).append(job.ident.short_exec_id)
+            self.changes.all_replaced()
+
+    def clear(self) -> None:
+        with self._lock:
+            self.changes.all_replaced()
+            self._by_task_id.clear()
+            self._by_short_exec_id.clear()
+            self._group_counters.clear()
+            self._groups.clear()
+            self._last_task_id = 0
+
+
+def _index(short_exec_id: str) -> int:
+    return int(short_exec_id.rsplit("_", 1)[1])
