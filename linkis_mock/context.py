@@ -21,8 +21,9 @@ from linkis_mock.contract import envelope
 from linkis_mock.contract.routes import RouteTable
 from linkis_mock.control.faults import FaultBook
 from linkis_mock.control.journal import Journal
-from linkis_mock.sim.linkis.entrance import Caller, Ok
+from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import MethodStyle
+from linkis_mock.sim.linkis.ok import Ok
 from linkis_mock.sim.simulator import Simulator
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypedDict, TypeVar
 
-from linkis_mock.sim.linkis.entrance import Ok
 from linkis_mock.sim.linkis.errors import LinkisError, MethodStyle, http_status
+from linkis_mock.sim.linkis.ok import Ok
 
 D = TypeVar("D")
 

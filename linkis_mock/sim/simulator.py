@@ -17,7 +17,7 @@ class Simulator:
         self.clock = clock or Clock()
         self.stores = Stores(self.clock, settings.history_jobs)
         self.users = Users(settings, self.clock, self.stores.sessions)
-        self.entrance = Entrance(settings, self.clock, self.stores.jobs, self.users)
+        self.entrance = Entrance(settings, self.clock, self.stores.jobs)
         self.vias = Vias(settings.vias, self.clock, self.stores.vias_tasks, settings.seed)
 
     def reset(self) -> None:

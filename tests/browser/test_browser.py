@@ -239,9 +239,7 @@ def wait_for_progress_above(page: Page, row_selector: str, floor: float) -> floa
     return progress_of(page.locator(row_selector))
 
 
-def test_the_dashboard_follows_a_job_and_fails_it(
-    mock: Mock, page: Page, tmp_path: Path
-) -> None:
+def test_the_dashboard_follows_a_job_and_fails_it(mock: Mock, page: Page, tmp_path: Path) -> None:
     api = mock.client(headers=TOKEN_HEADERS)
     submitted = api.post(
         "/entrance/submit",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.linkis.entrance import Caller
+from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.simulator import Simulator
 

@@ -63,5 +63,3 @@ def test_a_bad_snapshot_is_refused_and_changes_nothing(mock: Mock) -> None:
     assert reply.status_code == 400
     assert "different lengths" in reply.json()["detail"]
     assert mock.admin("GET", "/snapshot")["jobs"] == before["jobs"]
-
-

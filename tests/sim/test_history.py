@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from linkis_mock.sim.linkis.entrance import HISTORY_NOT_FOUND, Caller
+from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.messages import HISTORY_NOT_FOUND
 from linkis_mock.sim.simulator import Simulator
 from tests.helpers.sim import ALICE, BOB, HADOOP, START_MS, at, make_sim, submit
 

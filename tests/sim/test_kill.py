@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
-from linkis_mock.sim.linkis.entrance import (
+from linkis_mock.sim.linkis.caller import Caller
+from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.messages import (
     KILL_FAILED,
     KILL_FORCED,
     KILL_JOBS_LENGTH,
     KILL_OK,
     PROGRESS_UNKNOWN_JOB,
     STATUS_UNKNOWN_JOB,
-    Caller,
 )
-from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.settings import Timings
 from linkis_mock.sim.simulator import Simulator
 from tests.helpers.sim import (

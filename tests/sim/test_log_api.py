@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from linkis_mock.sim.linkis.entrance import LOG_UNKNOWN_JOB
 from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.messages import LOG_UNKNOWN_JOB
 from linkis_mock.sim.simulator import Simulator
 from tests.helpers.sim import ALICE, all_lines, at, exec_id_of, make_sim, submit
 

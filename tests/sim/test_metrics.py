@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from linkis_mock.sim.linkis.entrance import OTHER_USERS_TASKS, Caller
+from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.messages import OTHER_USERS_TASKS
 from linkis_mock.sim.simulator import Simulator
 from tests.helpers.sim import (
     ALICE,

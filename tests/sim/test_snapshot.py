@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.linkis.entrance import Caller
+from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.simulator import Simulator

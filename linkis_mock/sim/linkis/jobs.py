@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from linkis_mock.api_types.linkis_entrance import JobState as JobStateName
+from linkis_mock.sim.linkis.messages import KILLED_BY_USER, STATE_LINES, failed_line, finished_line
 from linkis_mock.sim.linkis.scripts import Outcome, Script
 from linkis_mock.sim.settings import Timings
 
@@ -62,15 +63,8 @@ TERMINAL_STATES = frozenset(
 )
 KILLABLE_LATER = frozenset({JobState.RUNNING})
 
-KILLED_BY_USER = "Job is killed by user!"
 # One log entry (an error text, say) adds at most this many lines; the rest is summarised.
 MAX_LINES_PER_ENTRY = 200
-STATE_LINES = {
-    JobState.SCHEDULED: "Your job is Scheduled. Please wait it to run.(您的任务已经调度运行中)",
-    JobState.WAIT_FOR_RETRY: "Your job is turn to retry. Please wait it to schedule.",
-    JobState.RUNNING: "Your job is Running now. Please wait it to complete.(您的任务已经在运行中)",
-    JobState.SUCCEED: "Congratulations. Your job completed with status Success.",
-}
 
 
 def format_log_time(at_ms: int) -> str:
@@ -112,12 +106,9 @@ class Timeline:
     def move(self, at_ms: int, state: JobState) -> None:
         self.transition_times.append(at_ms)
         self.states.append(state)
-        text = STATE_LINES.get(state)
+        text = STATE_LINES.get(state.value)
         if text is None and state.is_terminal:
-            text = (
-                f"Sorry. Your job completed with a status {state.value}. "
-                "You can view logs for the reason."
-            )
+            text = finished_line(state.value)
         if text is not None:
             self.log(at_ms, "INFO", text)
 
@@ -254,10 +245,10 @@ def _finish(t: Timeline, script: Script, end: int) -> None:
         t.log(end, "INFO", f"Res:_0.dolphin written, {script.rows} rows")
         t.move(end, JobState.SUCCEED)
     elif script.outcome is Outcome.FAILED:
-        t.log(end, "ERROR", f"Sorry, your job executed failed with reason: {script.error}")
+        t.log(end, "ERROR", failed_line(script.error))
         t.move(end, JobState.FAILED)
     elif script.outcome is Outcome.CANCELLED:
-        t.log(end, "ERROR", f"Sorry, your job executed failed with reason: {KILLED_BY_USER}")
+        t.log(end, "ERROR", failed_line(KILLED_BY_USER))
         t.log(end, "ERROR", KILLED_BY_USER)
         t.move(end, JobState.CANCELLED)
     else:
@@ -448,9 +439,7 @@ class Job:
         if self.killed:
             return
         self._own_timeline().cut(now_ms)
-        self.timeline.log(
-            now_ms, "ERROR", f"Sorry, your job executed failed with reason: {KILLED_BY_USER}"
-        )
+        self.timeline.log(now_ms, "ERROR", failed_line(KILLED_BY_USER))
         self.timeline.log(now_ms, "ERROR", KILLED_BY_USER)
         for text in lines:
             self.timeline.log(now_ms, "INFO", text)
@@ -483,7 +472,7 @@ class Job:
             _finish(t, self.script, end)
         elif state is JobState.FAILED:
             self.error_code, self.error_desc = 10001, error
-            t.log(now_ms, "ERROR", f"Sorry, your job executed failed with reason: {error}")
+            t.log(now_ms, "ERROR", failed_line(error))
             t.move(now_ms, JobState.FAILED)
         elif state is JobState.SUCCEED:
             t.log(now_ms, "INFO", f"Res:_0.dolphin written, {self.script.rows} rows")
