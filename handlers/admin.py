@@ -9,7 +9,7 @@ from connexion.exceptions import ProblemException
 from linkis_mock.api_types import admin as api
 from linkis_mock.context import Call
 from linkis_mock.control.faults import FaultRuleError
-from linkis_mock.sim.clock import ClockState, iso_instant
+from linkis_mock.sim.clock import ClockReading, iso_instant
 from linkis_mock.sim.linkis.jobs import JobState
 from linkis_mock.sim.linkis.scripts import DEFAULT_ERROR
 from linkis_mock.sim.storage import snapshot
@@ -30,7 +30,7 @@ def _refused(status: int, detail: str) -> ProblemException:
     return ProblemException(status=status, title=title, detail=detail)
 
 
-def _clock(state: ClockState) -> api.ClockState:
+def _clock(state: ClockReading) -> api.ClockState:
     return {
         "now": state.now_ms,
         "nowIso": iso_instant(state.now_ms),
@@ -40,7 +40,7 @@ def _clock(state: ClockState) -> api.ClockState:
 
 
 async def get_clock(call: Call) -> Reply[api.ClockState]:
-    return _json(_clock(call.sim.clock.state()))
+    return _json(_clock(call.sim.clock.reading()))
 
 
 async def set_clock(call: Call, body: dict[str, Any]) -> Reply[api.ClockState]:
@@ -60,7 +60,7 @@ async def reset(call: Call) -> Reply[api.ResetResult]:
     simulator.reset()
     call.mock.journal.clear()
     call.mock.faults.reset()
-    return _json({"reset": True, "clock": _clock(simulator.clock.state())})
+    return _json({"reset": True, "clock": _clock(simulator.clock.reading())})
 
 
 # ---- jobs and tasks on demand -----------------------------------------------------------

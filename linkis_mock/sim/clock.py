@@ -37,7 +37,7 @@ def iso_instant(at_ms: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ClockState:
+class ClockReading:
     now_ms: int
     frozen: bool
     speed: float
@@ -74,33 +74,33 @@ class Clock:
         """Real epoch milliseconds, for things that must not follow the simulation (sessions)."""
         return int(self._wall() * 1000)
 
-    def state(self) -> ClockState:
+    def reading(self) -> ClockReading:
         with self._lock:
-            return ClockState(int(self._sim_ms_locked()), self._frozen, self._speed)
+            return ClockReading(int(self._sim_ms_locked()), self._frozen, self._speed)
 
-    def configure(self, *, frozen: bool | None = None, speed: float | None = None) -> ClockState:
+    def configure(self, *, frozen: bool | None = None, speed: float | None = None) -> ClockReading:
         with self._lock:
             self._reanchor_locked()
             if frozen is not None:
                 self._frozen = frozen
             if speed is not None:
                 self._speed = checked_speed(speed)
-            state = ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+            state = ClockReading(int(self._anchor_sim_ms), self._frozen, self._speed)
         self.on_change()
         return state
 
-    def advance(self, seconds: float) -> ClockState:
+    def advance(self, seconds: float) -> ClockReading:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
         with self._lock:
             self._reanchor_locked()
             checked_instant(int(self._anchor_sim_ms + seconds * 1000.0))
             self._anchor_sim_ms += seconds * 1000.0
-            state = ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+            state = ClockReading(int(self._anchor_sim_ms), self._frozen, self._speed)
         self.on_change()
         return state
 
-    def restart(self, start_ms: int | None = None) -> ClockState:
+    def restart(self, start_ms: int | None = None) -> ClockReading:
         """Back to real time, running at speed 1 (used by a full reset)."""
         with self._lock:
             self._anchor_sim_ms = float(
@@ -109,7 +109,7 @@ class Clock:
             self._anchor_real = self._monotonic()
             self._speed = 1.0
             self._frozen = False
-            state = ClockState(int(self._anchor_sim_ms), self._frozen, self._speed)
+            state = ClockReading(int(self._anchor_sim_ms), self._frozen, self._speed)
         self.on_change()
         return state
 

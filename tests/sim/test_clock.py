@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linkis_mock.sim.clock import MAX_SPEED, Clock, ClockState
+from linkis_mock.sim.clock import MAX_SPEED, Clock, ClockReading
 from tests.helpers.sim import ALICE, START_MS, make_sim, submit
 
 
@@ -23,12 +23,12 @@ def test_frozen_clock_ignores_real_time() -> None:
     clock = Clock(START_MS, frozen=True, monotonic=mono)
     mono.value += 3600
     assert clock.now_ms() == START_MS
-    assert clock.state() == ClockState(START_MS, True, 1.0)
+    assert clock.reading() == ClockReading(START_MS, True, 1.0)
 
 
 def test_advance_moves_exactly_and_returns_the_new_state() -> None:
     clock = Clock(START_MS, frozen=True, monotonic=FakeTime(0.0))
-    assert clock.advance(1.5) == ClockState(START_MS + 1500, True, 1.0)
+    assert clock.advance(1.5) == ClockReading(START_MS + 1500, True, 1.0)
     assert clock.now_ms() == START_MS + 1500
     clock.advance(0)
     assert clock.now_ms() == START_MS + 1500
@@ -56,7 +56,7 @@ def test_changing_speed_keeps_the_time_already_elapsed() -> None:
     clock = Clock(START_MS, monotonic=mono)
     mono.value = 1.0
     state = clock.configure(speed=4)
-    assert state == ClockState(START_MS + 1000, False, 4.0)
+    assert state == ClockReading(START_MS + 1000, False, 4.0)
     mono.value = 2.0
     assert clock.now_ms() == START_MS + 1000 + 4000
 
@@ -98,7 +98,7 @@ def test_bad_speed_is_rejected(speed: float) -> None:
     clock = Clock(START_MS, speed=3, frozen=True)
     with pytest.raises(ValueError):
         clock.configure(speed=speed)
-    assert clock.state().speed == 3.0
+    assert clock.reading().speed == 3.0
 
 
 def test_max_speed_is_allowed() -> None:
@@ -112,7 +112,7 @@ def test_restart_unfreezes_and_resets_speed() -> None:
     mono = FakeTime(0.0)
     clock = Clock(START_MS, speed=50, frozen=True, monotonic=mono)
     state = clock.restart(START_MS + 7)
-    assert state == ClockState(START_MS + 7, False, 1.0)
+    assert state == ClockReading(START_MS + 7, False, 1.0)
     mono.value = 1.0
     assert clock.now_ms() == START_MS + 1007
 
@@ -145,7 +145,7 @@ def test_simulator_reset_forgets_jobs_and_sessions_and_restarts_the_clock() -> N
     sim.reset()
     assert sim.stores.jobs.by_task_id(1) is None
     assert sim.users.session_user(ticket) is None
-    state = sim.clock.state()
+    state = sim.clock.reading()
     assert not state.frozen
     assert state.speed == 1.0
     # Counters start again: the next job gets taskID 1 and index 0 again.

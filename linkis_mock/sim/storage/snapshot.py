@@ -30,7 +30,7 @@ class SnapshotError(ValueError):
 
 
 def take(stores: Stores) -> dict[str, Any]:
-    clock = stores.clock.state()
+    clock = stores.clock.reading()
     jobs = stores.jobs
     last_task_id, groups = jobs.counters()
     return {

@@ -261,7 +261,7 @@ class SqliteBackend:
 
     def _save_clock(self) -> None:
         clock = self._stores.clock
-        state = clock.state()
+        state = clock.reading()
         self._clock_text = _text(
             {
                 "simMs": state.now_ms,
