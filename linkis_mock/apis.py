@@ -9,6 +9,7 @@ API a path belongs to, instead of spelling base paths itself.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -111,3 +112,9 @@ class ApiRegistry:
             if api.claims(path):
                 return api
         return None
+
+
+@functools.cache
+def base_paths() -> dict[ApiName, str]:
+    """Each API's base path, for clients of the mock (linkis_mock.testing)."""
+    return {api.name: api.base_path for api in ApiRegistry()}

@@ -33,11 +33,13 @@ import anyio.from_thread
 import httpx
 import uvicorn
 
+from linkis_mock.apis import base_paths
 from linkis_mock.app import MockApp, create_app
 from linkis_mock.config import Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-API = "/api/rest_j/v1"
+API = base_paths()["linkis"]
+ADMIN = base_paths()["admin"]
 TOKEN = "LINKIS-AUTH"
 START_TIMEOUT_S = 20
 
@@ -91,7 +93,7 @@ class Mock:
         return client
 
     def admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        reply = self.http.request(method, f"{self.base_url}/__admin{path}", **kwargs)
+        reply = self.http.request(method, f"{self.base_url}{ADMIN}{path}", **kwargs)
         assert reply.status_code == 200, reply.text
         return reply.json()
 
@@ -275,7 +277,7 @@ def start_mock(tmp_dir: Path, *args: str, port: int | None = None) -> RunningMoc
         if process.poll() is not None:
             raise RuntimeError(f"mock exited early:\n{log_path.read_text()}")
         try:
-            if httpx.get(f"{mock.base_url}/__admin/clock", timeout=1).status_code == 200:
+            if httpx.get(f"{mock.base_url}{ADMIN}/clock", timeout=1).status_code == 200:
                 return mock
         except httpx.TransportError:
             time.sleep(0.05)

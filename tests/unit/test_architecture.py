@@ -1,0 +1,111 @@
+"""The shape the code promises (README, Architecture): apps that own their state, a
+simulator without a web framework, and each API's base path written only in its spec."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import linkis_mock
+from linkis_mock.apis import ApiRegistry
+from linkis_mock.testing import ROOT, in_process
+from tests.helpers.sim import submit_body
+
+TOKEN = {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
+WEB_FRAMEWORKS = ("connexion", "starlette", "uvicorn", "httpx", "pydantic", "jsonschema", "yaml")
+
+
+def test_two_apps_in_one_process_share_nothing() -> None:
+    first, second = in_process(), in_process()
+    try:
+        assert first.app.context.sim is not second.app.context.sim
+        submitted = first.as_token("alice").post("/entrance/submit", json=submit_body())
+        assert submitted.json()["data"]["taskID"] == 1
+        first.admin("POST", "/faults", json={"operationId": "getUserInfo", "action": "status"})
+        first.freeze()
+        # The second app has no job, no fault rule, no journal entry, a running clock.
+        assert second.admin("GET", "/jobs")["jobs"] == []
+        assert second.admin("GET", "/faults")["rules"] == []
+        assert second.admin("GET", "/journal")["entries"] == []
+        assert second.admin("GET", "/clock")["frozen"] is False
+        assert second.as_token("alice").get("/user/userInfo").status_code == 200
+        assert first.as_token("alice").get("/user/userInfo").status_code == 500
+        # Its own first job is its own taskID 1, and its caches are its own.
+        again = second.as_token("alice").post("/entrance/submit", json=submit_body())
+        assert again.json()["data"]["taskID"] == 1
+        first_jobs, second_jobs = (m.app.context.sim.stores.jobs for m in (first, second))
+        assert first_jobs.planned is not second_jobs.planned
+        assert first_jobs.records is not second_jobs.records
+    finally:
+        first.stop()
+        second.stop()
+
+
+def test_the_public_factory_builds_an_app_with_defaults() -> None:
+    app = linkis_mock.create_app()
+    assert app.context.settings.sim.instance == "127.0.0.1:8080"
+    assert linkis_mock.create_app().context.sim is not app.context.sim
+
+
+def test_importing_the_whole_simulator_loads_no_web_framework() -> None:
+    modules = [
+        f"linkis_mock.sim.{path.relative_to(ROOT / 'linkis_mock' / 'sim').with_suffix('')}".replace(
+            "/", "."
+        ).removesuffix(".__init__")
+        for path in sorted((ROOT / "linkis_mock" / "sim").rglob("*.py"))
+    ]
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import importlib, json, sys\n"
+            f"for name in {modules!r}: importlib.import_module(name)\n"
+            "print(json.dumps(sorted(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    imported = json.loads(loaded.stdout)
+    assert len(modules) > 20 and all(module in imported for module in modules)
+    frameworks = sorted(m for m in imported if m.split(".")[0] in WEB_FRAMEWORKS)
+    assert frameworks == [], frameworks
+
+
+def _literals(path: Path) -> list[tuple[int, str]]:
+    """The string literals of a module that are not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings
+    ]
+
+
+def test_each_base_path_is_written_once_in_its_specs_servers() -> None:
+    base_paths = [api.base_path for api in ApiRegistry()]
+    assert base_paths == ["/api/rest_j/v1", "/v2", "/__admin"]
+    found = [
+        f"{path.relative_to(ROOT)}:{line}: {text!r}"
+        for path in sorted(
+            [*(ROOT / "linkis_mock").rglob("*.py"), *(ROOT / "handlers").glob("*.py")]
+        )
+        if "api_types" not in path.parts
+        for line, text in _literals(path)
+        if any(text == base or text.startswith((base + "/", base + "{")) for base in base_paths)
+    ]
+    assert found == [], found
