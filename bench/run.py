@@ -58,7 +58,7 @@ from typing import Any
 
 import httpx
 
-from linkis_mock.testing import free_port, resident_memory_kib
+from linkis_mock.testing import free_port, resident_memory_kib, terminate
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.prefix) / "bin"
@@ -123,17 +123,6 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 @contextmanager
 def launched(name: str, command: list[str]) -> Iterator[Server]:
     """Start a server on a free port (`{port}` in `command`); always stopped on exit."""
@@ -146,7 +135,7 @@ def launched(name: str, command: list[str]) -> Iterator[Server]:
     try:
         yield Server(name, process, port, log_path)
     finally:
-        stop(process)
+        terminate(process)
 
 
 def mock_command() -> list[str]:

@@ -271,7 +271,7 @@ def start_mock(tmp_dir: Path, *args: str, port: int | None = None) -> RunningMoc
             env={**os.environ},
         )
     mock = RunningMock(f"http://127.0.0.1:{port}", process=process, log_path=log_path)
-    mock.on_stop.append(lambda: _terminate(process))
+    mock.on_stop.append(lambda: terminate(process))
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -285,7 +285,10 @@ def start_mock(tmp_dir: Path, *args: str, port: int | None = None) -> RunningMoc
     raise RuntimeError(f"mock did not start:\n{log_path.read_text()}")
 
 
-def _terminate(process: subprocess.Popen[bytes]) -> None:
+def terminate(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, and SIGKILL if it has not ended within 10 s."""
+    if process.poll() is not None:
+        return
     process.terminate()
     try:
         process.wait(timeout=10)

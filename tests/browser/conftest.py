@@ -1,19 +1,7 @@
-"""Browser tests need a real socket: the session's mock is served from a thread of this
-process (linkis_mock.testing)."""
+"""Browser tests need a real socket: the session's mock is served from a thread."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from tests.helpers.served import running_mock
 
-import pytest
-
-from linkis_mock.testing import LocalMock, serve_in_thread
-
-
-@pytest.fixture(scope="session")
-def running_mock() -> Iterator[LocalMock]:
-    mock = serve_in_thread()
-    try:
-        yield mock
-    finally:
-        mock.stop()
+__all__ = ["running_mock"]
