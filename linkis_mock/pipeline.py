@@ -2,8 +2,8 @@
 
         request
            │
-    ┌──────▼─────── middleware/ (pure ASGI, ours) ──────────────────────────────┐
-    │ ServerErrorMiddleware    Connexion: a plain 500 for what escapes all below │
+    ┌──────▼─────── middleware/ (pure ASGI) ────────────────────────────────────┐
+    │ ServerErrorMiddleware    Connexion's: a plain 500 for what escapes below   │
     │ RequestContext           the request's Call: this app, its API, its ids    │
     │ StorageSync              with --state: take in what other workers saved    │
     │ Cors                     cross-origin APIs: preflights, CORS headers       │

@@ -1,6 +1,8 @@
-"""Fills the request journal (linkis_mock.control.journal) with every Linkis and VIAS
-request and the status it was answered with, errors and forced replies included.
-Admin requests are not journaled: the dashboard polls them.
+"""Fills the request journal (linkis_mock.control.journal) with every request to a
+journaled API (Linkis, VIAS) and the status it was answered with: errors, size-limit
+refusals, fault replies and forced replies included. It sits inside CORS (see
+linkis_mock/pipeline.py), so CORS preflights, which CORS answers itself, are not
+journaled. Admin requests are not journaled: the dashboard polls them.
 """
 
 from __future__ import annotations
