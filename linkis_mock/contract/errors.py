@@ -49,13 +49,13 @@ from linkis_mock.contract.formats import (
 )
 from linkis_mock.contract.json_policy import JsonPolicyError
 from linkis_mock.contract.routes import RouteTable
+from linkis_mock.contract.security import Credentials
 from linkis_mock.contract.validation import FieldProblem
 from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.vias.errors import ViasError
 
 logger = logging.getLogger(__name__)
 
-VIAS_TOKEN_HEADER = "X-Auth-Token"
 
 
 class ErrorMapper:
@@ -113,8 +113,8 @@ class ErrorMapper:
 
     def _failure_of(self, exc: ProblemException, call: Call) -> Failure:  # noqa: PLR0911
         if isinstance(exc, OAuthProblem) or exc.status == 401:
-            sent = bool(call.headers.get(VIAS_TOKEN_HEADER, "").strip())
-            return NotLoggedIn(credentials_sent=sent)
+            # A blank X-Auth-Token counts as none, as at the gateway.
+            return NotLoggedIn(credentials_sent=bool(Credentials.of(call.headers).vias_token))
         if isinstance(exc, UnsupportedMediaTypeProblem):
             return Malformed("HttpMediaTypeNotSupportedException", str(exc.detail))
         if not (isinstance(exc, BadRequestProblem) or 400 <= exc.status < 500):
