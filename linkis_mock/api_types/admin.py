@@ -99,6 +99,7 @@ class Script(TypedDict):
     digest: str
     directive_problem: str | None
     log_lines: NotRequired[int]
+    diagnosis: NotRequired[str | None]
 
 
 class Attempt(TypedDict):

@@ -70,7 +70,7 @@ ResourceRGB: TypeAlias = Literal["green", "yellow", "red"]
 
 
 class LogData(TypedDict):
-    log: list[str] | str
+    log: list[str] | str | None
     execID: str
     fromLine: int
 
@@ -103,9 +103,13 @@ class TaskInfoData(TypedDict):
 
 class LoginData(TypedDict):
     userName: str
-    isAdmin: NotRequired[bool]
-    sessionTimeOut: NotRequired[int]
-    enableWatermark: NotRequired[bool]
+    isAdmin: bool
+    sessionTimeOut: int
+    enableWatermark: bool
+
+
+class AlreadyLoggedInData(TypedDict):
+    userName: str
 
 
 class UserInfoData(TypedDict):
@@ -114,34 +118,100 @@ class UserInfoData(TypedDict):
 
 class JobHistoryTask(TypedDict):
     taskID: int
-    status: JobState
-    progress: str
-    resultLocation: str | None
-    logPath: str
-    errCode: int | None
-    errDesc: str | None
-    costTime: int
-    createdTime: int
-    updatedTime: int
+    instance: str | None
     execId: str | None
-    strongerExecId: str | None
     umUser: str
     executeUser: str
-    engineType: NotRequired[str]
-    runType: NotRequired[str]
-    executeApplicationName: NotRequired[str]
-    requestApplicationName: NotRequired[str]
-    executionCode: NotRequired[str]
-    sourceJson: NotRequired[str]
-    paramsJson: NotRequired[str]
-    instance: NotRequired[str]
-    engineInstance: NotRequired[str | None]
-    labels: NotRequired[dict[str, str]]
+    engineInstance: str | None
+    executionCode: str | None
+    progress: str
+    logPath: str | None
+    resultLocation: str | None
+    status: JobState
+    createdTime: int | None
+    updatedTime: int | None
+    engineType: str | None
+    errCode: int | None
+    errDesc: str | None
+    executeApplicationName: str | None
+    requestApplicationName: str | None
+    runType: str | None
+    paramsJson: str | None
+    costTime: int | None
+    strongerExecId: str | None
+    sourceJson: str | None
+    sourceTailor: str | None
+    engineStartTime: int | None
+    labels: list[str] | None
+    canRetry: bool
+    observeInfo: str | None
+    isReuse: bool | None
+    requestStartTime: int | None
+    requestEndTime: int | None
+    requestSpendTime: int | None
+    metrics: str | None
+    engineLogPath: str | None
+    ecmInstance: str | None
+    ticketId: str | None
+    subJobs: list[dict[str, Any]] | None
+
+
+class JobHistoryListData(TypedDict):
+    tasks: list[JobHistoryTask]
+    totalPage: int
+
+
+class GovernanceStationAdminData(TypedDict):
+    admin: bool
+    historyAdmin: bool
+    deptAdmin: bool
+    canResultSet: bool
+    errorMsgTip: str
+
+
+class JobMetricsEngineConn(TypedDict):
+    ticketId: NotRequired[str]
+    engineInstance: NotRequired[str]
+
+
+class DiagnosisData(TypedDict):
+    diagnosisMsg: str
+
+
+class OpenLogData(TypedDict):
+    log: list[str]
+
+
+class EngineTypeData(TypedDict):
+    engineType: list[str]
+
+
+class PublicKeyData(TypedDict):
+    enableSSL: bool
+    enableLoginEncrypt: bool
+    debugTime: NotRequired[int]
+    publicKey: NotRequired[str]
+
+
+class OAuthRedirectData(TypedDict):
+    redirectUrl: str
+
+
+class BaseInfoData(TypedDict):
+    resultSetExportEnable: bool
+    linkisClusterName: str
+    engineLogOnlyAdminEnable: bool
+
+
+DownloadErrorText: TypeAlias = str
+
+
+NullValue: TypeAlias = None
 
 
 class Properties(TypedDict):
-    size: str
-    modifytime: str
+    size: NotRequired[str]
+    modifytime: NotRequired[str]
 
 
 class FileTree(TypedDict):
@@ -151,6 +221,16 @@ class FileTree(TypedDict):
     isLeaf: bool
     parentPath: str | None
     children: list[FileTree] | None
+
+
+OpenFileType: TypeAlias = Literal["1", "2", "3", "4", "5", "script/text"]
+
+
+class OpenFileOversizedField(TypedDict):
+    fieldName: str
+    rowIndex: int
+    actualLength: int
+    maxLength: int
 
 
 class OpenFileColumn(TypedDict):
@@ -168,9 +248,13 @@ class ErrorMsg(TypedDict):
     serviceKind: str
 
 
+class Source(TypedDict):
+    scriptPath: NotRequired[str | None]
+
+
 class ExecutionContent(TypedDict):
-    code: NotRequired[str]
-    runType: NotRequired[str]
+    code: NotRequired[str | None]
+    runType: NotRequired[str | None]
 
 
 class JobLabels(TypedDict):
@@ -190,7 +274,7 @@ class JobParamsConfiguration(TypedDict):
 
 
 class JobSource(TypedDict):
-    scriptPath: NotRequired[str]
+    scriptPath: NotRequired[str | None]
 
 
 class KillJobsRequest(TypedDict):
@@ -263,7 +347,7 @@ class LoginReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: LoginData
+    data: LoginData | AlreadyLoggedInData
 
 
 class LogoutReply(TypedDict):
@@ -278,6 +362,69 @@ class UserInfoReply(TypedDict):
     status: EnvelopeStatusOk
     message: str
     data: UserInfoData
+
+
+class PublicKeyReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: PublicKeyData
+
+
+class OAuthRedirectReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: OAuthRedirectData
+
+
+class BaseInfoReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: BaseInfoData
+
+
+class HeartbeatReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: EmptyData
+
+
+class JobHistoryListReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: JobHistoryListData
+
+
+class GovernanceStationAdminReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: GovernanceStationAdminData
+
+
+class DiagnosisReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: DiagnosisData
+
+
+class OpenLogReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: OpenLogData
+
+
+class EngineTypeReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: EngineTypeData
 
 
 class NotLoggedInReply(TypedDict):
@@ -324,18 +471,44 @@ class JobHistoryData(TypedDict):
     task: JobHistoryTask
 
 
+class JobMetricsMap(TypedDict):
+    submitTime: NotRequired[str]
+    scheduleTime: NotRequired[str]
+    completeTime: NotRequired[str]
+    engineInstance: NotRequired[str]
+    ecmInstance: NotRequired[str]
+    engineLogPath: NotRequired[str]
+    isReuse: NotRequired[bool]
+    engineconnMap: NotRequired[dict[str, JobMetricsEngineConn]]
+    executionCode: str | None
+    runtime: str
+
+
 class DirFileTreesData(TypedDict):
-    dirFileTrees: FileTree | None
+    dirFileTrees: FileTree | NullValue
 
 
-class OpenFileData(TypedDict):
-    metadata: list[OpenFileColumn]
+class OpenFilePage(TypedDict):
+    metadata: list[OpenFileColumn] | str | dict[str, str]
     fileContent: list[list[str]]
-    type: Literal["1", "2", "3", "4", "5"]
+    type: OpenFileType
     totalLine: int
     page: int
     totalPage: int
-    totalColumn: int
+    totalColumn: NotRequired[int]
+    column_limit_display: NotRequired[bool]
+    zh_msg: NotRequired[str]
+    en_msg: NotRequired[str]
+
+
+class OpenFileProhibited(TypedDict):
+    type: OpenFileType
+    display_prohibited: Literal[True]
+    zh_msg: str
+    en_msg: str
+    oversizedFields: NotRequired[list[OpenFileOversizedField]]
+    totalColumn: NotRequired[int]
+    column_limit_display: NotRequired[bool]
 
 
 class ErrorData(TypedDict):
@@ -343,6 +516,25 @@ class ErrorData(TypedDict):
     stack: NotRequired[str]
     sessionTimeOut: NotRequired[int]
     enableWatermark: NotRequired[bool]
+
+
+class Params(TypedDict):
+    variable: NotRequired[dict[str, str] | None]
+    configuration: NotRequired[JobParamsConfiguration]
+
+
+class ExecuteRequest(TypedDict):
+    executeApplicationName: NotRequired[str | None]
+    executionCode: NotRequired[str | None]
+    runType: NotRequired[str | None]
+    requestApplicationName: NotRequired[str | None]
+    params: NotRequired[Params | None]
+    source: NotRequired[Source | None]
+    labels: NotRequired[dict[str, str] | None]
+    formatCode: NotRequired[bool]
+    fromLine: NotRequired[int]
+    executeUser: NotRequired[str | None]
+    executionContent: NotRequired[ExecutionContent]
 
 
 class JobParams(TypedDict):
@@ -371,13 +563,6 @@ class DirFileTreesReply(TypedDict):
     data: DirFileTreesData
 
 
-class OpenFileReply(TypedDict):
-    method: Method | None
-    status: EnvelopeStatusOk
-    message: str
-    data: OpenFileData
-
-
 class ErrorReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusError
@@ -393,6 +578,13 @@ class ProgressWithResourceData(TypedDict):
     yarnMetrics: NotRequired[YarnMetrics]
 
 
+class JobExtraInfoData(TypedDict):
+    metricsMap: JobMetricsMap
+
+
+OpenFileData: TypeAlias = OpenFilePage | OpenFileProhibited
+
+
 class SubmitRequest(TypedDict):
     executionContent: NotRequired[ExecutionContent]
     labels: NotRequired[JobLabels]
@@ -402,22 +594,22 @@ class SubmitRequest(TypedDict):
     formatCode: NotRequired[bool]
 
 
-class ExecuteRequest(TypedDict):
-    executeApplicationName: NotRequired[str]
-    executionCode: NotRequired[str]
-    runType: NotRequired[str]
-    requestApplicationName: NotRequired[str]
-    params: NotRequired[JobParams]
-    source: NotRequired[JobSource]
-    labels: NotRequired[JobLabels]
-    formatCode: NotRequired[bool]
-    fromLine: NotRequired[int]
-    executeUser: NotRequired[str]
-    executionContent: NotRequired[ExecutionContent]
-
-
 class ProgressWithResourceReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
     data: ProgressWithResourceData
+
+
+class OpenFileReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: OpenFileData
+
+
+class JobExtraInfoReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: JobExtraInfoData
