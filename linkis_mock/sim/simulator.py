@@ -1,9 +1,10 @@
-"""The simulator as one object: the Linkis entrance and gateway users, the VIAS service,
-and the stores and clock they share."""
+"""The simulator as one object: the Linkis entrance and job history, the gateway's users
+and what it tells the web console, the VIAS service, and the stores and clock they share."""
 
 from __future__ import annotations
 
 from linkis_mock.sim.clock import Clock
+from linkis_mock.sim.linkis.console import Console
 from linkis_mock.sim.linkis.entrance import Entrance
 from linkis_mock.sim.linkis.users import Users
 from linkis_mock.sim.settings import SimSettings
@@ -18,6 +19,7 @@ class Simulator:
         self.stores = Stores(self.clock, settings.history_jobs)
         self.users = Users(settings, self.clock, self.stores.sessions)
         self.entrance = Entrance(settings, self.clock, self.stores.jobs)
+        self.console = Console(settings.console)
         self.vias = Vias(settings.vias, self.clock, self.stores.vias_tasks, settings.seed)
 
     def reset(self) -> None:

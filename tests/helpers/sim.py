@@ -14,9 +14,17 @@ INSTANCE = "127.0.0.1:9104"
 APP_PREFIX = "exec_id018014linkis-cg-entrance127.0.0.1:9104"
 GENERIC_PREFIX = "operation failed(操作失败)s！the reason(原因)："
 
-HADOOP = Caller("hadoop", admin=True)
-ALICE = Caller("alice")
-BOB = Caller("bob")
+# As the default settings make them (Users.caller): hadoop holds every admin role.
+HADOOP = Caller(
+    "hadoop",
+    admin=True,
+    governance_admin=True,
+    history_admin=True,
+    department_admin=True,
+    department="linkis",
+)
+ALICE = Caller("alice", department="linkis")
+BOB = Caller("bob", department="analytics")
 
 
 def make_sim(**overrides: Any) -> Simulator:
@@ -72,8 +80,9 @@ def state_of(sim: Simulator, exec_id: str) -> str:
 
 def all_lines(sim: Simulator, exec_id: str) -> list[str]:
     """Every log line visible now (the ALL element, split)."""
-    text = sim.entrance.log(exec_id, 1, -1, True).data["log"][3]
-    assert isinstance(text, str)
+    log = sim.entrance.log(exec_id, 1, -1, True).data["log"]
+    assert isinstance(log, list)
+    text = log[3]
     return text.split("\n") if text else []
 
 

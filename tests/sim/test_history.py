@@ -13,6 +13,7 @@ from linkis_mock.sim.linkis.messages import HISTORY_NOT_FOUND
 from linkis_mock.sim.simulator import Simulator
 from tests.helpers.sim import ALICE, BOB, HADOOP, START_MS, at, make_sim, submit
 
+# What brief=true sets (TaskConversions.scala:388-403); every other member is null.
 BRIEF_KEYS = {
     "taskID",
     "status",
@@ -21,25 +22,39 @@ BRIEF_KEYS = {
     "logPath",
     "errCode",
     "errDesc",
-    "costTime",
-    "createdTime",
-    "updatedTime",
     "execId",
-    "strongerExecId",
     "umUser",
     "executeUser",
 }
-INFO_KEYS = {
-    "engineType",
-    "runType",
-    "executeApplicationName",
-    "requestApplicationName",
-    "executionCode",
-    "sourceJson",
-    "paramsJson",
+# QueryTaskVO.java:25-81: Jackson writes every member.
+ALL_KEYS = BRIEF_KEYS | {
     "instance",
     "engineInstance",
+    "executionCode",
+    "createdTime",
+    "updatedTime",
+    "engineType",
+    "executeApplicationName",
+    "requestApplicationName",
+    "runType",
+    "paramsJson",
+    "costTime",
+    "strongerExecId",
+    "sourceJson",
+    "sourceTailor",
+    "engineStartTime",
     "labels",
+    "canRetry",
+    "observeInfo",
+    "isReuse",
+    "requestStartTime",
+    "requestEndTime",
+    "requestSpendTime",
+    "metrics",
+    "engineLogPath",
+    "ecmInstance",
+    "ticketId",
+    "subJobs",
 }
 RESULT_DIR = "hdfs:///tmp/linkis/alice/linkis/20240501_100533/IDE/1"
 
@@ -72,7 +87,7 @@ def test_history_row_of_a_fresh_job() -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE, "show tables")
     row = task(sim, task_id)
-    assert set(row) == BRIEF_KEYS | INFO_KEYS
+    assert set(row) == ALL_KEYS
     assert type(row["taskID"]) is int and row["taskID"] == task_id
     assert row["status"] == "Inited"
     assert row["progress"] == "0.0"
@@ -85,11 +100,18 @@ def test_history_row_of_a_fresh_job() -> None:
     assert (row["umUser"], row["executeUser"]) == ("alice", "alice")
     assert row["logPath"].endswith(f"/{task_id}.log")
     assert row["engineInstance"] is None
-    assert row["executionCode"] == "show tables"
+    assert row["executionCode"] is None  # {id}/get leaves the column out (the code switch)
     assert row["instance"] == "127.0.0.1:9104"
     assert row["executeApplicationName"] == row["engineType"] == "spark"
     assert json.loads(row["sourceJson"]) == {}
     assert json.loads(row["paramsJson"]) == {}
+    assert row["labels"] == ["engineType:spark-2.4.3", "userCreator:alice-IDE", "codeType:sql"]
+    assert row["runType"] == "sql"
+    assert row["canRetry"] is False
+    assert row["isReuse"] is None  # no engine yet
+    assert row["requestStartTime"] == START_MS and row["requestEndTime"] is None
+    assert json.loads(row["metrics"]) == {"submitTime": "2024-05-01T10:05:33+0000"}
+    assert row["engineStartTime"] is None and row["subJobs"] is None
 
 
 def test_params_and_source_are_json_strings() -> None:
@@ -182,16 +204,22 @@ def test_killed_job_row() -> None:
     assert row["status"] == "Cancelled"
     assert row["errDesc"] == "Job is killed by user!"
     assert row["resultLocation"] is None
-    assert row["costTime"] == 2500
+    # From the metrics' second-precision dates: 10:05:35 - 10:05:33 (TaskConversions:279-326).
+    assert row["costTime"] == 2000
 
 
 def test_brief_drops_the_informational_fields() -> None:
     sim = make_sim()
     _, task_id = submit(sim, ALICE)
+    at(sim, 2000)
     brief = task(sim, task_id, brief=True)
-    assert set(brief) == BRIEF_KEYS
+    assert set(brief) == ALL_KEYS
     full = task(sim, task_id)
-    assert {k: full[k] for k in BRIEF_KEYS} == brief
+    assert {k: brief[k] for k in BRIEF_KEYS} == {k: full[k] for k in BRIEF_KEYS}
+    others = {k: brief[k] for k in ALL_KEYS - BRIEF_KEYS - {"canRetry"}}
+    assert others == dict.fromkeys(others)
+    assert brief["canRetry"] is False
+    assert full["createdTime"] == START_MS and full["labels"]
 
 
 def test_history_visibility() -> None:
@@ -207,7 +235,12 @@ def test_history_visibility() -> None:
         )
         assert info.value.status == 1
     assert task(sim, task_id, HADOOP)["umUser"] == "alice"
-    assert task(sim, task_id, Caller("hadoop2", admin=True))["taskID"] == task_id
+    # History and department admins read any job by id (QueryRestfulApi.java:113-118) ...
+    for admin in (Caller("h2", history_admin=True), Caller("d2", department_admin=True)):
+        assert task(sim, task_id, admin)["taskID"] == task_id
+    # ... a login admin with neither role does not.
+    with pytest.raises(LinkisError):
+        sim.entrance.job_history(task_id, Caller("hadoop2", admin=True), False)
 
 
 # ---- getDirFileTrees ------------------------------------------------------------------
@@ -354,6 +387,7 @@ def test_open_file_rows_are_deterministic_by_seed() -> None:
     def content(seed: int) -> list[list[str]]:
         sim, location = succeeded("--@mock rows=5\nselect 1", seed=seed)
         rows = sim.entrance.open_file(f"{location}/_0.dolphin", ALICE, 1, 5000).data
+        assert isinstance(rows["metadata"], list)
         assert [m["columnName"] for m in rows["metadata"]] == ["id", "name", "score"]
         result = rows["fileContent"]
         assert isinstance(result, list)

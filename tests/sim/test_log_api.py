@@ -176,7 +176,9 @@ def test_blank_lines_are_counted_but_not_shown() -> None:
     job.timeline.log(sim.clock.now_ms(), "INFO", "first\n\nthird")
     data = sim.entrance.log(exec_id, count + 1, -1, True).data
     assert data["fromLine"] == count + 4
-    shown = data["log"][3].split("\n")
+    log = data["log"]
+    assert isinstance(log, list)
+    shown = log[3].split("\n")
     assert len(shown) == 2
     assert shown[0].endswith(" INFO first")
     assert shown[1] == "third"

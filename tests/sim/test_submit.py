@@ -8,6 +8,7 @@ import pytest
 
 from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.history import ListRequest
 from linkis_mock.sim.simulator import Simulator
 from tests.helpers.sim import (
     ALICE,
@@ -173,7 +174,7 @@ def test_user_creator_defaults_to_execute_user_ide() -> None:
     reply = sim.entrance.submit(body, ALICE, False)
     assert reply.data["execID"] == exec_id_of("IDE_alice_spark_0")
     row = sim.entrance.job_history(1, ALICE, False).data["task"]
-    assert row["labels"]["userCreator"] == "alice-IDE"
+    assert row["labels"] is not None and "userCreator:alice-IDE" in row["labels"]
     assert row["requestApplicationName"] == "IDE"
 
 
@@ -266,10 +267,13 @@ def test_legacy_execute_success() -> None:
     assert reply.data == {"execID": exec_id_of("IDE_alice_hive_0"), "taskID": 1}
     row = sim.entrance.job_history(1, ALICE, False).data["task"]
     assert row["engineType"] == "hive"
-    assert row["labels"] == {"userCreator": "alice-IDE", "engineType": "hive-2.3.3"}
+    # A list of "key:value" (TaskConversions.scala:266-268); codeType comes from runType.
+    assert row["labels"] == ["userCreator:alice-IDE", "engineType:hive-2.3.3", "codeType:hql"]
     assert row["runType"] == "hql"
     assert row["requestApplicationName"] == "IDE"
-    assert row["executionCode"] == "show tables"
+    assert row["executionCode"] is None  # {id}/get leaves it out; the lists carry it
+    listed = sim.entrance.job_list(ListRequest(), ALICE).data["tasks"]
+    assert [t["executionCode"] for t in listed] == ["show tables"]
 
 
 def test_legacy_run_type_defaults_to_sql() -> None:
@@ -356,7 +360,7 @@ def test_execute_user_is_honoured_with_an_admin_token() -> None:
     assert reply.data["execID"] == APP_PREFIX + "IDE_bob_spark_0"
     row = sim.entrance.job_history(1, caller, False).data["task"]
     assert (row["umUser"], row["executeUser"]) == ("alice", "bob")
-    assert row["labels"]["userCreator"] == "bob-IDE"
+    assert row["labels"] is not None and "userCreator:bob-IDE" in row["labels"]
 
 
 def test_admin_token_execute_user_must_match_user_creator() -> None:

@@ -8,7 +8,9 @@ operations one place, as the handlers call them:
     submit.py     submit, execute (the request's format, the interceptors, planning)
     reads.py      status, progress, progressWithResource, log
     actions.py    kill, killJobs, pause
-    history.py    job history, the result directory and file
+    history.py    job history: a job's record, the searches, roles, code and diagnosis
+    result_files.py  the result directory and file, and their downloads
+    log_file.py   a job's log file, by level
     metrics.py    running tasks, task counts
     on_demand.py  the admin API's job list and forced states
 """
@@ -18,9 +20,11 @@ from __future__ import annotations
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.linkis.actions import Actions
 from linkis_mock.sim.linkis.history import History
+from linkis_mock.sim.linkis.log_file import LogFiles
 from linkis_mock.sim.linkis.metrics import Metrics
 from linkis_mock.sim.linkis.on_demand import OnDemand
 from linkis_mock.sim.linkis.reads import Reads
+from linkis_mock.sim.linkis.result_files import ResultFiles
 from linkis_mock.sim.linkis.submit import Submitter
 from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.storage.job_store import JobStore
@@ -32,6 +36,8 @@ class Entrance:
         reads = Reads(settings, clock, store)
         actions = Actions(settings, clock, store)
         history = History(settings, clock, store)
+        results = ResultFiles(settings, clock, store)
+        logs = LogFiles(settings, clock, store)
         metrics = Metrics(settings, clock, store)
         on_demand = OnDemand(settings, clock, store)
         self.submit = submitter.submit
@@ -43,9 +49,17 @@ class Entrance:
         self.kill_jobs = actions.kill_jobs
         self.pause = actions.pause
         self.job_history = history.job_history
-        self.result_location = history.result_location
-        self.dir_file_trees = history.dir_file_trees
-        self.open_file = history.open_file
+        self.job_list = history.job_list
+        self.undone_tasks = history.undone_tasks
+        self.export_job_list = history.export
+        self.admin_roles = history.admin_roles
+        self.extra_info = history.extra_info
+        self.diagnosis = history.diagnosis
+        self.dir_file_trees = results.dir_file_trees
+        self.open_file = results.open_file
+        self.download_result = results.download_result
+        self.download_results = results.download_results
+        self.open_log = logs.open_log
         self.running_task = metrics.running_task
         self.task_info = metrics.task_info
         self.force_state = on_demand.force_state

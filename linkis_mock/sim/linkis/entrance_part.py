@@ -4,7 +4,7 @@ store, execIDs, and the two kinds of error it raises."""
 from __future__ import annotations
 
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.linkis.errors import LinkisError, coded_error, generic_error
+from linkis_mock.sim.linkis.errors import SERVICE_KIND, LinkisError, coded_error, generic_error
 from linkis_mock.sim.linkis.exec_ids import ExecIds
 from linkis_mock.sim.linkis.jobs import Job
 from linkis_mock.sim.settings import SimSettings
@@ -22,8 +22,10 @@ class EntrancePart:
         """The job the entrance holds under this execID (malformed ids raise)."""
         return self.store.by_short_exec_id(self.ids.short_of(exec_id))
 
-    def coded(self, code: int, desc: str) -> LinkisError:
-        return coded_error(code, desc, self.settings.instance)
+    def coded(self, code: int, desc: str, service_kind: str = SERVICE_KIND) -> LinkisError:
+        return coded_error(code, desc, self.settings.instance, service_kind)
 
-    def generic(self, exception_class: str, text: str) -> LinkisError:
-        return generic_error(exception_class, text, self.settings.instance)
+    def generic(
+        self, exception_class: str, text: str, service_kind: str = SERVICE_KIND
+    ) -> LinkisError:
+        return generic_error(exception_class, text, self.settings.instance, service_kind)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 SERVICE_KIND = "linkis-cg-entrance"
+PUBLIC_SERVICE = "linkis-ps-publicservice"  # job history, filesystem, configuration
+GATEWAY = "linkis-mg-gateway"
 # The HTTP status always follows the envelope's status (Linkis' Message class).
 HTTP_STATUS = {0: 200, 1: 400, -1: 401, 2: 412, 3: 403, 4: 206}
 # Which `method` a reply's envelope names: the service path the entrance writes
@@ -41,30 +43,60 @@ class LinkisError(Exception):
         return http_status(self.status)
 
 
-def _error_msg(err_code: int, desc: str, instance: str) -> dict[str, Any]:
+class DownloadError(Exception):
+    """A failed download. The real handlers write the file straight to the response and,
+    on failure, reset it and write `body` as plain text: `error(错误):<message>` for the
+    result downloads, nothing for the job-list export (linkis-console.md §5.3, §7.1)."""
+
+    def __init__(self, body: str) -> None:
+        super().__init__(body)
+        self.body = body
+
+    @classmethod
+    def saying(cls, message: str) -> DownloadError:
+        return cls(f"error(错误):{message}")
+
+
+def _host_port(instance: str) -> tuple[str, int]:
     host, _, port = instance.rpartition(":")
+    return host, int(port) if port.isdigit() else 0
+
+
+def _error_msg(err_code: int, desc: str, instance: str, service_kind: str) -> dict[str, Any]:
+    host, port = _host_port(instance)
     return {
         "level": 2,
         "errCode": err_code,
         "desc": desc,
         "ip": host,
-        "port": int(port) if port.isdigit() else 0,
-        "serviceKind": SERVICE_KIND,
+        "port": port,
+        "serviceKind": service_kind,
     }
 
 
-def coded_error(code: int, desc: str, instance: str) -> LinkisError:
+def coded_error(
+    code: int, desc: str, instance: str, service_kind: str = SERVICE_KIND
+) -> LinkisError:
     """A Linkis error with an error code (LinkisException), as the central AOP renders it."""
     return LinkisError(
         f"error code(错误码): {code}, error message(错误信息): {desc}.",
-        data={"errorMsg": _error_msg(code, desc, instance)},
+        data={"errorMsg": _error_msg(code, desc, instance, service_kind)},
     )
 
 
-def generic_error(exception_class: str, text: str, instance: str) -> LinkisError:
+def generic_error(
+    exception_class: str, text: str, instance: str, service_kind: str = SERVICE_KIND
+) -> LinkisError:
     """Any other exception escaping a handler (bad number, malformed id, ...)."""
     return LinkisError(
         f"operation failed(操作失败)s！the reason(原因)：{exception_class}: {text}",
-        data={"errorMsg": _error_msg(0, text, instance)},
+        data={"errorMsg": _error_msg(0, text, instance, service_kind)},
         method="none",
     )
+
+
+def wrapped_text(code: int, desc: str, instance: str, service_kind: str) -> str:
+    """A coded exception's own message (LinkisRuntimeException.java:37-48), which handlers
+    that catch one send on as their error text."""
+    host, port = _host_port(instance)
+    return f"errCode: {code} ,desc: {desc} ,ip: {host} ,port: {port} ,serviceKind: {service_kind}"

@@ -1,158 +1,314 @@
-"""Job history and the result files: what clients read once the entrance has let a job
-go, with the real visibility rule (the submitting or executing user, or an admin)."""
+"""The job-history service: one job's record, the searches of the history and the
+running-jobs lists, the caller's admin roles, a job's code and metrics, its diagnosis,
+and the job-list export (linkis-console.md §1-5; QueryRestfulApi.java)."""
 
 from __future__ import annotations
 
-import json
-import time
+from dataclasses import dataclass
 
 from linkis_mock.api_types import linkis_entrance as api
+from linkis_mock.sim.linkis import exports
 from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.entrance_part import EntrancePart
-from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.errors import PUBLIC_SERVICE, DownloadError, LinkisError, wrapped_text
+from linkis_mock.sim.linkis.history_search import (
+    INSTANCE_NAME,
+    NAME,
+    HistorySearch,
+    Page,
+    date_window,
+    page_of,
+    search,
+    status_set,
+    undone_window,
+)
 from linkis_mock.sim.linkis.jobs import Job, JobState
-from linkis_mock.sim.linkis.messages import HISTORY_NOT_FOUND
+from linkis_mock.sim.linkis.messages import (
+    DID_NOT_END,
+    HISTORY_NOT_FOUND,
+    JOB_ID_EMPTY,
+    LABEL_VALUE_WRONG,
+)
 from linkis_mock.sim.linkis.ok import Ok
+from linkis_mock.sim.linkis.query_task import brief_task, full_task, job_metrics
 
-ENGINE_INSTANCE = "127.0.0.1:41761"
-RESULT_FILE = "_0.dolphin"
+UNDONE_STATUSES = "Running,Inited,Scheduled"
+RETRY_ERROR_CODE = 20503
+EXPORT_PAGE_SIZE = 5000  # download-job-list reads pages of this size, two at most
+
+
+@dataclass(frozen=True, slots=True)
+class ListRequest:
+    """`jobhistory/list`'s parameters, named as the handler receives them."""
+
+    start_date: int | None = None
+    end_date: int | None = None
+    status: str | None = None
+    page_now: int | None = None
+    page_size: int | None = None
+    task_id: int | None = None
+    execute_application_name: str | None = None
+    creator: str | None = None
+    proxy_user: str | None = None
+    is_admin_view: bool | None = None
+    is_dept_view: bool | None = None
+    instance: str | None = None
+    engine_instance: str | None = None
+    run_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UndoneRequest:
+    """`jobhistory/listundonetasks`' parameters."""
+
+    start_date: int | None = None
+    end_date: int | None = None
+    status: str | None = None
+    page_now: int | None = None
+    page_size: int | None = None
+    start_task_id: int | None = None
+    engine_type: str | None = None
+    creator: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    file_name: str
+    content: bytes
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not text.strip()
 
 
 class History(EntrancePart):
+    # ---- one job ------------------------------------------------------------------------
+
     def job_history(self, task_id: int, caller: Caller, brief: bool) -> Ok[api.JobHistoryData]:
         job = self.store.by_task_id(task_id)
-        if job is None or not self._may_view(job, caller):
+        if job is None or not caller.may_view(job.submit_user, job.execute_user):
             raise LinkisError(HISTORY_NOT_FOUND)
-        return Ok({"task": self._history_row(job, self.clock.now_ms(), brief)})
+        now = self.clock.now_ms()
+        root = self.settings.result_root
+        task = brief_task(job, now, root) if brief else full_task(job, now, root, with_code=False)
+        if task["status"] == "Running" and task["errCode"] != RETRY_ERROR_CODE:
+            task["errCode"], task["errDesc"] = None, None  # QueryRestfulApi.java:148-153
+        return Ok({"task": task})
+
+    def _job_for_details(self, task_id: int, caller: Caller) -> Job | None:
+        """The job as job-extra-info and diagnosis-query find it: H any job, D its
+        department's, anyone else their own (QueryRestfulApi.java:462-479)."""
+        job = self.store.by_task_id(task_id)
+        if job is None or caller.history_admin:
+            return job
+        if caller.department_admin:
+            department = self.settings.roles.department_of(job.submit_user)
+            return job if caller.department and department == caller.department else None
+        return job if job.submit_user == caller.user else None
+
+    def extra_info(self, job_id: int | None, caller: Caller) -> Ok[api.JobExtraInfoData]:
+        if job_id is None:
+            raise LinkisError(JOB_ID_EMPTY)
+        job = self._job_for_details(job_id, caller)
+        if job is None:
+            raise LinkisError(HISTORY_NOT_FOUND)
+        now = self.clock.now_ms()
+        metrics: api.JobMetricsMap = {
+            **job_metrics(job, now),
+            "executionCode": job.code if job.code.strip() else None,
+            "runtime": self._runtime(job, now),
+        }
+        return Ok({"metricsMap": metrics})
 
     @staticmethod
-    def _may_view(job: Job, caller: Caller) -> bool:
-        return caller.admin or caller.user in (job.submit_user, job.execute_user)
+    def _runtime(job: Job, now: int) -> str:
+        if not job.state(now).is_terminal:
+            return DID_NOT_END
+        seconds_apart = job.timeline.moved_at(now) // 1000 - job.created_ms // 1000
+        return exports.duration_en(seconds_apart * 1000)
 
-    def _history_row(self, job: Job, now: int, brief: bool) -> api.JobHistoryTask:
-        state = job.state(now)
-        err_code, err_desc = job.error_of(now)
-        updated = job.timeline.moved_at(now)
-        row: api.JobHistoryTask = {
-            "taskID": job.ident.task_id,
-            "status": state.api_name,
-            "progress": str(round(job.progress(now), 2)),
-            "resultLocation": self.result_location(job) if state is JobState.SUCCEED else None,
-            "logPath": self._log_path(job),
-            "errCode": None if state is JobState.RUNNING else err_code,
-            "errDesc": err_desc,
-            "costTime": (updated if state.is_terminal else now) - job.created_ms,
-            "createdTime": job.created_ms,
-            "updatedTime": updated,
-            "execId": job.ident.short_exec_id or None,
-            "strongerExecId": job.ident.exec_id or None,
-            "umUser": job.submit_user,
-            "executeUser": job.execute_user,
-        }
-        if brief:
-            return row
-        started = bool(job.timeline.attempts) and job.timeline.attempts[0].start_ms <= now
-        row["engineType"] = job.engine_type
-        row["runType"] = job.run_type
-        row["executeApplicationName"] = job.engine_type
-        row["requestApplicationName"] = job.creator
-        row["executionCode"] = job.code
-        row["sourceJson"] = json.dumps(dict(job.source), ensure_ascii=False)
-        row["paramsJson"] = json.dumps(dict(job.params), ensure_ascii=False)
-        row["instance"] = job.ident.instance
-        row["engineInstance"] = ENGINE_INSTANCE if started else None
-        row["labels"] = dict(job.labels)
-        return row
+    def diagnosis(
+        self, task_id: str | None, source: str | None, caller: Caller
+    ) -> Ok[api.DiagnosisData]:
+        if task_id is None or not task_id.strip():
+            raise LinkisError(JOB_ID_EMPTY)
+        if not task_id.isascii() or not task_id.isdigit():
+            raise self.coded(21304, f"Invalid taskID : {task_id}", PUBLIC_SERVICE)
+        job = self._job_for_details(int(task_id), caller)
+        if job is None or (source or "linkis").strip().lower() == "doctoris":
+            return Ok({"diagnosisMsg": ""})
+        now = self.clock.now_ms()
+        if job.script.diagnosis is not None:
+            return Ok({"diagnosisMsg": job.script.diagnosis})
+        return Ok({"diagnosisMsg": _diagnosis_of(job, now)})
 
-    def result_location(self, job: Job) -> str:
-        stamp = time.strftime("%Y%m%d_%H%M%S", time.gmtime(job.created_ms // 1000))
-        return (
-            f"{self.settings.result_root}/{job.execute_user}/linkis/{stamp}/"
-            f"{job.creator}/{job.ident.task_id}"
+    # ---- searches -----------------------------------------------------------------------
+
+    def job_list(self, request: ListRequest, caller: Caller) -> Ok[api.JobHistoryListData]:
+        now = self.clock.now_ms()
+        try:
+            query = self._list_query(request, caller, now)
+            rows = self._search(query, now)
+        except _WrappedError as exc:
+            raise LinkisError(exc.text) from None
+        page = Page(_or(request.page_now, 1), _or(request.page_size, 20))
+        return self._tasks(page_of(rows, page), len(rows), now)
+
+    def undone_tasks(self, request: UndoneRequest, caller: Caller) -> Ok[api.JobHistoryListData]:
+        """Always the caller's own jobs (there is no admin view), in the last day by
+        default (QueryRestfulApi.java:260-344)."""
+        now = self.clock.now_ms()
+        creator = None if _blank(request.creator) else request.creator
+        if creator is not None and not NAME.match(creator):
+            raise LinkisError(f"Invalid creator : {creator}")
+        engine = None if _blank(request.engine_type) else request.engine_type
+        if engine is not None and not NAME.match(engine):
+            raise LinkisError(f"Invalid engienType: {engine}")  # sic
+        start, end = undone_window(request.start_date, request.end_date, now)
+        status = request.status if not _blank(request.status) else UNDONE_STATUSES
+        query = HistorySearch(
+            start_ms=start,
+            end_ms=end,
+            owner=caller.user,
+            statuses=status_set(status),
+            task_id=request.start_task_id,
+            engine=engine,
+            creator=creator,
         )
+        try:
+            self._check_user_creator(query)
+        except _WrappedError as exc:  # not caught there: a runtime exception
+            raise self.generic("LabelErrorException", exc.text, PUBLIC_SERVICE) from None
+        rows = self._search(query, now)
+        page = Page(_or(request.page_now, 1), _or(request.page_size, 20))
+        return self._tasks(page_of(rows, page), len(rows), now)
 
-    def _log_path(self, job: Job) -> str:
-        day = time.strftime("%Y-%m-%d", time.gmtime(job.created_ms // 1000))
-        return (
-            f"{self.settings.result_root}/log/{day}/{job.creator}/{job.execute_user}/"
-            f"{job.ident.task_id}.log"
+    def export(self, request: ListRequest, caller: Caller, english: bool) -> Export:
+        """The job-list workbook: pages of 5000, the second appended past 5000 rows
+        (QueryRestfulApi.java:503-589). Any failure is an empty reply."""
+        now = self.clock.now_ms()
+        try:
+            query = self._list_query(request, caller, now)
+            rows = self._search(query, now)
+        except _WrappedError:
+            raise DownloadError("") from None
+        chosen = rows[: EXPORT_PAGE_SIZE * 2]
+        root = self.settings.result_root
+        tasks = [full_task(job, now, root, with_code=True) for job in chosen]
+        with_user = bool(request.is_admin_view or request.is_dept_view)
+        content = exports.job_list_xlsx(tasks, english=english, with_user=with_user)
+        start = "null" if request.start_date is None else str(request.start_date)
+        return Export(f"{caller.user}_{start}_history.xlsx", content)
+
+    def _list_query(self, request: ListRequest, caller: Caller, now: int) -> HistorySearch:
+        """The list's checks, in the real order, and whose jobs it shows
+        (QueryRestfulApi.java:680-784)."""
+        creator = None if _blank(request.creator) else request.creator
+        if creator is not None and not NAME.match(creator):
+            raise self._wrapped(21304, f"Invalid creator : {creator}")
+        engine = request.execute_application_name
+        if _blank(engine):
+            engine = None
+        elif engine is not None and not NAME.match(engine):
+            raise self._wrapped(21304, f"Invalid applicationName : {engine}")
+        start, end = date_window(request.start_date, request.end_date, now)
+        owner, department = self._whose_jobs(request, caller)
+        instance = None if _blank(request.instance) else request.instance
+        engine_instance = None if _blank(request.engine_instance) else request.engine_instance
+        for value in (instance, engine_instance):
+            if value is not None and not INSTANCE_NAME.match(value):
+                raise self._wrapped(21304, f"Invalid instances : {value}")
+        query = HistorySearch(
+            start_ms=start,
+            end_ms=end,
+            owner=owner,
+            department=department,
+            statuses=status_set(request.status),
+            task_id=request.task_id,
+            engine=engine,
+            creator=creator,
+            instance=instance,
+            engine_instance=engine_instance,
+            run_type=request.run_type,  # not blanked: "" still needs a codeType label
         )
+        self._check_user_creator(query)
+        return query
 
-    def dir_file_trees(self, path: str | None, caller: Caller) -> Ok[api.DirFileTreesData]:
-        path = self._required_path(path)
-        job = self._job_with_result_dir(path, caller)
-        if job is None:
-            return Ok({"dirFileTrees": None})
-        end = job.timeline.ends_at
-        child: api.FileTree = {
-            "name": RESULT_FILE,
-            "path": f"{path}/{RESULT_FILE}",
-            "properties": {"size": str(self._result_size(job)), "modifytime": str(end)},
-            "isLeaf": True,
-            "parentPath": path,
-            "children": None,
-        }
-        tree: api.FileTree = {
-            "name": path.rsplit("/", 1)[-1],
-            "path": path,
-            "properties": None,
-            "isLeaf": False,
-            "parentPath": None,
-            "children": [child],
-        }
-        return Ok({"dirFileTrees": tree})
+    @staticmethod
+    def _whose_jobs(request: ListRequest, caller: Caller) -> tuple[str | None, str | None]:
+        """(owner, department): every user's with the admin view, the department's with
+        the department view (for anyone: membership is not checked), else one's own."""
+        proxy = None if _blank(request.proxy_user) else request.proxy_user
+        if caller.history_admin and request.is_admin_view:
+            return proxy, None
+        if request.is_dept_view:
+            return (proxy if caller.department else None), caller.department
+        return caller.user, None
 
-    def open_file(
-        self, path: str | None, caller: Caller, page: int, page_size: int
-    ) -> Ok[api.OpenFileData]:
-        path = self._required_path(path)
-        directory, _, name = path.rpartition("/")
-        job = self._job_with_result_dir(directory, caller) if name == RESULT_FILE else None
-        if job is None:
-            raise self.coded(80013, f"The file does not exist(文件不存在): {path}")
-        script = job.script
-        first = (page - 1) * page_size
-        rows = [script.row(i) for i in range(first, min(first + page_size, script.rows))]
+    def _check_user_creator(self, query: HistorySearch) -> None:
+        """The `user-creator` label value must have exactly two parts
+        (JobHistoryQueryServiceImpl.scala:399-407; UserCreatorLabel.java:73-80)."""
+        if query.owner is None or query.creator is None:
+            return
+        if len(f"{query.owner}-{query.creator}".split("-")) != 2:
+            raise self._wrapped(25002, LABEL_VALUE_WRONG)
+
+    def _search(self, query: HistorySearch, now: int) -> list[Job]:
+        return search(self.store.newest_first(), query, now, self.settings.roles.departments)
+
+    def _tasks(self, jobs: list[Job], total: int, now: int) -> Ok[api.JobHistoryListData]:
+        root = self.settings.result_root
+        tasks = [full_task(job, now, root, with_code=True) for job in jobs]
+        return Ok({"tasks": tasks, "totalPage": total})
+
+    def _wrapped(self, code: int, desc: str) -> _WrappedError:
+        return _WrappedError(wrapped_text(code, desc, self.settings.instance, PUBLIC_SERVICE))
+
+    # ---- roles --------------------------------------------------------------------------
+
+    def admin_roles(self, caller: Caller) -> Ok[api.GovernanceStationAdminData]:
+        roles = self.settings.roles
         return Ok(
             {
-                "metadata": [
-                    {"columnName": c.name, "comment": "NULL", "dataType": c.data_type}
-                    for c in script.columns
-                ],
-                "fileContent": rows,
-                "type": "2",
-                "totalLine": len(rows),
-                "page": page,
-                "totalPage": 0,
-                "totalColumn": len(script.columns),
+                "admin": caller.governance_admin,
+                "historyAdmin": caller.history_admin,
+                "deptAdmin": caller.department_admin,
+                "canResultSet": roles.can_see_result_sets(caller.user),
+                "errorMsgTip": self.settings.console.error_msg_tip,
             }
         )
 
-    def _required_path(self, path: str | None) -> str:
-        if path is None or not path.strip():
-            raise self.coded(80004, "The path cannot be empty(路径不能为空)")
-        return path.rstrip("/") if path.strip("/") else path
 
-    def _job_with_result_dir(self, directory: str, caller: Caller) -> Job | None:
-        """The succeeded job whose result directory is exactly `directory`, if any."""
-        last = directory.rsplit("/", 1)[-1]
-        job = self.store.by_task_id(int(last)) if last.isdigit() else None
-        now = self.clock.now_ms()
-        if job is None or job.state(now) is not JobState.SUCCEED:
-            return None
-        if self.result_location(job) != directory:
-            return None
-        if not self._may_view(job, caller):
-            raise self.coded(
-                80010,
-                f"You do not have permission to access the path {directory}(没有访问该路径的权限)",
-            )
-        return job
+class _WrappedError(Exception):
+    """A coded exception a handler catches and sends on as its message."""
 
-    @staticmethod
-    def _result_size(job: Job) -> int:
-        sample = min(job.script.rows, 100)
-        if sample == 0:
-            return 0
-        sample_bytes = sum(len(",".join(job.script.row(i))) + 1 for i in range(sample))
-        return sample_bytes * job.script.rows // sample
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
+def _diagnosis_of(job: Job, now: int) -> str:
+    """A summary in the spirit of linkis-analyze.sh's output, from the job's state."""
+    state = job.state(now)
+    err_code, err_desc = job.error_of(now)
+    head = (
+        f"Diagnosis of job {job.ident.task_id} (任务诊断): {state.value}, engine "
+        f"{job.engine_type}-{job.engine_version}, creator {job.creator}, "
+        f"user {job.execute_user}"
+    )
+    if state is JobState.SUCCEED:
+        verdict = "No problem found: the job succeeded.(未发现问题，任务执行成功)"
+    elif state is JobState.FAILED:
+        verdict = (
+            f"The job failed with error code {err_code}: {err_desc}. Check the ERROR lines "
+            "of its log.(任务执行失败，请查看日志中的错误信息)"
+        )
+    elif state.is_terminal:
+        verdict = f"The job ended as {state.value}: {err_desc}.(任务未正常结束)"
+    else:
+        verdict = f"The job is {state.value}: nothing to diagnose yet.(任务尚未结束)"
+    return f"{head}\n{verdict}"

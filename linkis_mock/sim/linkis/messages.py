@@ -32,6 +32,15 @@ HISTORY_NOT_FOUND = (
     "The corresponding job was not found, or there may be no permission to view the job"
     "(没有找到对应的job，也可能是没有查看该job的权限)"
 )
+JOB_ID_EMPTY = "Invalid jobId cannot be empty"
+DID_NOT_END = (
+    "The task did not end normally and the usage time could not be counted."
+    "(任务并未正常结束，无法统计使用时间)"
+)
+LABEL_VALUE_WRONG = (
+    "The value of the label is set incorrectly, only one value can be set, and the separator "
+    "symbol '-' cannot be used(标签的值设置错误,只能设置一个值，不能使用分割符符号 '-') "
+)
 OTHER_USERS_TASKS = "Non-administrators cannot view other users' task information"
 EMPTY_CODE_DESC = "The param executionCode cannot be empty (参数 executionCode 不能为空)"
 

@@ -55,6 +55,8 @@ class Script:
     directive_problem: str | None = None
     # Extra engine lines the run writes to its log (`--@mock log_lines=N`).
     log_lines: int = 0
+    # What the diagnosis tab shows (`--@mock diagnosis="..."`); None: a summary of the run.
+    diagnosis: str | None = None
 
     def row(self, index: int) -> list[str]:
         """Row `index` of the result set, computed on demand (results can be large)."""
@@ -153,7 +155,7 @@ def _apply_directives(
     timings: Timings,
     max_log_lines: int,
 ) -> Script:
-    known = {"outcome", "duration", "queue", "rows", "error", "retry", "log_lines"}
+    known = {"outcome", "duration", "queue", "rows", "error", "retry", "log_lines", "diagnosis"}
     unknown = sorted(set(directives) - known)
     if unknown:
         raise DirectiveError(f"unknown key(s) {', '.join(unknown)}")
@@ -174,6 +176,7 @@ def _apply_directives(
         columns=columns,
         digest=digest,
         log_lines=_bounded_int(directives, "log_lines", 0, max_log_lines),
+        diagnosis=directives.get("diagnosis"),
     )
 
 

@@ -72,6 +72,7 @@ class Submitter(EntrancePart):
                 "Label params invalid You need to specify runType in execution content, "
                 "such as sql",
             )
+        labels.setdefault("codeType", run_type)  # what the history's runType reads
         execute_user = self._execute_user(body, caller)
         label_user, creator = self._user_creator(labels, execute_user)
         engine, version = self._engine_and_version(engine_label)
@@ -107,9 +108,11 @@ class Submitter(EntrancePart):
         if engine:
             labels.setdefault("engineType", f"{engine}-{version}")
         label_user, creator = self._user_creator(labels, execute_user)
+        run_type = str(body.get("runType") or "sql")
+        labels.setdefault("codeType", run_type)
         return ParsedRequest(
             code=code,
-            run_type=str(body.get("runType") or "sql"),
+            run_type=run_type,
             engine=engine,
             engine_version=version,
             creator=creator,

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.sim.clock import Clock
-from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.caller import Caller
+from linkis_mock.sim.linkis.errors import GATEWAY, LinkisError, wrapped_text
+from linkis_mock.sim.linkis.ok import Ok
 from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.storage.session_store import Session, SessionStore
 
@@ -40,6 +42,19 @@ class Users:
         account = self._accounts.get(user)
         return account is not None and account.admin
 
+    def caller(self, user: str, *, admin_token: bool = False) -> Caller:
+        """The user, with the roles the settings give them."""
+        roles = self._settings.roles
+        return Caller(
+            user=user,
+            admin=self.is_admin(user),
+            admin_token=admin_token,
+            governance_admin=roles.is_governance_admin(user),
+            history_admin=roles.is_history_admin(user),
+            department_admin=roles.is_department_admin(user),
+            department=roles.department_of(user),
+        )
+
     def login(self, user: str | None, password: str | None, ticket: str | None) -> LoginOutcome:
         """The gateway's login checks, in the real order."""
         already = self.session_user(ticket) if ticket else None
@@ -60,7 +75,7 @@ class Users:
             raise self._login_error("wrong user name or password(用户名或密码错误)！")
         return LoginOutcome(account.name, account.admin, self._open_session(account.name), LOGIN_OK)
 
-    def login_data(self, outcome: LoginOutcome) -> api.LoginData:
+    def login_data(self, outcome: LoginOutcome) -> api.LoginData | api.AlreadyLoggedInData:
         """What a login reply carries: just the user when already logged in."""
         if outcome.ticket is None:
             return {"userName": outcome.user}
@@ -108,6 +123,24 @@ class Users:
         ):
             return None
         return session.user
+
+    def heartbeat(self, ticket: str | None) -> Ok[api.EmptyData]:
+        """Slides the session; without a live one the gateway's NonLoginException, whose
+        text names why (UserRestful.scala:195-200; SSOUtils.scala:164-166,228-245)."""
+        session = self._sessions.get(ticket) if ticket else None
+        expired = session is not None and (
+            self._clock.wall_ms() - session.last_used_ms > self._settings.session_timeout_ms
+        )
+        if ticket and self.session_user(ticket) is not None:
+            return Ok({}, "Maintain heartbeat success(维系心跳成功)")
+        if not ticket:
+            desc = "You are not logged in, please login first(您尚未登录，请先登录!)"
+        elif expired:
+            desc = "Login has expired, please log in again!(登录已过期，请重新登录！)"
+        else:
+            desc = "You are not logged in, please login first!(您尚未登录，请先登录!)"
+        message = wrapped_text(11002, desc, self._settings.instance, GATEWAY)
+        raise LinkisError(message, status=-1, method="none")
 
     def logout(self, ticket: str | None) -> None:
         if ticket:

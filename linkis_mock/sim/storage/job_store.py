@@ -118,6 +118,11 @@ class JobStore:
     def by_short_exec_id(self, short_exec_id: str) -> Job | None:
         return self._by_short_exec_id.get(short_exec_id)
 
+    def newest_first(self) -> list[Job]:
+        """Every job, newest (highest taskID) first, as job history lists them."""
+        with self._lock:
+            return list(reversed(self._by_task_id.values()))
+
     def all_jobs(self) -> list[Job]:
         """Every job, history-only rows included, newest first."""
         return sorted(self._by_task_id.values(), key=lambda job: -job.ident.task_id)

@@ -178,6 +178,7 @@ def _script_from(s: dict[str, Any]) -> Script:
         digest=str(s["digest"]),
         directive_problem=s.get("directive_problem"),
         log_lines=int(s.get("log_lines", 0)),
+        diagnosis=s.get("diagnosis"),
     )
     return _shared_script(script)
 
