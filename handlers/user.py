@@ -1,4 +1,5 @@
-"""Gateway user operations: login, logout, who am I."""
+"""Gateway user operations: login, logout, who am I, the heartbeat, and what the console
+asks before login. Every /user/* reply carries `method: null`, as the gateway writes it."""
 
 from __future__ import annotations
 
@@ -36,13 +37,35 @@ async def login(
 async def logout(call: Call, token_info: dict[str, Any]) -> tuple[api.LogoutReply, int, Headers]:
     call.sim.users.logout(token_info.get("ticket"))
     empty: api.EmptyData = {}
-    reply, status = call.ok(Ok(empty, "Logout successful(退出登录成功)！"))
+    reply, status = call.ok(Ok(empty, "Logout successful(退出登录成功)！"), method="none")
     return reply, status, {"Set-Cookie": f"{SESSION_COOKIE}=; Path=/; Max-Age=0"}
 
 
 async def get_user_info(call: Call, token_info: dict[str, Any]) -> tuple[api.UserInfoReply, int]:
     data: api.UserInfoData = {"userName": call.caller(token_info).user}
-    return call.ok(Ok(data, "get user information succeed!"))
+    return call.ok(Ok(data, "get user information succeed!"), method="none")
+
+
+async def get_heartbeat(call: Call) -> tuple[api.HeartbeatReply, int]:
+    """The gateway checks the session cookie itself here; token headers do not count."""
+    ticket = session_ticket(call.headers.get("cookie"))
+    return call.ok(call.sim.users.heartbeat(ticket), method="none")
+
+
+async def post_heartbeat(call: Call) -> tuple[api.HeartbeatReply, int]:
+    return await get_heartbeat(call)
+
+
+async def get_public_key(call: Call) -> tuple[api.PublicKeyReply, int]:
+    return call.ok(call.sim.console.public_key(), method="none")
+
+
+async def get_oauth_redirect(call: Call) -> tuple[api.OAuthRedirectReply, int]:
+    return call.ok(call.sim.console.oauth_redirect(), method="request")
+
+
+async def get_base_info(call: Call) -> tuple[api.BaseInfoReply, int]:
+    return call.ok(call.sim.console.base_info(), method="none")
 
 
 def _text(value: Any) -> str | None:

@@ -18,6 +18,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -34,9 +35,13 @@ from linkis_mock.control.journal import DEFAULT_CAPACITY
 from linkis_mock.middleware.limits import Limits
 from linkis_mock.sim.settings import (
     DEFAULT_ACCOUNTS,
+    DEFAULT_DEPARTMENTS,
+    DEFAULT_ENGINE_TYPES,
     DEFAULT_ENGINE_VERSIONS,
     DEFAULT_VIAS_TOKENS,
     Account,
+    ConsoleSettings,
+    Roles,
     SimSettings,
     Timings,
     ViasSettings,
@@ -53,6 +58,7 @@ ENV_NESTING = "__"
 YEAR_S = 365 * 24 * 3600
 LONG_MAX = 2**63 - 1
 SIM, TIMINGS, VIAS, VIAS_TIMINGS = SimSettings(), Timings(), ViasSettings(), ViasTimings()
+CONSOLE = ConsoleSettings()
 LIMITS = Limits()
 
 
@@ -142,6 +148,28 @@ class LimitsSection(Section):
     header_bytes: Bytes = LIMITS.header_bytes
 
 
+class RolesSection(Section):
+    """Left out, a role list names the admin accounts."""
+
+    governance_admins: Annotated[list[Name], Field(max_length=1000)] | None = None
+    history_admins: Annotated[list[Name], Field(max_length=1000)] | None = None
+    department_admins: Annotated[list[Name], Field(max_length=1000)] | None = None
+    result_limit_departments: Annotated[list[Text], Field(max_length=1000)] = []
+
+
+class ConsoleSection(Section):
+    engine_types: Annotated[list[Name], Field(min_length=1, max_length=1000)] = list(
+        DEFAULT_ENGINE_TYPES
+    )
+    result_set_export_enable: bool = CONSOLE.result_set_export_enable
+    cluster_name: Annotated[str, Field(max_length=253)] = CONSOLE.cluster_name
+    engine_log_only_admin: bool = CONSOLE.engine_log_only_admin
+    error_msg_tip: Text = CONSOLE.error_msg_tip
+    oauth_url: Annotated[str, Field(max_length=2048, pattern=r"^(https?://\S+)?$")] = ""
+    oauth_client_id: Annotated[str, Field(max_length=256)] = ""
+    oauth_scope: Annotated[str, Field(max_length=256)] = ""
+
+
 class RetentionSection(Section):
     jobs_per_group: Count = SIM.jobs_per_group
     log_lines_per_job: Count = SIM.log_lines_per_job
@@ -170,6 +198,9 @@ class ConfigFile(BaseSettings):
     journal: JournalSection = JournalSection()
     limits: LimitsSection = LimitsSection()
     retention: RetentionSection = RetentionSection()
+    roles: RolesSection = RolesSection()
+    departments: Annotated[dict[Name, Text], Field(max_length=100_000)] = dict(DEFAULT_DEPARTMENTS)
+    console: ConsoleSection = ConsoleSection()
 
     @field_validator("users")
     @classmethod
@@ -294,16 +325,33 @@ def _env_name(location: list[int | str]) -> str | None:
     return None
 
 
+def _roles(config: ConfigFile, accounts: tuple[Account, ...]) -> Roles:
+    admins = frozenset(account.name for account in accounts if account.admin)
+    roles = config.roles
+
+    def chosen(names: list[str] | None) -> frozenset[str]:
+        return admins if names is None else frozenset(names)
+
+    return Roles(
+        governance_admins=chosen(roles.governance_admins),
+        history_admins=chosen(roles.history_admins),
+        department_admins=chosen(roles.department_admins),
+        departments=MappingProxyType(dict(config.departments)),
+        result_limit_departments=frozenset(roles.result_limit_departments),
+    )
+
+
 def _settings(config: ConfigFile) -> Settings:
     server = config.server
+    accounts = (
+        tuple(Account(u.name, u.password, u.admin) for u in config.users)
+        if config.users is not None
+        else DEFAULT_ACCOUNTS
+    )
     sim = SimSettings(
         instance=server.instance or f"{server.host}:{server.port}",
         seed=server.seed,
-        accounts=(
-            tuple(Account(u.name, u.password, u.admin) for u in config.users)
-            if config.users is not None
-            else DEFAULT_ACCOUNTS
-        ),
+        accounts=accounts,
         tokens=tuple(config.auth.tokens),
         session_timeout_ms=config.auth.session_timeout_ms,
         enable_watermark=config.auth.enable_watermark,
@@ -318,6 +366,10 @@ def _settings(config: ConfigFile) -> Settings:
         jobs_per_group=config.retention.jobs_per_group,
         log_lines_per_job=config.retention.log_lines_per_job,
         history_jobs=config.retention.history_jobs,
+        roles=_roles(config, accounts),
+        console=ConsoleSettings(
+            **(config.console.model_dump() | {"engine_types": tuple(config.console.engine_types)})
+        ),
     )
     return Settings(
         host=server.host,

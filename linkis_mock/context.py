@@ -9,7 +9,9 @@ API the path belongs to, and the request's own facts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from starlette.datastructures import Headers, QueryParams
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
 CONNEXION_CONTEXT = "connexion_context"
 CALL = "call"
 D = TypeVar("D")
+P = TypeVar("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,19 +81,54 @@ class Call:
     def caller(self, token_info: dict[str, Any]) -> Caller:
         """Who is calling, from what Connexion's security layer put in `token_info`."""
         info = token_info.get("tokenCode", token_info)
-        user = str(info["sub"])
         users = self.sim.users
-        return Caller(
-            user=user,
-            admin=users.is_admin(user),
-            admin_token="token" in info and users.is_admin_token(str(info["token"])),
-        )
+        admin_token = "token" in info and users.is_admin_token(str(info["token"]))
+        return users.caller(str(info["sub"]), admin_token=admin_token)
 
     def ok(
         self, result: Ok[D], method: MethodStyle = "service"
     ) -> tuple[envelope.OkEnvelope[D], Literal[200]]:
         """A Linkis success reply to this request, in the one envelope."""
         return envelope.ok(result, self.path, self.mock.apis.linkis.base_path, method)
+
+
+def takes_parameters(
+    kind: type[P],
+) -> Callable[[Callable[[Call, dict[str, Any], P], Awaitable[R]]], Callable[..., Awaitable[R]]]:
+    """A handler `(call, token_info, request)` that receives its operation's parameters as
+    one simulator request (a dataclass whose fields are the parameters' Python names).
+
+    Connexion passes a handler the arguments its signature names; the returned function's
+    signature names the request's fields. (A `**kwargs` handler would instead be given
+    every query parameter, declared or not, and Connexion logs an error for each
+    undeclared one.)
+    """
+
+    def decorate(
+        handler: Callable[[Call, dict[str, Any], P], Awaitable[R]],
+    ) -> Callable[..., Awaitable[R]]:
+        async def bound(call: Call, token_info: dict[str, Any], **given: Any) -> R:
+            return await handler(call, token_info, kind(**given))
+
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        named = inspect.Parameter.POSITIONAL_OR_KEYWORD
+        request_fields = fields(kind)  # type: ignore[arg-type]  # a dataclass type
+        bound.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+            [inspect.Parameter("call", named), inspect.Parameter("token_info", named)]
+            + [inspect.Parameter(f.name, keyword, default=f.default) for f in request_fields]
+        )
+        bound.__name__ = handler.__name__
+        bound.__qualname__ = handler.__qualname__
+        bound.__doc__ = handler.__doc__
+        return bound
+
+    return decorate
+
+
+def attachment(file_name: str) -> dict[str, str]:
+    """`Content-Disposition` as the real downloads write it: no quotes, and the name's
+    UTF-8 bytes as they are (FsRestfulApi.java:1015-1020)."""
+    return {"Content-Disposition": "attachment;filename=" + file_name.encode().decode("latin-1")}
 
 
 def attach(scope: Scope, call: Call) -> None:

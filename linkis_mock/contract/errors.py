@@ -51,11 +51,10 @@ from linkis_mock.contract.json_policy import JsonPolicyError
 from linkis_mock.contract.routes import RouteTable
 from linkis_mock.contract.security import Credentials
 from linkis_mock.contract.validation import FieldProblem
-from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.errors import DownloadError, LinkisError
 from linkis_mock.sim.vias.errors import ViasError
 
 logger = logging.getLogger(__name__)
-
 
 
 class ErrorMapper:
@@ -70,6 +69,7 @@ class ErrorMapper:
 
     def install(self, app: AsyncApp) -> None:
         app.add_error_handler(LinkisError, self.linkis_error)
+        app.add_error_handler(DownloadError, self.download_error)
         app.add_error_handler(ViasError, self.vias_error)
         app.add_error_handler(JsonPolicyError, self.unreadable_body)
         app.add_error_handler(ProblemException, self.problem)
@@ -81,6 +81,11 @@ class ErrorMapper:
     def linkis_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, LinkisError)
         return self._linkis.linkis_error(exc, request.scope["path"]).for_connexion()
+
+    def download_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        del request
+        assert isinstance(exc, DownloadError)
+        return LinkisEnvelopeFormat.download_error(exc).for_connexion()
 
     def vias_error(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         del request

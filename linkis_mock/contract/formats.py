@@ -19,7 +19,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
 from linkis_mock.contract.envelope import envelope, failure, method_of
-from linkis_mock.sim.linkis.errors import LinkisError, generic_error
+from linkis_mock.sim.linkis.errors import DownloadError, LinkisError, generic_error
 from linkis_mock.sim.linkis.users import NOT_LOGGED_IN
 from linkis_mock.sim.vias.errors import INTERNAL, INVALID, ViasError
 
@@ -134,6 +134,12 @@ class LinkisEnvelopeFormat:
         """An error the simulator raised, in its envelope."""
         body, status = failure(error, path, self._base_path)
         return _json(body, status)
+
+    @staticmethod
+    def download_error(error: DownloadError) -> Reply:
+        """A download's failure: the real body, plain text. The real status after the
+        response's reset is not established (linkis-console.md §11); 400 says it failed."""
+        return Reply(400, "text/plain; charset=utf-8", error.body.encode())
 
 
 class HuaweiCloudFormat:

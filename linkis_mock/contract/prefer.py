@@ -70,12 +70,12 @@ def forced_reply(
     codes = [code] if code is not None else sorted(responses)
     available: list[str] = []
     for status in codes:
-        media_type, examples = _examples(operation, operation.resolve(responses[status]))
+        examples = _examples(operation, operation.resolve(responses[status]))
         available.extend(examples)
         name = wanted if wanted is not None else next(iter(examples), None)
         if name in examples:
-            body = json.dumps(examples[name], ensure_ascii=False).encode()
-            return Forced(int(status), body, media_type)
+            media_type, value = examples[name]
+            return Forced(int(status), _encoded(media_type, value), media_type)
     where = f"code {code} of " if code is not None else ""
     return NotDocumented(
         f"Prefer: example={wanted} is not documented for {where}{operation.operation_id}; "
@@ -83,14 +83,25 @@ def forced_reply(
     )
 
 
-def _examples(operation: Operation, response: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    for media_type, content in response.get("content", {}).items():
-        examples = {
-            name: operation.resolve(example).get("value")
-            for name, example in content.get("examples", {}).items()
-        }
-        return media_type, examples
-    return "application/json", {}
+def _examples(operation: Operation, response: dict[str, Any]) -> dict[str, tuple[str, Any]]:
+    """Each named example of the response, with its media type; JSON ones first. A binary
+    type's example stands for bytes it cannot show (an xlsx), so it is never sent."""
+    found: dict[str, tuple[str, Any]] = {}
+    contents = response.get("content", {})
+    for media_type in sorted(contents, key=lambda name: "json" not in name):
+        content = contents[media_type]
+        if operation.resolve(content.get("schema", {})).get("format") == "binary":
+            continue
+        for name, example in content.get("examples", {}).items():
+            found.setdefault(name, (media_type, operation.resolve(example).get("value")))
+    return found
+
+
+def _encoded(media_type: str, value: Any) -> bytes:
+    """A JSON example as JSON; a text one (a CSV, a plain-text error) as its text."""
+    if "json" in media_type or not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False).encode()
+    return value.encode()
 
 
 class PreferMiddleware:

@@ -9,6 +9,7 @@ attributes, for each API's error format (VIAS `params`, Java's NumberFormatExcep
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -55,7 +56,7 @@ class NamingParameterValidator(ParameterValidator):  # type: ignore[misc]  # unt
         if error is None:
             return None
         name = str(param["name"])
-        raise FieldProblem(f"{str(error).split(chr(10), 1)[0]} - '{name}'", name, error)
+        raise FieldProblem(f"{json_worded(error)} - '{name}'", name, error)
 
 
 class StrictJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  # untyped base
@@ -79,7 +80,7 @@ class StrictJSONBodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]  
             raise BadRequestProblem("Request body must not be empty")
         error = next(iter(self._validator.iter_errors(body)), None)
         if error is not None:
-            detail = f"{error.message}{format_error_with_path(error)}"
+            detail = f"{json_worded(error)}{format_error_with_path(error)}"
             raise FieldProblem(detail, _where(error), error)
 
 
@@ -118,6 +119,22 @@ class BodyTypeMiddleware:
                         detail="The request has a body but no Content-Type; send application/json"
                     )
         await self.app(scope, receive, send)
+
+
+def json_worded(error: ValidationError) -> str:
+    """jsonschema's message, naming a value as JSON writes it: `null is not of type
+    'string'`, not Python's `None is not ...` (strings keep jsonschema's quotes)."""
+    message = error.message
+    value = error.instance
+    if isinstance(value, str):
+        return message
+    python = repr(value)
+    if message.startswith(python):
+        try:
+            return json.dumps(value, ensure_ascii=False) + message[len(python) :]
+        except (TypeError, ValueError):
+            return message
+    return message
 
 
 def _where(error: ValidationError) -> str | None:

@@ -3,6 +3,10 @@
 Origins are patterns where `*` stands for any port or host part (default: any
 http://localhost or http://127.0.0.1 port). An origin that matches none gets no
 CORS headers at all, and the browser refuses the reply, as with a real server.
+
+An allowed origin may send any request header: a preflight's requested headers are
+allowed back as they are. Front ends send headers of their own (the Linkis console's
+`webLogin` on login), and a list of known ones would refuse the next one.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from linkis_mock.context import call_of
 
 METHODS = ("GET", "POST", "PUT", "DELETE", "OPTIONS")
-HEADERS = ("Content-Type", "Token-Code", "Token-User", "X-Auth-Token", "Prefer")
+ANY_HEADER = ("*",)  # Starlette then allows back exactly the headers a preflight asks for
 EXPOSED = ("X-Request-Id",)
 
 
@@ -41,7 +45,7 @@ class CorsMiddleware:
             allow_origin_regex=self.allowed.pattern if self.allowed else None,
             allow_credentials=True,
             allow_methods=METHODS,
-            allow_headers=HEADERS,
+            allow_headers=ANY_HEADER,
             expose_headers=EXPOSED,
             max_age=600,
         )

@@ -108,7 +108,7 @@ def check(
     return result
 
 
-def ok(reply: httpx.Response, method: str, message: str = "OK") -> dict[str, Any]:
+def ok(reply: httpx.Response, method: str | None, message: str = "OK") -> dict[str, Any]:
     return check(reply, status=0, message=message, method=method)
 
 
