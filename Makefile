@@ -73,13 +73,16 @@ spec-lint: install
 	$(NPX) spectral lint $(SPECS) --fail-severity=hint
 	$(NPX) redocly lint $(SPECS)
 
-# Python (openapi-python-client) and TypeScript (openapi-typescript) clients of every
-# spec, into the git-ignored build/clients; any generator warning fails. mypy reads them.
+# Python (openapi-python-client) and TypeScript (openapi-typescript types; orval React Query
+# hooks and @hey-api/openapi-ts SDKs, both over fetch) clients of every spec, into the
+# git-ignored build/clients; any generator warning fails, and so does any tsc --strict error in
+# the orval and hey-api output (clients/generated.tsconfig.json). mypy reads the Python ones.
 CLIENTS_STAMP := build/clients/.generated
 
 clients: $(CLIENTS_STAMP)
 
-$(CLIENTS_STAMP): $(STAMP) tools/generate_clients.sh $(SPECS) $(wildcard clients/*.yaml clients/python/*.yaml)
+$(CLIENTS_STAMP): $(STAMP) tools/generate_clients.sh $(SPECS) \
+    $(wildcard clients/*.yaml clients/*.cjs clients/*.mjs clients/*.json clients/python/*.yaml)
 	tools/generate_clients.sh
 
 # Regenerate linkis_mock/api_types from the specs (commit the result).

@@ -64,6 +64,9 @@ def generator_inputs() -> list[Path]:
         ROOT / "pyproject.toml",
         *sorted((ROOT / "openapi").glob("*.yaml")),
         *sorted((ROOT / "clients").rglob("*.yaml")),
+        ROOT / "clients" / "orval.config.cjs",
+        ROOT / "clients" / "openapi-ts.config.mjs",
+        ROOT / "clients" / "generated.tsconfig.json",
     ]
 
 
@@ -124,11 +127,12 @@ def linkis(mock: Mock, generated_clients: Path) -> Iterator[LinkisClient]:
     """The generated Linkis client, logged in as USER: the session cookie is in its cookie jar."""
     from linkis_entrance_client import Client
     from linkis_entrance_client.api.user import login
-    from linkis_entrance_client.models import LoginReply, LoginRequest
+    from linkis_entrance_client.models import LoginData, LoginReply, LoginRequest
 
     with Client(base_url=mock.api_url, raise_on_unexpected_status=True) as client:
         reply = login.sync(client=client, body=LoginRequest(user_name=USER, password=USER))
         assert isinstance(reply, LoginReply), reply
+        assert isinstance(reply.data, LoginData), reply.data  # a fresh login, not a repeat
         assert reply.data.user_name == USER
         assert reply.data.is_admin is True
         assert SESSION_COOKIE in client.get_httpx_client().cookies

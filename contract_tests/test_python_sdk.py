@@ -19,9 +19,7 @@ SDK_DEADLINE_S = 30
 QUERY = {"columns": [{"column": "id"}, {"column": "name"}]}
 
 
-def execute(
-    mock: Mock, code: str, user: str = "hadoop"
-) -> tuple[list[dict[str, Any]], int, str]:
+def execute(mock: Mock, code: str, user: str = "hadoop") -> tuple[list[dict[str, Any]], int, str]:
     """Run the SDK in a thread: it polls without any limit, the test must not."""
     client = LinkisClient(LinkisConfig(base_url=mock.api_url, username=user, password=user))
     outcome: list[tuple[list[dict[str, Any]], int, str]] = []

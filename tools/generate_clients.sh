@@ -2,9 +2,15 @@
 # Generate API clients from the OpenAPI contracts into build/clients (git-ignored):
 #   build/clients/python/<project>/  openapi-python-client packages (one per spec)
 #   build/clients/ts/<spec>.d.ts     openapi-typescript types (one per spec)
+#   build/clients/orval/<spec>/      orval: TanStack Query hooks over fetch (clients/orval.config.cjs)
+#   build/clients/hey-api/<spec>/    @hey-api/openapi-ts: types, SDK, fetch client
+#                                    (clients/openapi-ts.config.mjs)
 #   build/clients/.generated         stamp, as old as the start of the run (Makefile, tests)
-# Any warning from either generator fails the run, so a spec change that makes a client
-# incomplete breaks the build. Uses only tools installed in the repo (.venv, node_modules).
+# Any warning from a generator fails the run, and so does any tsc --strict error in the orval
+# and hey-api output (clients/generated.tsconfig.json), so a spec change that makes a client
+# incomplete or not compile breaks the build; build/clients is replaced only when all passed
+# (a failed run leaves its output in build/clients.tmp). Uses only tools installed in the repo
+# (.venv, node_modules).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,7 +28,10 @@ SPECS=(
 export PATH="$ROOT/.venv/bin:$PATH"
 OPC="$ROOT/.venv/bin/openapi-python-client"
 OTS="$ROOT/node_modules/.bin/openapi-typescript"
-for tool in "$OPC" "$OTS" "$ROOT/.venv/bin/ruff"; do
+ORVAL="$ROOT/node_modules/.bin/orval"
+HEYAPI="$ROOT/node_modules/.bin/openapi-ts"
+TSC="$ROOT/node_modules/.bin/tsc"
+for tool in "$OPC" "$OTS" "$ORVAL" "$HEYAPI" "$TSC" "$ROOT/.venv/bin/ruff"; do
     [[ -x $tool ]] || { echo "generate_clients: $tool is missing; run make install" >&2; exit 1; }
 done
 
@@ -62,7 +71,24 @@ for entry in "${SPECS[@]}"; do
         --output "$STAGE/ts/$spec.d.ts"
 done
 
+# orval and hey-api: one run each, their configs hold one project per spec and write under
+# $CLIENTS_OUT.
+export CLIENTS_OUT="$STAGE"
+run orval "$ORVAL" --config clients/orval.config.cjs
+run @hey-api/openapi-ts "$HEYAPI" --file clients/openapi-ts.config.mjs
+# Their output must compile under tsc --strict: a tsconfig in the staging directory extends
+# clients/generated.tsconfig.json with the staged files, so a failure leaves build/clients as it was.
+printf '{ "extends": "../../clients/generated.tsconfig.json", "include": ["orval", "hey-api"] }\n' \
+    >"$STAGE/tsconfig.json"
+if ! "$TSC" -p "$STAGE/tsconfig.json" >"$LOG" 2>&1; then
+    cat "$LOG"
+    echo "generate_clients: the orval / hey-api output does not type-check (tsc --strict, see above);" \
+        "the generated files are in $STAGE" >&2
+    exit 1
+fi
+rm "$STAGE/tsconfig.json"
+
 rm -rf "$OUT"
 mv "$STAGE" "$OUT"
 touch -r "$STARTED" "$OUT/.generated"
-echo "generate_clients: wrote $OUT/python/*-client and $OUT/ts/*.d.ts"
+echo "generate_clients: wrote $OUT/python/*-client, $OUT/ts/*.d.ts, $OUT/orval/* and $OUT/hey-api/*; tsc --strict passed"

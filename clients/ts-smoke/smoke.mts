@@ -86,7 +86,10 @@ async function linkisFlow(): Promise<void> {
     .map((header) => header.split(";", 1)[0] ?? "")
     .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
   expect(ticket !== undefined, "login set no session cookie");
-  step(`login as ${login.data.data.userName} (admin: ${String(login.data.data.isAdmin)}), cookie ${SESSION_COOKIE}`);
+  // A fresh login carries LoginData; a second one on a live session only the user name.
+  const loggedIn = login.data.data;
+  expect("isAdmin" in loggedIn, "a fresh login replied as if already logged in");
+  step(`login as ${loggedIn.userName} (admin: ${String(loggedIn.isAdmin)}), cookie ${SESSION_COOKIE}`);
 
   const denied = await anonymous.GET("/entrance/{id}/status", { params: { path: { id: "exec_id0" } } });
   expect(denied.error !== undefined && denied.response.status === 401, `status without a session: HTTP ${denied.response.status}`);
