@@ -17,6 +17,25 @@ EnvelopeStatusError: TypeAlias = Literal[1]
 EnvelopeStatusNotLoggedIn: TypeAlias = Literal[-1]
 
 
+class OpenEngineLogParameters(TypedDict):
+    logType: str
+    pageSize: NotRequired[int]
+    fromLine: NotRequired[int]
+    logDirSuffix: NotRequired[str | None]
+    ticketId: NotRequired[str]
+    enableTail: NotRequired[bool]
+    ignoreKeywords: NotRequired[str]
+    onlyKeywords: NotRequired[str]
+    lastRows: NotRequired[int]
+
+
+class EngineLogPage(TypedDict):
+    logPath: NotRequired[str]
+    logs: NotRequired[list[str]]
+    endLine: NotRequired[int]
+    rows: NotRequired[int]
+
+
 class EmptyData(TypedDict):
     pass
 
@@ -427,6 +446,19 @@ class EngineTypeReply(TypedDict):
     data: EngineTypeData
 
 
+class OpenEngineLogRequest(TypedDict):
+    applicationName: str
+    emInstance: str
+    instance: str
+    parameters: OpenEngineLogParameters
+
+
+class OpenEngineLogData(TypedDict):
+    result: EngineLogPage
+    errorMsg: str
+    isError: bool
+
+
 class NotLoggedInReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusNotLoggedIn
@@ -561,6 +593,13 @@ class DirFileTreesReply(TypedDict):
     status: EnvelopeStatusOk
     message: str
     data: DirFileTreesData
+
+
+class OpenEngineLogReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: OpenEngineLogData
 
 
 class ErrorReply(TypedDict):
