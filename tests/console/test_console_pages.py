@@ -815,8 +815,8 @@ def open_view_history(
     converted = check_open_log(console_fetch(client, "/filesystem/openLog", params, "get"))
     shown = {key: (text + "\n" if text else "") for key, text in converted.items()}  # :484-490
     # :131-160: the row has an engineInstance and engineLogOnlyAdminEnable is off, so the
-    # engine-log tab needs all four members; with one empty the console asks
-    # linkisManager/ecinfo/ecrHistoryList, which the mock does not serve.
+    # engine-log tab needs all four members; with one empty the console would ask
+    # linkisManager/ecinfo/ecrHistoryList first, which the mock does not serve.
     assert task["engineInstance"], task
     for key in ("ticketId", "ecmInstance", "engineInstance", "engineLogPath"):
         assert task[key], (key, task)
@@ -838,6 +838,30 @@ def diagnosis_tab(client: httpx.Client, task_id: int) -> str:
     return message
 
 
+def engine_log_tab(client: httpx.Client, task: Mapping[str, Any], log_type: str) -> list[str]:
+    """The engine-log tab (viewHistory.vue:225-236 → globalHistoryManagement/log.vue:89-119):
+    the first page, `fromLine` 0, 1000 lines, joined with "\n" for display."""
+    body = {
+        "applicationName": "linkis-cg-engineconn",
+        "emInstance": task["ecmInstance"] or "",
+        "instance": task["engineInstance"] or "",
+        "parameters": {
+            "pageSize": 1000,
+            "fromLine": 0,
+            "logType": log_type,
+            "logDirSuffix": task["engineLogPath"] or "",
+            "ticketId": task["ticketId"] or "",
+        },
+    }
+    data = console_fetch(client, "/linkisManager/openEngineLog", body, "post")
+    result: dict[str, Any] = data["result"]
+    logs: list[str] = result.get("logs") or []
+    if result:  # log.vue:109-114: rows < 1000 marks the last page
+        assert result["rows"] == len(logs) < 1000, result
+        assert result["logPath"].endswith(f"{task['engineLogPath']}/{log_type}"), result
+    return logs
+
+
 def test_finished_job_views(console: LocalMock) -> None:
     admin, alice = log_in(console, "admin"), log_in(console, "alice")
     good = submit_as_console(admin, "select id, name from orders\n--@mock rows=4")
@@ -856,6 +880,11 @@ def test_finished_job_views(console: LocalMock) -> None:
     assert all(line in view.log["all"] for line in view.log["info"].splitlines()), view.log
     assert code_tab(admin, good.task_id) == good.code
     diagnosis_tab(admin, good.task_id)
+    # the engine-log tab: stdout holds the job's lines, in file order
+    stdout = engine_log_tab(admin, view.task, "stdout")
+    assert any("Job with jobId : " in line for line in stdout), stdout
+    assert stdout == "\n".join(stdout).split("\n")  # one physical line each
+    assert engine_log_tab(admin, view.task, "stderr") == []
     # the result tab (viewHistory.vue:196-224; getResult :538-631)
     assert view.task["resultLocation"], view.task
     first = results_of(admin, view.task["resultLocation"])[0]

@@ -11,6 +11,7 @@ operations one place, as the handlers call them:
     history.py    job history: a job's record, the searches, roles, code and diagnosis
     result_files.py  the result directory and file, and their downloads
     log_file.py   a job's log file, by level
+    engine_logs.py  a page of a job's engine log (the manager's openEngineLog)
     metrics.py    running tasks, task counts
     on_demand.py  the admin API's job list and forced states
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.linkis.actions import Actions
+from linkis_mock.sim.linkis.engine_logs import EngineLogs
 from linkis_mock.sim.linkis.history import History
 from linkis_mock.sim.linkis.log_file import LogFiles
 from linkis_mock.sim.linkis.metrics import Metrics
@@ -38,6 +40,7 @@ class Entrance:
         history = History(settings, clock, store)
         results = ResultFiles(settings, clock, store)
         logs = LogFiles(settings, clock, store)
+        engine_logs = EngineLogs(settings, clock, store)
         metrics = Metrics(settings, clock, store)
         on_demand = OnDemand(settings, clock, store)
         self.submit = submitter.submit
@@ -60,6 +63,7 @@ class Entrance:
         self.download_result = results.download_result
         self.download_results = results.download_results
         self.open_log = logs.open_log
+        self.open_engine_log = engine_logs.open_engine_log
         self.running_task = metrics.running_task
         self.task_info = metrics.task_info
         self.force_state = on_demand.force_state

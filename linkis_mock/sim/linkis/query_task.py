@@ -66,9 +66,28 @@ def task_id_named(name: str) -> int | None:
 
 
 def ticket_id(job: Job) -> str:
-    """The engine's ticket: stable for a job, different between jobs."""
+    """The engine's ticket: a UUID, stable for a job, whose last group is the job's
+    taskID in hex, so that an engine log path leads back to its job."""
     name = f"linkis-mock:{job.ident.instance}:{job.ident.task_id}:{job.created_ms}"
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, name))
+    digest = uuid.uuid5(uuid.NAMESPACE_URL, name).hex
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{job.ident.task_id:012x}"
+
+
+def task_id_of_ticket(ticket: str) -> int | None:
+    last = ticket.rsplit("-", 1)[-1]
+    if ticket.count("-") < 4 or not 12 <= len(last) <= 16:
+        return None
+    try:
+        return int(last, 16)
+    except ValueError:
+        return None
+
+
+def engine_log_dir(job: Job) -> str:
+    """`engineLogPath`: the engine's log directory, relative to the ECM's engine root
+    (`<user>/<yyyyMMdd>/<engineType>/<ticketId>/logs`, AMUtils.scala:367-376)."""
+    day = time.strftime("%Y%m%d", time.gmtime(job.created_ms // 1000))
+    return f"{job.execute_user}/{day}/{job.engine_type}/{ticket_id(job)}/logs"
 
 
 def _first_move(job: Job, state: JobState, now: int) -> int | None:
@@ -90,16 +109,11 @@ def job_metrics(job: Job, now: int) -> Metrics:
         metrics["scheduleTime"] = metrics_time(scheduled)
     if _first_move(job, JobState.RUNNING, now) is not None:
         ticket = ticket_id(job)
-        day = time.strftime("%Y%m%d", time.gmtime(job.created_ms // 1000))
         metrics["engineInstance"] = ENGINE_INSTANCE
         metrics["ecmInstance"] = ECM_INSTANCE
-        metrics["engineLogPath"] = (
-            f"{ENGINE_ROOT}/{job.execute_user}/{day}/{job.engine_type}/{ticket}/logs"
-        )
+        metrics["engineLogPath"] = engine_log_dir(job)
         metrics["isReuse"] = False
-        metrics["engineconnMap"] = {
-            ENGINE_INSTANCE: {"ticketId": ticket, "engineInstance": ENGINE_INSTANCE}
-        }
+        metrics["engineconnMap"] = {ticket: {"ticketId": ticket, "engineInstance": ENGINE_INSTANCE}}
     if job.state(now).is_terminal:
         metrics["completeTime"] = metrics_time(job.timeline.moved_at(now))
     return metrics
