@@ -1108,6 +1108,44 @@ def test_failed_job_is_failed_in_the_list_its_log_and_its_diagnosis(mock: Mock) 
     assert f"error code {task['errCode']}: {error}" in message
 
 
+def test_a_job_forced_to_fail_is_failed_in_every_console_view(mock: Mock) -> None:
+    """The admin API's forced state, not a directive: the lists, the log file, the engine
+    log and the diagnosis all read it at once."""
+    alice = mock.as_token("alice")
+    _, task_id = run(alice, "alice", LONG_RUN)
+    mock.advance(TIMINGS.inited + TIMINGS.queue + 1)
+    assert task_ids(search(alice, "/jobhistory/listundonetasks")) == [task_id]
+    forced = mock.http.post(
+        f"{mock.base_url}/__admin/jobs/{task_id}/state",
+        json={"state": "Failed", "error": "Table t is gone"},
+    )
+    assert forced.status_code == 200, forced.text
+    task = one_task(alice, task_id)
+    assert (task["status"], task["errDesc"]) == ("Failed", "Table t is gone")
+    assert task_ids(search(alice, "/jobhistory/listundonetasks")) == []
+    log = open_log(alice, task["logPath"])
+    assert (
+        log[0]
+        .rstrip("\n")
+        .endswith("ERROR Sorry, your job executed failed with reason: Table t is gone")
+    )
+    engine = ok(
+        alice.post(
+            "/linkisManager/openEngineLog",
+            json={
+                "applicationName": "linkis-cg-engineconn",
+                "emInstance": task["ecmInstance"],
+                "instance": task["engineInstance"],
+                "parameters": {"logType": "stdout", "logDirSuffix": task["engineLogPath"]},
+            },
+        ),
+        "/api/linkisManager/openEngineLog",
+    )
+    assert engine["result"]["logs"][-2].endswith("Table t is gone"), engine
+    assert diagnosis(alice, task_id).startswith(f"Diagnosis of job {task_id} (任务诊断): Failed, ")
+    assert "Table t is gone" in diagnosis(alice, task_id)
+
+
 # ---- filesystem/openLog ---------------------------------------------------------------------
 
 
