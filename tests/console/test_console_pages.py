@@ -27,6 +27,7 @@ import httpx
 import pytest
 
 from linkis_mock.testing import LocalMock
+from tests.helpers.console import JOB_LIST_HEADERS_EN, JOB_LIST_HEADERS_ZH
 
 # api.js:53 `baseURL`: the page's own origin + /api/rest_j/v1/ (the dev server proxies /api,
 # vue.config.js:221-233); the console is served from the mock's host here.
@@ -48,36 +49,6 @@ ERROR_MSG_TIP = (
 NOT_LOGGED_IN = "You are not logged in, please login first(您尚未登录，请先登录)!"
 OAUTH_OFF = "Gateway 未启用 OAuth 认证，请采用其他认证方式!"
 UNDONE = ("Running", "Inited", "Scheduled")
-JOB_LIST_HEADERS_ZH = [
-    "任务ID",
-    "来源",
-    "查询语句",
-    "状态",
-    "已耗时",
-    "关键信息",
-    "是否复用",
-    "申请开始时间",
-    "申请结束时间",
-    "申请耗时",
-    "应用/任务类型/引擎",
-    "用户",
-    "创建时间",
-]
-JOB_LIST_HEADERS_EN = [
-    "JobID",
-    "Source",
-    "Execution Code",
-    "Status",
-    "Time Elapsed",
-    "Key Information",
-    "IsRuse",
-    "Application Start Time",
-    "Application End Time",
-    "Application Takes Time",
-    "App /Run Type/Engine",
-    "User",
-    "Created at",
-]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

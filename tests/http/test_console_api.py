@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from linkis_mock.config import load_settings
 from linkis_mock.sim.settings import Timings
 from linkis_mock.testing import API, LocalMock, Mock, in_process
+from tests.helpers.console import JOB_LIST_HEADERS_EN, JOB_LIST_HEADERS_ZH
 from tests.helpers.linkis import (
     GENERIC_PREFIX,
     HISTORY_NOT_FOUND,
@@ -103,37 +104,6 @@ DEFAULT_ENGINE_TYPES = [
     "seatunnel",
     "impala",
     "jobserver",
-]
-# JobhistoryUtils.java:45-48 ("IsRuse" sic).
-JOB_LIST_HEADERS_ZH = [
-    "任务ID",
-    "来源",
-    "查询语句",
-    "状态",
-    "已耗时",
-    "关键信息",
-    "是否复用",
-    "申请开始时间",
-    "申请结束时间",
-    "申请耗时",
-    "应用/任务类型/引擎",
-    "用户",
-    "创建时间",
-]
-JOB_LIST_HEADERS_EN = [
-    "JobID",
-    "Source",
-    "Execution Code",
-    "Status",
-    "Time Elapsed",
-    "Key Information",
-    "IsRuse",
-    "Application Start Time",
-    "Application End Time",
-    "Application Takes Time",
-    "App /Run Type/Engine",
-    "User",
-    "Created at",
 ]
 
 # Roles and departments other than the defaults: G is ALICE (names compare

@@ -22,6 +22,7 @@ from linkis_mock.sim.linkis.exports import (
     result_csv,
     result_xlsx,
 )
+from tests.helpers.console import JOB_LIST_HEADERS_EN, JOB_LIST_HEADERS_ZH
 
 COLUMNS = (
     TableColumn("id", "int"),
@@ -258,36 +259,6 @@ def test_xlsx_refuses_text_longer_than_excel_allows() -> None:
 
 # --- job list ------------------------------------------------------------------------------------
 
-ZH_HEADERS = [
-    "任务ID",
-    "来源",
-    "查询语句",
-    "状态",
-    "已耗时",
-    "关键信息",
-    "是否复用",
-    "申请开始时间",
-    "申请结束时间",
-    "申请耗时",
-    "应用/任务类型/引擎",
-    "用户",
-    "创建时间",
-]
-EN_HEADERS = [
-    "JobID",
-    "Source",
-    "Execution Code",
-    "Status",
-    "Time Elapsed",
-    "Key Information",
-    "IsRuse",
-    "Application Start Time",
-    "Application End Time",
-    "Application Takes Time",
-    "App /Run Type/Engine",
-    "User",
-    "Created at",
-]
 FINISHED: dict[str, Any] = {
     "taskID": 42,
     "sourceTailor": "file:///x.sql-10.0.0.1",
@@ -321,9 +292,11 @@ def job_rows(*tasks: dict[str, Any], english: bool = False, with_user: bool = Tr
 
 
 def test_job_list_headers_zh_with_user_and_en_without() -> None:
-    assert job_rows()[0] == ZH_HEADERS
-    assert job_rows(english=True, with_user=False)[0] == [h for h in EN_HEADERS if h != "User"]
-    assert job_rows(with_user=False)[0] == [h for h in ZH_HEADERS if h != "用户"]
+    assert job_rows()[0] == JOB_LIST_HEADERS_ZH
+    assert job_rows(english=True, with_user=False)[0] == [
+        h for h in JOB_LIST_HEADERS_EN if h != "User"
+    ]
+    assert job_rows(with_user=False)[0] == [h for h in JOB_LIST_HEADERS_ZH if h != "用户"]
 
 
 def test_job_list_finished_job_cells() -> None:
