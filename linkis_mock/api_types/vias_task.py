@@ -122,7 +122,7 @@ class ErrorBody(TypedDict):
 
 class GatewayError(TypedDict):
     error_msg: str
-    error_code: Literal["APIGW.0301"]
+    error_code: Literal["APIGW.0301", "APIGW.0201"]
     request_id: str
 
 

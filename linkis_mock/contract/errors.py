@@ -45,6 +45,7 @@ from linkis_mock.contract.formats import (
     Rejected,
     Reply,
     Unexpected,
+    Upstream,
     problem,
 )
 from linkis_mock.contract.json_policy import JsonPolicyError
@@ -161,6 +162,10 @@ class ErrorMapper:
     def refusal(self, scope: Scope, status: int, detail: str) -> Response:
         """A reply made outside Connexion (faults, size limits), in the path's API format."""
         return self.render(Rejected(status, detail), call_of(scope)).for_starlette()
+
+    def upstream_failure(self, scope: Scope, status: int, detail: str) -> Response:
+        """Proxy mode: the real server's failure to answer, in the path's API format."""
+        return self.render(Upstream(status, detail), call_of(scope)).for_starlette()
 
     def fault_response(self, scope: Scope, status: int) -> Response:
         """A fault rule's reply: that status, in the error format of the path's API."""

@@ -73,7 +73,16 @@ class Rejected:
     detail: str
 
 
-Failure = Malformed | Refused | NotLoggedIn | NoRoute | Unexpected | Rejected
+@dataclass(frozen=True, slots=True)
+class Upstream:
+    """Proxy mode: the real server could not be reached (502) or did not answer in time
+    (504); `detail` says which target and why."""
+
+    status: int
+    detail: str
+
+
+Failure = Malformed | Refused | NotLoggedIn | NoRoute | Unexpected | Rejected | Upstream
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +136,7 @@ class LinkisEnvelopeFormat:
             case Unexpected():
                 message = "operation failed(操作失败)：internal mock error"
                 return _json(envelope(path, 1, message, {}), 500)
-            case Rejected(status, detail):
+            case Rejected(status, detail) | Upstream(status, detail):
                 return _json(envelope(path, 1, f"operation failed(操作失败)：{detail}", {}), status)
 
     def linkis_error(self, error: LinkisError, path: str) -> Reply:
@@ -164,6 +173,10 @@ class HuaweiCloudFormat:
                 return _gateway_error(call, status, "APIGW.0101", message, headers)
             case Unexpected():
                 return self.vias_error(ViasError(INTERNAL, "unexpected error in the mock"))
+            case Upstream(status, _):
+                # The API gateway's own words for its backend (APIG error codes: APIG.0201).
+                message = "Backend timeout." if status == 504 else "Backend unavailable."
+                return _gateway_error(call, status, "APIGW.0201", message)
             case Rejected(status, detail):
                 kind = replace(INTERNAL if status >= 500 else INVALID, http_status=status)
                 return self.vias_error(ViasError(kind, detail))
@@ -186,7 +199,7 @@ class ProblemFormat:
                 return problem(status, f"No route for {method} {call.path}", headers)
             case Unexpected():
                 return problem(500, "unexpected error")
-            case Rejected(status, detail):
+            case Rejected(status, detail) | Upstream(status, detail):
                 return problem(status, detail)
 
 
