@@ -1,4 +1,5 @@
-"""The admin API: the clock, reset, jobs and tasks on demand, the journal, fault rules."""
+"""The admin API: the clock, reset, jobs and tasks on demand, the journal, the proxy's
+contract violations, fault rules."""
 
 from __future__ import annotations
 
@@ -116,6 +117,17 @@ async def get_journal(
 
 async def clear_journal(call: Call) -> Reply[api.JournalCleared]:
     return _json({"cleared": call.mock.journal.clear()})
+
+
+# ---- proxy mode: contract violations ----------------------------------------------------
+
+
+async def get_violations(call: Call) -> Reply[api.ViolationReport]:
+    return _json(call.mock.violations.summary())
+
+
+async def clear_violations(call: Call) -> Reply[api.ViolationsCleared]:
+    return _json({"cleared": call.mock.violations.clear()})
 
 
 # ---- fault rules ------------------------------------------------------------------------

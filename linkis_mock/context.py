@@ -23,12 +23,14 @@ from linkis_mock.contract import envelope
 from linkis_mock.contract.routes import RouteTable
 from linkis_mock.control.faults import FaultBook
 from linkis_mock.control.journal import Journal
+from linkis_mock.proxy.violations import ViolationBook
 from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import MethodStyle
 from linkis_mock.sim.linkis.ok import Ok
 from linkis_mock.sim.simulator import Simulator
 
 if TYPE_CHECKING:
+    from linkis_mock.proxy.recording import Recorder
     from linkis_mock.sim.storage.backend import StorageBackend
 
 # Where Connexion keeps what it passes to handlers by name (token_info, user, ...).
@@ -48,6 +50,9 @@ class MockContext:
     journal: Journal
     faults: FaultBook
     storage: StorageBackend | None = None
+    # Proxy mode: what the real servers' traffic broke of the contract, and the recording.
+    violations: ViolationBook = field(default_factory=ViolationBook)
+    recorder: Recorder | None = None
 
 
 @dataclass(slots=True)
@@ -58,6 +63,7 @@ class Call:
     scope: Scope
     api: Api | None  # None for paths no API claims
     request_id: str = ""  # the X-Request-Id of APIs that send one
+    forwarded: bool = False  # proxy mode: the real server answers, its reply goes back as is
     _headers: Headers | None = field(default=None, repr=False)
 
     @property

@@ -163,6 +163,27 @@ class Journal(TypedDict):
     entries: list[JournalEntry]
 
 
+class OperationChecked(TypedDict):
+    operationId: str
+    exchanges: int
+    withViolations: int
+
+
+class ViolationExample(TypedDict):
+    method: str
+    path: str
+    query: str
+    status: int
+    requestHeaders: dict[str, str]
+    replyHeaders: dict[str, str]
+    requestBody: str
+    replyBody: str
+
+
+class ViolationsCleared(TypedDict):
+    cleared: int
+
+
 class JournalCleared(TypedDict):
     cleared: int
 
@@ -243,6 +264,19 @@ class TaskList(TypedDict):
     tasks: list[TaskSummary]
 
 
+class Violation(TypedDict):
+    operationId: str | None
+    direction: Literal["request", "reply"]
+    status: int
+    pointer: str
+    expected: str
+    actual: str
+    count: int
+    firstSeen: int
+    lastSeen: int
+    example: ViolationExample
+
+
 class Snapshot(TypedDict):
     version: Literal[1]
     clock: Clock
@@ -250,3 +284,10 @@ class Snapshot(TypedDict):
     jobs: list[JobSnapshot]
     tasks: list[TaskSnapshot]
     sessions: list[Session]
+
+
+class ViolationReport(TypedDict):
+    exchanges: int
+    operations: list[OperationChecked]
+    violations: list[Violation]
+    uncounted: int
