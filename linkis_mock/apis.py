@@ -67,6 +67,12 @@ class Api:
     def claims(self, path: str) -> bool:
         return path.startswith(self.base_path + "/")
 
+    def serves_itself(self, path: str) -> bool:
+        """The mock's own pages under the API's base path (its spec and Swagger UI),
+        which a proxy serves instead of forwarding."""
+        docs = self.base_path + self.docs_path
+        return path == self.base_path + SPEC_JSON or path == docs or path.startswith(docs + "/")
+
 
 class ApiRegistry:
     """The three APIs, each with its spec parsed once."""

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connexion import AsyncApp
 from connexion.jsonifier import Jsonifier
@@ -45,6 +45,9 @@ from linkis_mock.sim.storage.backend import StorageBackend
 from linkis_mock.sim.storage.snapshot import restore
 from linkis_mock.sim.storage.sqlite import SqliteBackend
 
+if TYPE_CHECKING:
+    from linkis_mock.proxy.recording import Recorder
+
 # Replies are UTF-8 JSON with the Chinese half of Linkis messages left readable.
 JSONIFIER = Jsonifier(json, ensure_ascii=False)
 
@@ -65,9 +68,11 @@ def create_app(
     *,
     scenario: dict[str, Any] | None = None,
     state_path: Path | None = None,
+    record: bool = False,
 ) -> MockApp:
     """`scenario`: a snapshot to start from (raises SnapshotError if it cannot be restored).
-    `state_path`: keep state in this SQLite file (a scenario only fills a new file)."""
+    `state_path`: keep state in this SQLite file (a scenario only fills a new file).
+    `record`: in proxy mode, record what the real servers answer (`context.recorder`)."""
     settings = settings or Settings()
     simulator = Simulator(settings.sim)
     if scenario is not None:
@@ -86,6 +91,7 @@ def create_app(
         journal=Journal(settings.journal_capacity),
         faults=FaultBook(settings.sim.seed, settings.faults),
         storage=storage,
+        recorder=_recorder(routes) if record and settings.proxy is not None else None,
     )
     mapper = ErrorMapper(apis, routes, settings.sim.instance)
     fast_lane = _fast_lane(context) if settings.fast_lane else None
@@ -100,6 +106,12 @@ def create_app(
     _add_dashboard(asgi, apis.admin.base_path)
     mapper.install(asgi)
     return MockApp(context, asgi)
+
+
+def _recorder(routes: RouteTable) -> Recorder:
+    from linkis_mock.proxy.recording import Recorder  # noqa: PLC0415  # proxy mode only
+
+    return Recorder(routes)
 
 
 def _fast_lane(context: MockContext) -> list[FastOperation]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
@@ -33,6 +33,8 @@ from pydantic_settings import (
 from linkis_mock.control.faults import FaultRuleError, rule_from
 from linkis_mock.control.journal import DEFAULT_CAPACITY
 from linkis_mock.middleware.limits import Limits
+from linkis_mock.proxy.exchange import ApiName as ProxiedApi
+from linkis_mock.proxy.upstreams import Upstreams
 from linkis_mock.sim.settings import (
     DEFAULT_ACCOUNTS,
     DEFAULT_DEPARTMENTS,
@@ -77,6 +79,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     # Plain status, progress and log polls skip the full stack (linkis_mock.middleware.fast_lane).
     fast_lane: bool = True
+    # `linkis-mock proxy`: the real servers the Linkis and VIAS APIs are forwarded to.
+    proxy: Upstreams | None = None
 
 
 # ---- the file's shape -------------------------------------------------------------------
@@ -170,6 +174,18 @@ class ConsoleSection(Section):
     oauth_scope: Annotated[str, Field(max_length=256)] = ""
 
 
+Url = Annotated[str, Field(max_length=2048, pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$")]
+
+
+class ProxySection(Section):
+    """`linkis-mock proxy` only: where the real servers are, and how long to wait."""
+
+    linkis_target: Url | None = None
+    vias_target: Url | None = None
+    timeout_s: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 30.0
+    connect_timeout_s: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 5.0
+
+
 class RetentionSection(Section):
     jobs_per_group: Count = SIM.jobs_per_group
     log_lines_per_job: Count = SIM.log_lines_per_job
@@ -201,6 +217,7 @@ class ConfigFile(BaseSettings):
     roles: RolesSection = RolesSection()
     departments: Annotated[dict[Name, Text], Field(max_length=100_000)] = dict(DEFAULT_DEPARTMENTS)
     console: ConsoleSection = ConsoleSection()
+    proxy: ProxySection = ProxySection()
 
     @field_validator("users")
     @classmethod
@@ -235,26 +252,44 @@ def load_settings(
     host: str | None = None,
     port: int | None = None,
     seed: int | None = None,
+    proxy: dict[str, Any] | None = None,
 ) -> Settings:
-    """Command-line values win over the environment, the environment over the file."""
+    """Command-line values win over the environment, the environment over the file.
+    `proxy` (the proxy command's flags, by [proxy] key) asks for proxy mode."""
     data = _read_toml(config_file) if config_file else {}
     flags = {
-        key: value
-        for key, value in {"host": host, "port": port, "seed": seed}.items()
-        if value is not None
+        section: {key: value for key, value in given.items() if value is not None}
+        for section, given in {
+            "server": {"host": host, "port": port, "seed": seed},
+            "proxy": proxy or {},
+        }.items()
     }
+    flags = {section: given for section, given in flags.items() if given}
     # Each source whole, even what a later one replaces: the file, then the environment
     # over it, then the flags over both.
     stages: list[tuple[bool, dict[str, Any]]] = [(False, {}), (True, {}), (True, flags)]
     for environment, given in stages:
-        overrides: dict[str, Any] = {"server": given} if given else {}
         try:
-            config = _with_file(data, environment=environment)(**overrides)
+            config = _with_file(data, environment=environment)(**given)
         except ValidationError as exc:
             raise ConfigError(_one_line(exc, config_file, given)) from None
         except SettingsError as exc:  # a variable for a list or table that is not JSON
             raise ConfigError(_unparsed_variable(exc)) from None
-    return _settings(config)
+    settings = _settings(config)
+    if proxy is None:
+        return settings
+    return replace(settings, proxy=_upstreams(config.proxy))
+
+
+def _upstreams(section: ProxySection) -> Upstreams:
+    targets: dict[ProxiedApi, str] = {}
+    if section.linkis_target is not None:
+        targets["linkis"] = section.linkis_target.rstrip("/")
+    if section.vias_target is not None:
+        targets["vias"] = section.vias_target.rstrip("/")
+    if not targets:
+        raise ConfigError("proxy: name a real server with --linkis-target or --vias-target")
+    return Upstreams(targets, section.timeout_s, section.connect_timeout_s)
 
 
 def _unparsed_variable(error: SettingsError) -> str:
@@ -291,8 +326,8 @@ def _one_line(error: ValidationError, config_file: Path | None, flags: dict[str,
     """The first problem: which key, from where, what it should be, and what it is."""
     problem = error.errors(include_url=False)[0]
     location = list(problem["loc"])
-    if len(location) == 2 and location[0] == "server" and location[1] in flags:
-        where = f"--{location[1]}"
+    if len(location) == 2 and location[1] in flags.get(str(location[0]), {}):
+        where = "--" + str(location[1]).replace("_", "-")
     elif (variable := _env_name(location)) is not None:
         where = f"{variable} (environment)"
     else:

@@ -10,6 +10,8 @@
     │ Journal                  journaled APIs: who asked what, and the status    │
     │ Limits                   413 / 414 / 431 before the request is read        │
     │ Faults                   fault rules: wait, fail or cut the connection     │
+    │ Proxy                    proxy mode: the real server answers, and is       │
+    │                          checked against the specs and recorded            │
     │ RouteGuard               undeclared trailing slashes, ids past 64 bits     │
     │ FastLane                 plain status/progress/log polls, answered here    │
     └──────┬─────────────────────────────────────────────────────────────────────┘
@@ -31,7 +33,9 @@
     └────────────────────────────────────────────────────────────────────────────┘
 
 Connexion builds its stack from this list, outermost first: what is written first
-sees the request first and the reply last. Each of our layers gets what it needs
+sees the request first and the reply last. In proxy mode (`linkis-mock proxy`) CORS
+moves inside the proxy: the real server answers its own APIs' preflights, and only
+the admin API and the mock's own pages reach the layers below. Each of our layers gets what it needs
 explicitly; the ones inside RequestContext find the request's `Call` in its scope.
 """
 
@@ -59,6 +63,7 @@ from linkis_mock.middleware.fast_lane import FastLane, FastOperation
 from linkis_mock.middleware.faults import FaultMiddleware
 from linkis_mock.middleware.journal import JournalMiddleware
 from linkis_mock.middleware.limits import LimitsMiddleware
+from linkis_mock.middleware.proxy import ProxyMiddleware
 from linkis_mock.middleware.request_context import RequestContextMiddleware
 from linkis_mock.middleware.route_guard import RouteGuardMiddleware
 from linkis_mock.middleware.storage_sync import StorageSyncMiddleware
@@ -74,13 +79,23 @@ def layers(
 ) -> list[Any]:
     """The middlewares around the handlers, in request order (see the module doc)."""
     routes, settings, storage = context.routes, context.settings, context.storage
+    cors = partial(CorsMiddleware, origins=settings.cors_origins)
+    proxy = None
+    if settings.proxy is not None:
+        # Loaded for proxy mode only: the spec validators are built on first use anyway.
+        from linkis_mock.proxy.inspector import Inspector  # noqa: PLC0415
+
+        inspect = Inspector(routes, context.violations, context.recorder)
+        proxy = partial(ProxyMiddleware, upstreams=settings.proxy, mapper=mapper, inspect=inspect)
     ours: list[Any] = [
         partial(RequestContextMiddleware, context=context),
         partial(StorageSyncMiddleware, storage=storage) if storage is not None else None,
-        partial(CorsMiddleware, origins=settings.cors_origins),
+        cors if proxy is None else None,
         partial(JournalMiddleware, journal=context.journal, routes=routes),
         partial(LimitsMiddleware, limits=settings.limits, mapper=mapper),
         partial(FaultMiddleware, book=context.faults, routes=routes, mapper=mapper),
+        proxy,
+        cors if proxy is not None else None,
         partial(RouteGuardMiddleware, routes=routes, mapper=mapper),
         partial(FastLane, operations=fast_lane, encode=encode) if fast_lane else None,
     ]

@@ -2,6 +2,7 @@
 belongs to, the request's own facts) for every layer inside, and for APIs that send one
 (VIAS) makes an `X-Request-Id`, as Huawei Cloud's gateway does, writes it on the reply
 and keeps it so that error bodies which repeat it (`request_id`) carry the same value.
+A reply the proxy forwards from the real server keeps the server's headers instead.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class RequestContextMiddleware:
         header = call.request_id.encode()
 
         async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and not call.forwarded:
                 headers = [(k, v) for k, v in message.get("headers", []) if k != REQUEST_ID_HEADER]
                 headers.append((REQUEST_ID_HEADER, header))
                 message = {**message, "headers": headers}

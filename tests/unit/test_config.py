@@ -149,3 +149,29 @@ def test_the_environment_sets_keys_between_the_file_and_the_flags(
     assert (settings.port, settings.sim.seed, settings.sim.history_jobs) == (9002, 3, 20)
     assert settings.sim.tokens == ("T1", "T2")
     assert load_settings(path, port=9003).port == 9003
+
+
+# ---- proxy mode ----------------------------------------------------------------------------
+
+
+def test_proxy_mode_needs_a_target() -> None:
+    with pytest.raises(ConfigError, match="--linkis-target or --vias-target"):
+        load_settings(proxy={})
+    assert load_settings().proxy is None  # serve mode
+
+
+def test_proxy_targets_come_from_flags_over_the_file(tmp_path: Path) -> None:
+    config = tmp_path / "mock.toml"
+    config.write_text('[proxy]\nlinkis_target = "http://file:9001"\ntimeout_s = 12.5\n')
+    settings = load_settings(config, proxy={"linkis_target": "http://flag:9001/"})
+    assert settings.proxy is not None
+    assert settings.proxy.targets == {"linkis": "http://flag:9001"}
+    assert settings.proxy.timeout_s == 12.5
+    only_file = load_settings(config, proxy={"linkis_target": None})
+    assert only_file.proxy is not None and only_file.proxy.targets == {"linkis": "http://file:9001"}
+
+
+@pytest.mark.parametrize("target", ["gateway:9001", "ftp://gateway", "http://gate way", ""])
+def test_a_target_must_be_an_http_url(target: str) -> None:
+    with pytest.raises(ConfigError, match=r"^--linkis-target: string should match pattern"):
+        load_settings(proxy={"linkis_target": target})
