@@ -1,4 +1,6 @@
-"""`linkis-mock serve`: run the mock on uvicorn.
+"""`linkis-mock serve`: run the mock on uvicorn. `linkis-mock proxy`: forward the
+Linkis and VIAS APIs to real servers, check their traffic against the specs, and
+record it as a scenario.
 
 With `--workers N`, uvicorn starts N processes, and each builds its own app from the
 same arguments (passed in LINKIS_MOCK_SERVE_ARGS); they share state through the
@@ -50,12 +52,34 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, help="worker processes sharing --state (default 1)"
     )
     serve.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    _proxy_arguments(commands)
     return parser
+
+
+def _proxy_arguments(commands: Any) -> None:
+    proxy = commands.add_parser(
+        "proxy", help="forward to a real Linkis or VIAS and check it against the specs"
+    )
+    proxy.add_argument("--linkis-target", help="base URL of the real Linkis gateway")
+    proxy.add_argument("--vias-target", help="base URL of the real VIAS endpoint")
+    proxy.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    proxy.add_argument("--port", type=int, help="port to bind (default 8080)")
+    proxy.add_argument("--config", type=Path, help="TOML file ([proxy], [faults], [limits], ...)")
+    proxy.add_argument("--timeout-s", type=float, help="seconds to wait for a reply (default 30)")
+    proxy.add_argument("--report", type=Path, help="write the violations here at exit (JSON)")
+    proxy.add_argument("--record", type=Path, help="write what was seen as a scenario at exit")
+    proxy.add_argument(
+        "--fail-on-violation", action="store_true", help="exit 1 if any violation was seen"
+    )
+    proxy.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    proxy.set_defaults(workers=1, seed=None, scenario=None, state=None)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
+    if args.command == "proxy":
+        return _proxy(args)
     try:
         settings = _settings(args)
         if args.workers > 1:
@@ -105,10 +129,57 @@ def _serve_workers(args: argparse.Namespace, argv: list[str], settings: Settings
 def _settings(args: argparse.Namespace) -> Settings:
     if args.workers < 1:
         raise StartError("--workers must be 1 or more")
+    proxy = None
+    if args.command == "proxy":
+        proxy = {
+            "linkis_target": args.linkis_target,
+            "vias_target": args.vias_target,
+            "timeout_s": args.timeout_s,
+        }
     try:
-        return load_settings(args.config, host=args.host, port=args.port, seed=args.seed)
+        return load_settings(
+            args.config, host=args.host, port=args.port, seed=args.seed, proxy=proxy
+        )
     except ConfigError as exc:
         raise StartError(str(exc)) from exc
+
+
+def _proxy(args: argparse.Namespace) -> int:
+    """Serves the proxy until it is stopped, then writes the report and the recording."""
+    try:
+        settings = _settings(args)
+        from linkis_mock.app import create_app  # noqa: PLC0415
+
+        app = create_app(settings, record=args.record is not None)
+    except StartError as exc:
+        print(f"linkis-mock: {exc}", file=sys.stderr)
+        return 2
+    import uvicorn  # noqa: PLC0415
+
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+    )
+    return _proxy_results(app, args)
+
+
+def _proxy_results(app: MockApp, args: argparse.Namespace) -> int:
+    book, recorder = app.context.violations, app.context.recorder
+    if recorder is not None and args.record is not None:
+        args.record.write_text(json.dumps(recorder.scenario(), ensure_ascii=False, indent=1))
+        print(f"linkis-mock: recorded the session as a scenario in {args.record}", file=sys.stderr)
+    if args.report is not None:
+        from linkis_mock.proxy.report import write_report  # noqa: PLC0415
+
+        unrecorded = recorder.unmapped() if recorder is not None else None
+        junit = write_report(book, args.report, unrecorded)
+        print(f"linkis-mock: violations in {args.report} and {junit}", file=sys.stderr)
+    total = book.total
+    print(f"linkis-mock: {total} contract violation(s) seen", file=sys.stderr)
+    return 1 if args.fail_on_violation and total else 0
 
 
 def _app(args: argparse.Namespace, settings: Settings) -> MockApp:

@@ -217,6 +217,13 @@ def serve_in_thread(
     port = port or free_port()
     settings = settings or load_settings(port=port)
     app = create_app(settings, **options)
+    mock = LocalMock(f"http://127.0.0.1:{port}", app=app)
+    mock.on_stop.append(serve_asgi_in_thread(app, port))
+    return mock
+
+
+def serve_asgi_in_thread(app: Any, port: int) -> Callable[[], None]:
+    """Any ASGI app served by uvicorn on 127.0.0.1:`port` in a thread; returns its stop."""
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"linkis-mock-{port}", daemon=True)
@@ -224,16 +231,14 @@ def serve_in_thread(
     deadline = time.monotonic() + START_TIMEOUT_S
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"the mock did not start on port {port}")
+            raise RuntimeError(f"nothing started on port {port}")
         time.sleep(0.01)
-    mock = LocalMock(f"http://127.0.0.1:{port}", app=app)
 
     def stop() -> None:
         server.should_exit = True
         thread.join(timeout=15)
 
-    mock.on_stop.append(stop)
-    return mock
+    return stop
 
 
 # ---- a process ----------------------------------------------------------------------------
@@ -247,8 +252,11 @@ class RunningMock(Mock):
     log_path: Path
 
 
-def start_mock(tmp_dir: Path, *args: str, port: int | None = None) -> RunningMock:
-    """`port`: the same port again, for a restart (execIDs name the instance)."""
+def start_mock(
+    tmp_dir: Path, *args: str, port: int | None = None, command: str = "serve"
+) -> RunningMock:
+    """`port`: the same port again, for a restart (execIDs name the instance);
+    `command`: `serve`, or `proxy` (then `args` name its targets)."""
     port = port or free_port()
     log_path = tmp_dir / f"mock-{port}.log"
     with log_path.open("wb") as log:
@@ -257,7 +265,7 @@ def start_mock(tmp_dir: Path, *args: str, port: int | None = None) -> RunningMoc
                 sys.executable,
                 "-m",
                 "linkis_mock",
-                "serve",
+                command,
                 "--host",
                 "127.0.0.1",
                 "--port",
