@@ -98,7 +98,9 @@ def test_vias_replies_are_forced_in_the_huawei_shape(mock: Mock) -> None:
     assert refused.status_code == 400
     body = refused.json()
     assert body["error_code"] == "VIAS.00010001"
-    assert body["detail"].endswith("documented codes: 200, 400, 401, 403, 413, 414, 431, 500, 502, 504")
+    assert body["detail"].endswith(
+        "documented codes: 200, 400, 401, 403, 413, 414, 431, 500, 502, 504"
+    )
 
 
 def test_without_a_code_or_example_the_operation_runs(mock: Mock) -> None:
