@@ -78,7 +78,6 @@ class ProxyMiddleware:
         if target is None:
             await self.app(scope, receive, send)
             return
-        call.forwarded = True
         started_ms = _now_ms()
         body = await _request_body(receive)
         request = self._request(scope, target, body)
@@ -99,6 +98,7 @@ class ProxyMiddleware:
             await self.mapper.upstream_failure(scope, 502, detail)(scope, receive, send)
             return
         exchange = self._exchange(scope, name, body, started_ms, response, kept, ended)
+        call.forwarded = True  # the server's own headers go back, X-Request-Id included
         await self._relay(response, exchange, chunks, send)
 
     def _request(self, scope: Scope, target: str, body: bytes) -> httpx.Request:

@@ -1,0 +1,231 @@
+"""Proxy mode over real sockets: the proxy (in this process) in front of a second mock
+served in a thread, or of a deliberately wrong upstream (tests/helpers/wrong_upstream.py),
+or of nothing at all."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from linkis_mock.config import load_settings
+from linkis_mock.testing import (
+    LocalMock,
+    in_process,
+    serve_in_thread,
+)
+from tests.helpers import wrong_upstream as wrong
+from tests.helpers.linkis import SESSION_COOKIE, ok
+
+VIOLATIONS = "x-mock-violations"
+SUBMIT = {
+    "executionContent": {"code": "select 1", "runType": "sql"},
+    "labels": {"engineType": "spark-2.4.3", "userCreator": "alice-IDE"},
+}
+
+
+def proxy_of(linkis: str | None = None, vias: str | None = None, **keys: Any) -> LocalMock:
+    settings = load_settings(proxy={"linkis_target": linkis, "vias_target": vias, **keys})
+    return in_process(settings)
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[LocalMock]:
+    mock = serve_in_thread()
+    try:
+        yield mock
+    finally:
+        mock.stop()
+
+
+@pytest.fixture
+def proxy(upstream: LocalMock) -> Iterator[LocalMock]:
+    upstream.reset()
+    mock = proxy_of(upstream.base_url, upstream.base_url)
+    try:
+        yield mock
+    finally:
+        mock.stop()
+
+
+@pytest.fixture(scope="module")
+def wrong_url() -> Iterator[str]:
+    with wrong.served() as url:
+        yield url
+
+
+def report(mock: LocalMock) -> dict[str, Any]:
+    result: dict[str, Any] = mock.admin("GET", "/violations")
+    return result
+
+
+# ---- a correct upstream -------------------------------------------------------------------
+
+
+def test_a_job_runs_through_the_proxy_with_no_violation(
+    proxy: LocalMock, upstream: LocalMock
+) -> None:
+    alice = proxy.as_token("alice")
+    submitted = alice.post("/entrance/submit", json=SUBMIT)
+    assert submitted.headers[VIOLATIONS] == "0", report(proxy)
+    exec_id = ok(submitted, "/api/entrance/submit")["execID"]
+    # the upstream's own instance is in the execID: the reply came from there
+    assert f"127.0.0.1:{upstream.base_url.rsplit(':', 1)[1]}" in exec_id
+    status = alice.get(f"/entrance/{exec_id}/status")
+    assert status.headers[VIOLATIONS] == "0"
+    assert ok(status, f"/api/entrance/{exec_id}/status")["status"] in {
+        "Inited",
+        "Scheduled",
+        "Running",
+    }
+    summary = report(proxy)
+    assert summary["violations"] == [] and summary["exchanges"] == 2, summary
+    assert {op["operationId"] for op in summary["operations"]} == {"submit", "getStatus"}
+    journal = proxy.admin("GET", "/journal")["entries"]
+    assert [entry["operationId"] for entry in journal] == ["submit", "getStatus"]
+
+
+def test_cookies_pass_both_ways_and_are_not_shared(proxy: LocalMock) -> None:
+    first, second = proxy.client(), proxy.client()
+    login = first.post("/user/login", json={"userName": "alice", "password": "alice"})
+    assert login.status_code == 200 and login.headers[VIOLATIONS] == "0", report(proxy)
+    assert SESSION_COOKIE in login.headers["set-cookie"]
+    assert first.get("/user/userInfo").json()["data"]["userName"] == "alice"
+    # the proxy keeps no cookie jar: another client is not logged in
+    assert second.get("/user/userInfo").status_code == 401
+
+
+def test_the_reply_is_the_upstreams_byte_for_byte(proxy: LocalMock, upstream: LocalMock) -> None:
+    direct = upstream.as_token("bob").get("/jobhistory/99/get")
+    proxied = proxy.as_token("bob").get("/jobhistory/99/get")
+    assert proxied.status_code == direct.status_code == 400
+    assert proxied.content == direct.content
+    dropped = {VIOLATIONS, "date", "server"}
+    assert {k: v for k, v in proxied.headers.items() if k not in dropped} == {
+        k: v for k, v in direct.headers.items() if k not in dropped
+    }
+
+
+def test_vias_through_the_proxy_keeps_the_upstreams_request_id(proxy: LocalMock) -> None:
+    project = "0123456789abcdef0123456789abcdef"
+    vias = proxy.client("/v2", headers={"X-Auth-Token": "vias-dev-token"})
+    reply = vias.get(f"/{project}/tasks")
+    assert reply.status_code == 200, reply.text
+    assert reply.headers[VIOLATIONS] == "0", report(proxy)
+    assert len(reply.headers.get_list("x-request-id")) == 1
+    refused = proxy.client("/v2").get(f"/{project}/tasks")  # no token: the gateway's 401
+    assert refused.status_code == 401
+    assert refused.json()["request_id"] == refused.headers["x-request-id"]
+
+
+def test_fault_rules_apply_before_forwarding(proxy: LocalMock) -> None:
+    rule = {"operationId": "getStatus", "action": "status", "status": 503}
+    proxy.admin("POST", "/faults", json=rule)
+    reply = proxy.as_token("alice").get("/entrance/exec_id0/status")
+    assert reply.status_code == 503
+    assert VIOLATIONS not in reply.headers  # answered here, never forwarded
+    assert report(proxy)["exchanges"] == 0
+
+
+def test_the_mocks_own_pages_stay_local(proxy: LocalMock) -> None:
+    spec = proxy.http.get(proxy.api_url + "/openapi.json")
+    assert spec.status_code == 200 and VIOLATIONS not in spec.headers
+    assert proxy.admin("GET", "/clock")["frozen"] in (True, False)
+
+
+# ---- a wrong upstream ---------------------------------------------------------------------
+
+
+def violation_at(summary: dict[str, Any], operation_id: str, pointer: str) -> dict[str, Any]:
+    found = [
+        v
+        for v in summary["violations"]
+        if v["operationId"] == operation_id and v["pointer"] == pointer
+    ]
+    assert len(found) == 1, summary["violations"]
+    violation: dict[str, Any] = found[0]
+    return violation
+
+
+def test_each_wrong_reply_is_reported_and_passed_on_unchanged(wrong_url: str) -> None:
+    proxy = proxy_of(wrong_url, wrong_url)
+    try:
+        alice = proxy.as_token("alice")
+        submitted = alice.post("/entrance/submit", json=SUBMIT)
+        assert submitted.content == wrong.REPLIES[f"{wrong.LINKIS}/entrance/submit"][2]
+        assert int(submitted.headers[VIOLATIONS]) >= 1
+        status = alice.get(f"/entrance/{wrong.EXEC_ID}/status")
+        assert status.json()["data"]["status"] == "Weird"
+        not_found = alice.get("/user/userInfo")
+        assert not_found.status_code == 404
+        task = proxy.client("/v2", headers={"X-Auth-Token": "t"}).get(
+            f"/{wrong.PROJECT}/tasks/{wrong.TASK}"
+        )
+        assert task.status_code == 200 and "x-request-id" not in task.headers
+        summary = report(proxy)
+    finally:
+        proxy.stop()
+    task_id = violation_at(summary, "submit", "/body/data/taskID")
+    assert (task_id["direction"], task_id["status"], task_id["actual"]) == ("reply", 200, '"12"')
+    assert "integer" in task_id["expected"]
+    assert task_id["example"]["requestHeaders"]["token-code"] == "[redacted]"
+    assert violation_at(summary, "getStatus", "/body/data/status")["actual"] == '"Weird"'
+    assert violation_at(summary, "getUserInfo", "/status")["actual"] == "404"
+    assert violation_at(summary, "showTaskInfo", "/header/x-request-id")["direction"] == "reply"
+
+
+# ---- no upstream, a slow one, a cut one -----------------------------------------------------
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])  # nothing listens once it is closed
+
+
+def test_an_unreachable_target_is_a_502_in_each_apis_format() -> None:
+    target = f"http://127.0.0.1:{closed_port()}"
+    proxy = proxy_of(target, target)
+    try:
+        linkis = proxy.as_token("alice").post("/entrance/submit", json=SUBMIT)
+        vias = proxy.client("/v2", headers={"X-Auth-Token": "t"}).get(f"/{wrong.PROJECT}/tasks")
+    finally:
+        proxy.stop()
+    assert linkis.status_code == 502
+    body = linkis.json()
+    assert (body["status"], body["data"]) == (1, {})
+    assert body["message"].startswith(
+        f"operation failed(操作失败)：the proxy could not reach {target}"
+    )
+    assert vias.status_code == 502
+    assert vias.json()["error_code"] == "APIGW.0201"
+    assert vias.json()["error_msg"] == "Backend unavailable."
+    assert vias.json()["request_id"] == vias.headers["x-request-id"]
+
+
+def test_a_slow_target_is_a_504_after_the_timeout(wrong_url: str) -> None:
+    proxy = proxy_of(wrong_url, wrong_url, timeout_s=0.3)
+    try:
+        started = time.monotonic()
+        reply = proxy.as_token("alice").get(f"/entrance/{wrong.EXEC_ID}/progress")
+        waited = time.monotonic() - started
+        vias = proxy.client("/v2", headers={"X-Auth-Token": "t"}).get(f"/{wrong.PROJECT}/slow")
+    finally:
+        proxy.stop()
+    assert reply.status_code == 504 and waited < wrong.SLOW_S
+    assert reply.json()["message"].endswith("did not answer within 0.3 s")
+    assert vias.status_code == 504 and vias.json()["error_msg"] == "Backend timeout."
+
+
+def test_a_reply_cut_short_is_a_502_and_the_proxy_goes_on(wrong_url: str) -> None:
+    proxy = proxy_of(wrong_url, timeout_s=2.0)
+    try:
+        reply = proxy.as_token("alice").get(f"/entrance/{wrong.EXEC_ID}/log")
+        assert proxy.as_token("alice").get("/user/userInfo").status_code == 404
+    finally:
+        proxy.stop()
+    assert reply.status_code == 502
+    assert f"{wrong_url} cut the connection before its reply ended" in reply.json()["message"]
