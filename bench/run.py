@@ -32,6 +32,10 @@ logpage
     BENCH_LOG_REQUESTS sequential requests from Python, and wrk requests/s.
 schemathesis
     Wall time of the CI Schemathesis run, `pytest -q contract_tests/test_schemathesis.py`.
+proxy
+    Status polls of one job straight to the mock and through `linkis-mock proxy` in
+    front of it: wrk with one connection (the latency the proxy adds at p50 and p99)
+    and at the usual concurrency (throughput).
 """
 
 from __future__ import annotations
@@ -52,7 +56,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +76,7 @@ MOCK_CONFIG = ROOT / "bench" / "mock.toml"
 HOST = "127.0.0.1"
 API = "/api/rest_j/v1"
 COOKIE = "linkis_user_session_ticket_id_v1"
-MEASUREMENTS = ("throughput", "workers", "startup", "scale", "logpage", "schemathesis")
+MEASUREMENTS = ("throughput", "workers", "startup", "scale", "logpage", "schemathesis", "proxy")
 WORKERS = 2
 RATIOS = ("mock/prism", "mock/floor")
 ENDPOINTS = {"status": "status", "progress": "progress", "log": "log?fromLine=1&size=100"}
@@ -457,6 +461,46 @@ def measure_workers(opts: Options, problems: list[str]) -> dict[str, Any]:
     return results
 
 
+def proxy_command(target: str) -> list[str]:
+    return [
+        str(BIN / "linkis-mock"),
+        "proxy",
+        "--linkis-target",
+        target,
+        "--host",
+        HOST,
+        "--port",
+        "{port}",
+        "--log-level",
+        "warning",
+    ]
+
+
+def measure_proxy(opts: Options, problems: list[str]) -> dict[str, Any]:
+    """Status polls of one job straight to the mock and through `linkis-mock proxy` in
+    front of it, one connection at a time (latency, not throughput), side by side; and
+    at the usual concurrency for throughput."""
+    with ExitStack() as stack:
+        mock = stack.enter_context(start_mock())
+        cookie = login(mock)
+        exec_id = hold_mixed_jobs(mock, cookie)
+        proxy = stack.enter_context(launched("proxy", proxy_command(mock.base)))
+        wait_for(proxy, "/__admin/clock")
+        target = f"entrance/{exec_id}/status"
+        single = replace(opts, threads=1, connections=1)
+        results: dict[str, Any] = {}
+        for label, options in (("one_connection", single), ("concurrent", opts)):
+            direct = drive(mock, target, cookie, options, problems)
+            proxied = drive(proxy, target, cookie, options, problems)
+            results[label] = {
+                "direct": asdict(direct),
+                "proxy": asdict(proxied),
+                "added_p50_ms": round(proxied.p50_ms - direct.p50_ms, 3),
+                "added_p99_ms": round(proxied.p99_ms - direct.p99_ms, 3),
+            }
+        return results
+
+
 def measure_startup() -> dict[str, Any]:
     seconds = []
     for _ in range(STARTS):
@@ -621,6 +665,19 @@ def print_workers(results: dict[str, Any], opts: Options) -> None:
             )
 
 
+def print_proxy(results: dict[str, Any]) -> None:
+    print("\nProxy: status polls straight to the mock, and through linkis-mock proxy")
+    print("  (target: under 2 ms added at p50, one connection)")
+    for label, row in results.items():
+        direct, proxied = row["direct"], row["proxy"]
+        print(
+            f"  {label:<15} direct p50 {direct['p50_ms']:.2f} ms p99 {direct['p99_ms']:.2f} ms"
+            f" {direct['requests_per_s']:.0f} req/s | proxy p50 {proxied['p50_ms']:.2f} ms"
+            f" p99 {proxied['p99_ms']:.2f} ms {proxied['requests_per_s']:.0f} req/s"
+            f" | added p50 {row['added_p50_ms']:+.2f} ms, p99 {row['added_p99_ms']:+.2f} ms"
+        )
+
+
 def print_startup(results: dict[str, Any]) -> None:
     runs = ", ".join(f"{s:.3f}" for s in results["runs_s"])
     print(f"\nStart-up to the first 200: median {results['median_s']:.3f} s ({runs})")
@@ -676,7 +733,7 @@ def git_commit() -> dict[str, Any]:
 
 
 def check_tools(selected: tuple[str, ...]) -> None:
-    needs_wrk = {"throughput", "scale", "logpage"} & set(selected)
+    needs_wrk = {"throughput", "scale", "logpage", "proxy"} & set(selected)
     if needs_wrk and not shutil.which("wrk"):
         raise BenchError("wrk is missing: apt-get install wrk (make bench does)")
     if "throughput" in selected and not PRISM.exists():
@@ -724,6 +781,7 @@ def run_all(opts: Options, problems: list[str]) -> dict[str, Any]:
         "scale": (lambda: measure_scale(opts, problems), lambda r: print_scale(r, opts)),
         "logpage": (lambda: measure_logpage(opts, problems), print_logpage),
         "schemathesis": (lambda: measure_schemathesis(problems), print_schemathesis),
+        "proxy": (lambda: measure_proxy(opts, problems), print_proxy),
     }
     results: dict[str, Any] = {}
     for name in opts.selected:

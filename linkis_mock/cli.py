@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -156,6 +157,10 @@ def _proxy(args: argparse.Namespace) -> int:
         return 2
     import uvicorn  # noqa: PLC0415
 
+    # uvicorn stops on SIGTERM or SIGINT, then raises the signal again for the handler
+    # it found; with the default one the process would die before the report is written.
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, lambda number, frame: None)
     uvicorn.run(
         app,
         host=settings.host,
