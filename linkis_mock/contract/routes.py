@@ -60,6 +60,7 @@ class Route:
 
 class RouteTable:
     def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
+        self.base_paths = tuple(specs)  # each spec's, as the registry of the APIs gave them
         self._routes = [route for base, spec in specs.items() for route in _routes(base, spec)]
 
     def route(self, path: str) -> Route | None:

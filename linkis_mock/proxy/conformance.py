@@ -103,7 +103,7 @@ class Finding:
 class Conformance:
     def __init__(self, routes: RouteTable) -> None:
         self.routes = routes
-        self._base_paths = _base_paths(routes)
+        self._base_paths = routes.base_paths
         self._compiler = _Compiler()
         self._plans: dict[int, _Plan] = {}  # by id of the Operation, which the plan keeps
 
@@ -152,20 +152,6 @@ def _no_operation(exchange: Exchange, route: Route | None) -> Finding:
         expected = f"a documented method ({', '.join(sorted(route.operations))})"
         actual = exchange.method
     return Finding(None, "request", exchange.status, "/path", expected, actual)
-
-
-def _base_paths(routes: RouteTable) -> tuple[str, ...]:
-    """Each spec's base path (`servers[0].url`, as linkis_mock.apis reads it). RouteTable
-    keeps the specs only inside its routes, so they are read from there."""
-    documents = {
-        id(operation.document): operation.document
-        for route in routes._routes
-        for operation in route.operations.values()
-    }
-    return tuple(
-        str(document.get("servers", [{}])[0].get("url", "")).rstrip("/")
-        for document in documents.values()
-    )
 
 
 # ---- building: validators and plans ---------------------------------------------------
