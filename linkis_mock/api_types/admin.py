@@ -100,6 +100,7 @@ class Script(TypedDict):
     directive_problem: str | None
     log_lines: NotRequired[int]
     diagnosis: NotRequired[str | None]
+    rows_data: NotRequired[list[list[str]]]
 
 
 class Attempt(TypedDict):

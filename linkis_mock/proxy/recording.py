@@ -44,11 +44,12 @@ How each thing becomes a snapshot's:
 - progressInfo is reproduced when it follows the mock's stage model (`stage_<n>`
   ids, counts derived from the progress); the stage totals are solved from what was
   seen.
-- The result set: columns (name, dataType) and row count from `filesystem/openFile`.
-  A snapshot holds no literal rows (the mock generates them from the script's
-  digest), so the digest is the one a default mock (seed 0) gives the job's code: a
-  recording of such a mock replays its table exactly; any other table replays with
-  its columns and row count and generated values, and says so in `unmapped()`.
+- The result set: columns (name, dataType), row count and rows from
+  `filesystem/openFile`. The digest is the one a default mock (seed 0) gives the
+  job's code, so a recording of such a mock replays its table from the digest alone;
+  any other table keeps its rows as `script.rows_data`, from the first row on up to
+  the first one not seen (or not all text, or past MAX_RESULT_ROWS); rows after those
+  replay with generated values, and `unmapped()` says how many.
 - A VIAS action (create, start, stop, delete) begins its transient state (PENDING,
   STARTING, STOPPING, DELETING) at once, as the mock's own actions do; what
   show/list saw afterwards follows.
@@ -58,7 +59,7 @@ operations a scenario has no place for (metrics, user info, downloads, engine lo
 diagnosis...: the mock answers them from its own state); error replies; unparsable
 or cut bodies; unknown operations; a log chunk that does not line up with the lines
 seen; a job with no taskID or no status seen; a status or state outside the specs'
-enums; result values other than the mock's generated ones; result files other than
+enums; result rows past those kept literally (see above); result files other than
 one `_0.dolphin` table; a resultLocation other than the mock derives; progress above
 0.99 while running, or too fine for the gap between polls; progressInfo outside the
 mock's model; an errCode/errDesc other than the mock shows for the state (kept, then
@@ -1252,7 +1253,7 @@ def _script(record: _JobRecord, code: str, final: JobState) -> Script:
     """What the job does, as far as a replay needs: its outcome, error text and result."""
     result = record.result
     error = record.history_error[2] if record.history_error else None
-    return Script(
+    script = Script(
         outcome=Outcome(final.value) if final.is_terminal else Outcome.SUCCEED,
         queue_s=0.0,
         running_s=0.0,
@@ -1263,6 +1264,21 @@ def _script(record: _JobRecord, code: str, final: JobState) -> Script:
         columns=tuple(Column(name, kind) for name, kind in result.columns or ()),
         digest=hashlib.sha256(f"{DEFAULT_SETTINGS.seed}\x00{code}".encode()).hexdigest(),
     )
+    literal = _literal_rows(result)
+    if any(script.row(index) != list(row) for index, row in enumerate(literal)):
+        return replace(script, rows_data=literal)
+    return script  # the mock generates these very rows: the snapshot stays lean
+
+
+def _literal_rows(result: _Result) -> tuple[tuple[str, ...], ...]:
+    """The rows seen from the first on, up to the first one not seen or not all text
+    (a snapshot keeps a prefix of the table; later rows are generated)."""
+    rows: list[tuple[str, ...]] = []
+    while (row := result.rows.get(len(rows))) is not None and all(
+        isinstance(value, str) for value in row
+    ):
+        rows.append(tuple(row))
+    return tuple(rows)
 
 
 # ---- progress ----------------------------------------------------------------------------
@@ -1402,8 +1418,9 @@ def _check_result(record: _JobRecord, job: Job, notes: list[str]) -> None:
     differ = sum(1 for index, row in result.rows.items() if job.script.row(index) != row)
     if differ:
         notes.append(
-            f"{differ} result row(s) replay with other values: a snapshot holds no literal "
-            "rows (the mock generates them); the columns and row count are kept"
+            f"{differ} result row(s) replay with other values: a snapshot keeps the rows "
+            f"seen from the first on ({len(job.script.rows_data)} here) while each value is "
+            "text, and the mock generates the rest"
         )
 
 

@@ -502,3 +502,70 @@ def test_a_job_seen_apart_by_its_execid_and_its_taskid_is_one_job() -> None:
     job = restored(recorder).stores.jobs.by_task_id(7)
     assert job is not None and job.ident.exec_id == EXEC_ID
     assert job.progress(START + 2000) == 0.25
+
+
+def test_a_real_servers_rows_replay_as_seen_up_to_the_first_row_that_cannot() -> None:
+    """A table other than the mock generates: its rows from the first on are kept,
+    up to one with a value that is not text; the rest replay generated, and say so."""
+    recorder = Recorder(ROUTES)
+    location = "hdfs:///tmp/linkis/alice/linkis/20240501_100533/IDE/7"
+    record = {
+        "taskID": 7,
+        "status": "Succeed",
+        "umUser": "alice",
+        "executeUser": "alice",
+        "resultLocation": location,
+    }
+    recorder.observe(status_poll("Succeed", 1.0))
+    recorder.observe(exchange("GET", f"{API}/jobhistory/7/get", ok({"task": record}), at_s=1))
+    columns = [
+        {"columnName": "city", "dataType": "string", "comment": "NULL"},
+        {"columnName": "visits", "dataType": "int", "comment": "NULL"},
+    ]
+    table = [["Lisbon", "7"], ["Porto", "12"], ["Faro", None], ["Braga", "3"]]
+    page = ok({"metadata": columns, "fileContent": table, "type": "2", "totalLine": 4})
+    query = (("path", f"{location}/_0.dolphin"),)
+    recorder.observe(exchange("GET", f"{API}/filesystem/openFile", page, at_s=2, query=query))
+    scenario = recorder.scenario()
+    assert scenario["jobs"][0]["script"]["rows_data"] == [["Lisbon", "7"], ["Porto", "12"]]
+    assert schema_problem(ADMIN_SPEC, "Snapshot", scenario) is None
+    unmapped = "\n".join(recorder.unmapped())
+    assert "2 result row(s) replay with other values" in unmapped
+    assert "(2 here)" in unmapped
+    mock = in_process()
+    try:
+        assert mock.http.put(f"{mock.base_url}/__admin/snapshot", json=scenario).status_code == 200
+        alice = mock.as_token("alice")
+        derived = linkis(alice.get("/jobhistory/7/get"))["task"]["resultLocation"]
+        replayed = linkis(
+            alice.get("/filesystem/openFile", params={"path": f"{derived}/_0.dolphin"})
+        )
+    finally:
+        mock.stop()
+    assert [c["columnName"] for c in replayed["metadata"]] == ["city", "visits"]
+    rows = replayed["fileContent"]
+    assert rows[:2] == [["Lisbon", "7"], ["Porto", "12"]]
+    assert len(rows) == 4 and rows[2:] == [["city3", "3"], ["city4", "4"]]
+
+
+def test_a_snapshot_whose_literal_rows_do_not_fit_its_table_is_refused() -> None:
+    recorder = Recorder(ROUTES)
+    recorder.observe(status_poll("Succeed", 1.0))
+    scenario = recorder.scenario()
+    script = scenario["jobs"][0]["script"]
+    script["columns"] = [{"name": "city", "data_type": "string"}]
+    script["rows"] = 1
+    mock = in_process()
+    try:
+        for rows_data in ([["a", "b"]], [["a"], ["b"]]):  # a value too many; a row too many
+            script["rows_data"] = rows_data
+            refused = mock.http.put(f"{mock.base_url}/__admin/snapshot", json=scenario)
+            assert refused.status_code == 400, refused.text
+            assert "rows_data" in refused.text
+        script["rows_data"] = [["Lisbon"]]
+        accepted = mock.http.put(f"{mock.base_url}/__admin/snapshot", json=scenario)
+        assert accepted.status_code == 200, accepted.text
+        snapshot = mock.admin("GET", "/snapshot")
+    finally:
+        mock.stop()
+    assert snapshot["jobs"][0]["script"]["rows_data"] == [["Lisbon"]]

@@ -57,9 +57,14 @@ class Script:
     log_lines: int = 0
     # What the diagnosis tab shows (`--@mock diagnosis="..."`); None: a summary of the run.
     diagnosis: str | None = None
+    # Literal result rows from the first on, as a proxy recording saw them; rows past
+    # these are generated.
+    rows_data: tuple[tuple[str, ...], ...] = ()
 
     def row(self, index: int) -> list[str]:
         """Row `index` of the result set, computed on demand (results can be large)."""
+        if index < len(self.rows_data):
+            return list(self.rows_data[index])
         rng = random.Random(f"{self.digest}:row:{index}")
         values: list[str] = []
         for column in self.columns:

@@ -95,7 +95,7 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
     `compact` (the state file): a job nothing changed gives what its timeline is planned
     from instead of the timeline, so that a restart with many jobs stays lean.
     """
-    data = {
+    data: dict[str, Any] = {
         "ident": asdict(job.ident),
         "held": held,
         "submitUser": job.submit_user,
@@ -119,6 +119,9 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
             "columns": [asdict(column) for column in job.script.columns],
         },
     }
+    rows_data = data["script"].pop("rows_data")
+    if rows_data:  # only a recording's jobs have literal rows
+        data["script"]["rows_data"] = [list(row) for row in rows_data]
     if compact and job.plan is not None and job.kept_timeline is None:
         data["plan"] = {"timings": asdict(job.plan.timings), "viaExecute": job.plan.via_execute}
         return data
@@ -179,7 +182,12 @@ def _script_from(s: dict[str, Any]) -> Script:
         directive_problem=s.get("directive_problem"),
         log_lines=int(s.get("log_lines", 0)),
         diagnosis=s.get("diagnosis"),
+        rows_data=tuple(tuple(str(value) for value in row) for row in s.get("rows_data", ())),
     )
+    if len(script.rows_data) > script.rows:
+        raise ValueError(f"{len(script.rows_data)} rows_data for a result of {script.rows} rows")
+    if any(len(row) != len(script.columns) for row in script.rows_data):
+        raise ValueError(f"a row in rows_data without one value per column of {script.columns}")
     return _shared_script(script)
 
 
