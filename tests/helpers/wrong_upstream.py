@@ -18,6 +18,10 @@ EXEC_ID = "exec_id018014linkis-cg-entrance127.0.0.1:8080IDE_alice_spark_0"
 PROJECT = "0123456789abcdef0123456789abcdef"
 TASK = "5f0c2e7a-8a3b-4f0c-9d61-3c1b2a4e5d6f"
 SLOW_S = 3.0
+# A download longer than the proxy buffers, cut after CUT_AFTER of its bytes.
+LONG_DOWNLOAD = f"{LINKIS}/filesystem/resultsetToExcel"
+LONG_CHUNK = b"x" * 65_536
+CUT_AFTER = 40 * len(LONG_CHUNK)  # 2.5 MiB
 
 
 def envelope(
@@ -59,6 +63,12 @@ async def wrong_upstream(scope: Scope, receive: Receive, send: Send) -> None:
         start = {"type": "http.response.start", "status": 200}
         await send({**start, "headers": [(b"content-length", b"1000")]})
         await send({"type": "http.response.body", "body": b'{"method":', "more_body": True})
+        raise ConnectionResetError("cut on purpose")
+    if path == LONG_DOWNLOAD:  # streams past the proxy's buffer, then cuts
+        start = {"type": "http.response.start", "status": 200}
+        await send({**start, "headers": [(b"content-length", str(2 * CUT_AFTER).encode())]})
+        for _ in range(CUT_AFTER // len(LONG_CHUNK)):
+            await send({"type": "http.response.body", "body": LONG_CHUNK, "more_body": True})
         raise ConnectionResetError("cut on purpose")
     status, headers, body = REPLIES.get(path, (404, [], b""))
     if path == VIAS_TASK:  # a VIAS reply without its X-Request-Id

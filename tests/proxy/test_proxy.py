@@ -9,11 +9,14 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from linkis_mock.config import load_settings
+from linkis_mock.middleware.proxy import BUFFER_BYTES
 from linkis_mock.testing import (
     LocalMock,
+    free_port,
     in_process,
     serve_in_thread,
 )
@@ -130,6 +133,47 @@ def test_fault_rules_apply_before_forwarding(proxy: LocalMock) -> None:
     assert report(proxy)["exchanges"] == 0
 
 
+def served_proxy_of(linkis: str) -> LocalMock:
+    """A proxy on a socket: the in-process transport reads each reply whole."""
+    return serve_in_thread(load_settings(port=free_port(), proxy={"linkis_target": linkis}))
+
+
+def test_a_reply_longer_than_the_buffer_streams_through_whole(upstream: LocalMock) -> None:
+    """A result download past BUFFER_BYTES: passed on as it comes, checked on its status
+    and headers."""
+    upstream.reset()
+    proxy = served_proxy_of(upstream.base_url)
+    try:
+        streamed, pieces, direct = _long_download(proxy, upstream)
+        summary = report(proxy)
+    finally:
+        proxy.stop()
+    assert streamed.status_code == direct.status_code == 200
+    assert len(direct.content) > 2 * BUFFER_BYTES
+    assert b"".join(pieces) == direct.content and len(pieces) > 1
+    assert streamed.headers[VIOLATIONS] == "0", summary
+    assert streamed.headers["content-disposition"] == direct.headers["content-disposition"]
+    assert summary["exchanges"] == 3
+
+
+def _long_download(
+    proxy: LocalMock, upstream: LocalMock
+) -> tuple[httpx.Response, list[bytes], httpx.Response]:
+    alice = proxy.as_token("alice")
+    body = {
+        **SUBMIT,
+        "executionContent": {"code": "select 1\n--@mock rows=200000 duration=1", "runType": "sql"},
+    }
+    task_id = ok(alice.post("/entrance/submit", json=body), "/api/entrance/submit")["taskID"]
+    upstream.advance(60)
+    task = ok(alice.get(f"/jobhistory/{task_id}/get"), f"/api/jobhistory/{task_id}/get")["task"]
+    path = {"path": f"{task['resultLocation']}/_0.dolphin", "limit": "200000"}
+    direct = upstream.as_token("alice").get("/filesystem/resultsetToExcel", params=path)
+    with alice.stream("GET", "/filesystem/resultsetToExcel", params=path) as streamed:
+        pieces = list(streamed.iter_raw())
+    return streamed, pieces, direct
+
+
 def test_the_mocks_own_pages_stay_local(proxy: LocalMock) -> None:
     spec = proxy.http.get(proxy.api_url + "/openapi.json")
     assert spec.status_code == 200 and VIOLATIONS not in spec.headers
@@ -229,3 +273,23 @@ def test_a_reply_cut_short_is_a_502_and_the_proxy_goes_on(wrong_url: str) -> Non
         proxy.stop()
     assert reply.status_code == 502
     assert f"{wrong_url} cut the connection before its reply ended" in reply.json()["message"]
+
+
+def test_a_streamed_reply_cut_midway_cuts_the_clients_connection_too(wrong_url: str) -> None:
+    """Past the buffer the status is sent: a cut can only end the client's reply short,
+    never pass for a whole one; the proxy serves the next request."""
+    proxy = served_proxy_of(wrong_url)
+    try:
+        received = bytearray()
+        alice = proxy.as_token("alice")
+        with (
+            pytest.raises(httpx.RemoteProtocolError),  # the cut is mid-read
+            alice.stream("GET", "/filesystem/resultsetToExcel") as cut,
+        ):
+            assert cut.status_code == 200
+            for piece in cut.iter_raw():
+                received += piece
+        assert BUFFER_BYTES < len(received) <= wrong.CUT_AFTER
+        assert alice.get("/user/userInfo").status_code == 404  # served on
+    finally:
+        proxy.stop()
