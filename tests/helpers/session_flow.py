@@ -5,6 +5,7 @@ rounds `STEP_S` apart on a frozen clock, with every answer kept for comparison."
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from linkis_mock.apis import base_paths
 from linkis_mock.testing import LocalMock
 
 VIAS = base_paths()["vias"]
+Advance = Callable[[float], None]  # moves the simulated clock(s) on by that many seconds
 
 PROJECT = "0123456789abcdef0123456789abcdef"
 VIAS_TOKEN = {"X-Auth-Token": "vias-dev-token"}
@@ -134,7 +136,19 @@ def results(clients: Clients, flow: Flow) -> Any:
     return location, files, page["metadata"], page["fileContent"]
 
 
-def polls(mock: LocalMock, clients: Clients, flow: Flow, act: bool) -> list[Any]:
+def run_session(clients: Clients, advance: Advance) -> tuple[Flow, list[Any]]:
+    """The recorded client's session: it creates the task, submits the jobs and polls
+    them, stopping and starting the task on the way; `advance` moves the clock(s)."""
+    created = clients.vias.post(
+        f"/{PROJECT}/services/c-intrusion-detection-cloud/tasks", headers=VIAS_TOKEN, json=TASK_BODY
+    )
+    assert created.status_code == 200, created.text
+    ok, failed, endless = submit_jobs(clients)
+    flow = Flow(ok, failed, endless, created.json()["tasks"][0]["id"])
+    return flow, polls(advance, clients, flow, act=True)
+
+
+def polls(advance: Advance, clients: Clients, flow: Flow, act: bool) -> list[Any]:
     """Every round of polls, `STEP_S` apart; `act`: stop and start the task on the way
     (the recorded client did; the replaying one only polls)."""
     from_lines = {flow.ok[0]: 1, flow.failed[0]: 0, flow.endless[0]: 1}
@@ -145,7 +159,7 @@ def polls(mock: LocalMock, clients: Clients, flow: Flow, act: bool) -> list[Any]
             path = f"/{PROJECT}/tasks/{flow.task}/action/{command}"
             assert clients.vias.put(path, headers=VIAS_TOKEN).status_code == 200
         answers.append(one_round(clients, flow, from_lines))
-        mock.advance(STEP_S)
+        advance(STEP_S)
     answers.append(results(clients, flow))
     return answers
 

@@ -26,7 +26,6 @@ from tests.helpers.session_flow import (
     PROJECT,
     ROUNDS,
     STEP_S,
-    TASK_BODY,
     VIAS_TOKEN,
     Clients,
     Flow,
@@ -35,7 +34,7 @@ from tests.helpers.session_flow import (
     load,
     polls,
     replay_clients,
-    submit_jobs,
+    run_session,
 )
 
 API, VIAS = base_paths()["linkis"], base_paths()["vias"]
@@ -98,12 +97,7 @@ def recorded(running_mock: LocalMock) -> Recorded:
     hadoop = tap.attach(mock.client())
     linkis(hadoop.post("/user/login", json={"userName": "hadoop", "password": "hadoop"}))
     clients = Clients(tap.attach(mock.as_token("alice")), hadoop, tap.attach(mock.client(VIAS)))
-    created = clients.vias.post(
-        f"/{PROJECT}/services/c-intrusion-detection-cloud/tasks", headers=VIAS_TOKEN, json=TASK_BODY
-    )
-    ok, failed, endless = submit_jobs(clients)
-    flow = Flow(ok, failed, endless, created.json()["tasks"][0]["id"])
-    answers = polls(mock, clients, flow, act=True)
+    flow, answers = run_session(clients, mock.advance)
     mock.reset()  # leave the shared mock as other tests expect it: empty, on real time
     return Recorded(recorder, flow, answers, first_ms)
 
@@ -137,7 +131,7 @@ def test_a_fresh_mock_from_the_scenario_answers_the_same_polls_alike(
     recorded: Recorded, fresh: LocalMock
 ) -> None:
     load(fresh, recorded.recorder.scenario())
-    replayed = polls(fresh, replay_clients(fresh), recorded.flow, act=False)
+    replayed = polls(fresh.advance, replay_clients(fresh), recorded.flow, act=False)
     for number, (seen, again) in enumerate(zip(recorded.answers, replayed, strict=True)):
         assert again == seen, f"round {number}"
 
