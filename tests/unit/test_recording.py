@@ -295,8 +295,8 @@ def test_progress_replays_exactly_however_fine_when_polls_leave_room() -> None:
 
 
 def test_the_caps_bound_what_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(recording, "MAX_JOBS", 2)
-    monkeypatch.setattr(recording, "MAX_LINES_PER_JOB", 3)
+    monkeypatch.setattr(recording.caps, "MAX_JOBS", 2)
+    monkeypatch.setattr(recording.caps, "MAX_LINES_PER_JOB", 3)
     recorder = Recorder(ROUTES)
     for task_id in (1, 2, 3):
         exec_id = EXEC_ID.replace("_7", f"_{task_id}")
