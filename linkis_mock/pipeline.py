@@ -63,7 +63,6 @@ from linkis_mock.middleware.fast_lane import FastLane, FastOperation
 from linkis_mock.middleware.faults import FaultMiddleware
 from linkis_mock.middleware.journal import JournalMiddleware
 from linkis_mock.middleware.limits import LimitsMiddleware
-from linkis_mock.middleware.proxy import ProxyMiddleware
 from linkis_mock.middleware.request_context import RequestContextMiddleware
 from linkis_mock.middleware.route_guard import RouteGuardMiddleware
 from linkis_mock.middleware.storage_sync import StorageSyncMiddleware
@@ -82,7 +81,9 @@ def layers(
     cors = partial(CorsMiddleware, origins=settings.cors_origins)
     proxy = None
     if settings.proxy is not None:
-        # Loaded for proxy mode only: the spec validators are built on first use anyway.
+        # Loaded for proxy mode only: the spec validators are built on first use anyway,
+        # and aiohttp (the proxy's client) takes a tenth of a second to import.
+        from linkis_mock.middleware.proxy import ProxyMiddleware  # noqa: PLC0415
         from linkis_mock.proxy.inspector import Inspector  # noqa: PLC0415
 
         inspect = Inspector(routes, context.violations, context.recorder)
