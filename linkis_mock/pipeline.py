@@ -3,7 +3,7 @@
         request
            │
     ┌──────▼─────── middleware/ (pure ASGI) ────────────────────────────────────┐
-    │ ServerErrorMiddleware    Connexion's: a plain 500 for what escapes below   │
+    │ ServerErrorMiddleware    Connexion's: what escapes below, as the API's 500 │
     │ RequestContext           the request's Call: this app, its API, its ids    │
     │ StorageSync              with --state: take in what other workers saved    │
     │ Cors                     cross-origin APIs: preflights, CORS headers       │
@@ -112,4 +112,5 @@ def layers(
         LifespanMiddleware,
         ContextMiddleware,
     ]
-    return [ServerErrorMiddleware, *(layer for layer in ours if layer is not None), *connexion]
+    outermost = partial(ServerErrorMiddleware, handler=mapper.escaped)
+    return [outermost, *(layer for layer in ours if layer is not None), *connexion]

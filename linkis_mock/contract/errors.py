@@ -58,6 +58,11 @@ from linkis_mock.sim.vias.errors import ViasError
 logger = logging.getLogger(__name__)
 
 
+class ReplyCut(Exception):  # noqa: N818  # not an error: how a reply is cut off on purpose
+    """Raised after a reply has started, so that the server closes the connection (a
+    fault rule's cut, or a real server's cut passed on by the proxy)."""
+
+
 class ErrorMapper:
     def __init__(self, apis: ApiRegistry, routes: RouteTable, instance: str) -> None:
         self._routes = routes
@@ -112,6 +117,18 @@ class ErrorMapper:
         headers = tuple((exc.headers or {}).items())
         failure = self.route_failure(request.scope, exc.status_code, headers)
         return self.render(failure, call_of(request.scope)).for_connexion()
+
+    def escaped(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """What escapes every layer (the handler of Connexion's ServerErrorMiddleware,
+        whose own default is a coroutine Starlette never awaits). The reply is sent only
+        if none has started; a cut made on purpose is not logged as an error."""
+        if not isinstance(exc, ReplyCut):
+            logger.error("unexpected error on %s", request.scope["path"], exc_info=exc)
+        try:
+            call = call_of(request.scope)
+        except KeyError:  # it escaped before the request had its Call
+            return problem(500, "Internal Server Error", ()).for_connexion()
+        return self.render(Unexpected(), call).for_connexion()
 
     def unexpected(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         logger.error("unexpected error on %s", request.scope["path"], exc_info=exc)

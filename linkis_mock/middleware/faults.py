@@ -8,14 +8,14 @@ import asyncio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import call_of
-from linkis_mock.contract.errors import ErrorMapper
+from linkis_mock.contract.errors import ErrorMapper, ReplyCut
 from linkis_mock.contract.routes import RouteTable
 from linkis_mock.contract.security import Credentials
 from linkis_mock.control.faults import FaultBook, FaultRule
 
 
-class ConnectionCut(Exception):  # noqa: N818  # not an error: how a reply is cut off
-    """Raised after the reply has started, so the server closes the connection."""
+class ConnectionCut(ReplyCut):
+    """A fault rule's cut."""
 
 
 class FaultMiddleware:

@@ -41,7 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from yarl import URL
 
 from linkis_mock.context import call_of
-from linkis_mock.contract.errors import ErrorMapper
+from linkis_mock.contract.errors import ErrorMapper, ReplyCut
 from linkis_mock.proxy.exchange import ApiName, Exchange
 from linkis_mock.proxy.upstreams import Upstreams
 
@@ -71,7 +71,7 @@ HEAD_LINES = 1000
 Inspect = Callable[[Exchange], int]  # the exchange's violations, counted
 
 
-class UpstreamCut(Exception):  # noqa: N818  # how a cut upstream cuts the client too
+class UpstreamCut(ReplyCut):
     """The real server's reply broke off after it had started: close the connection."""
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -139,3 +141,22 @@ def test_rules_from_the_config_file_survive_a_reset(tmp_path: Path) -> None:
         assert client.get(RUNNING_TASK).status_code == 503
     finally:
         mock.stop()
+
+
+def test_a_cut_is_not_logged_as_an_error_and_leaves_nothing_unawaited(
+    caplog: pytest.LogCaptureFixture, recwarn: pytest.WarningsRecorder
+) -> None:
+    """The cut escapes every layer on purpose: the outermost handler sends nothing (the
+    reply has started) and logs no error; Connexion's default one left a coroutine that
+    was never awaited."""
+    mock = in_process()
+    try:
+        add(mock, operationId="getUserInfo", action="close", times=1)
+        with pytest.raises(httpx.RemoteProtocolError, match="closed the connection"):
+            mock.as_token("bob").get("/user/userInfo")
+        assert mock.as_token("bob").get("/user/userInfo").status_code == 200  # once only
+    finally:
+        mock.stop()
+    gc.collect()  # a coroutine never awaited warns when it is collected
+    assert [str(w.message) for w in recwarn if issubclass(w.category, RuntimeWarning)] == []
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
