@@ -87,7 +87,13 @@ def layers(
         from linkis_mock.proxy.inspector import Inspector  # noqa: PLC0415
 
         inspect = Inspector(routes, context.violations, context.recorder)
-        proxy = partial(ProxyMiddleware, upstreams=settings.proxy, mapper=mapper, inspect=inspect)
+        proxy = partial(
+            ProxyMiddleware,
+            upstreams=settings.proxy,
+            mapper=mapper,
+            inspect=inspect,
+            now_ms=context.sim.clock.now_ms,
+        )
     ours: list[Any] = [
         partial(RequestContextMiddleware, context=context),
         partial(StorageSyncMiddleware, storage=storage) if storage is not None else None,

@@ -31,7 +31,6 @@ closes the client's connection too.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncGenerator, Callable
 from urllib.parse import parse_qsl
 
@@ -69,6 +68,7 @@ NOT_ADDED = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 HEAD_BYTES = 100 * 1024
 HEAD_LINES = 1000
 Inspect = Callable[[Exchange], int]  # the exchange's violations, counted
+NowMs = Callable[[], int]
 
 
 class UpstreamCut(ReplyCut):
@@ -77,12 +77,19 @@ class UpstreamCut(ReplyCut):
 
 class ProxyMiddleware:
     def __init__(
-        self, app: ASGIApp, upstreams: Upstreams, mapper: ErrorMapper, inspect: Inspect
+        self,
+        app: ASGIApp,
+        upstreams: Upstreams,
+        mapper: ErrorMapper,
+        inspect: Inspect,
+        now_ms: NowMs,
     ) -> None:
+        """`now_ms`: the mock's clock, which stamps each exchange (a recording's times)."""
         self.app = app
         self.upstreams = upstreams
         self.mapper = mapper
         self.inspect = inspect
+        self.now_ms = now_ms
         # sock_read bounds each wait for the server's bytes (its reply, the next chunk);
         # sock_connect the connection; connect the wait for a free one (of the pool's
         # 100) and the connection together.
@@ -109,7 +116,7 @@ class ProxyMiddleware:
         if target is None:
             await self.app(scope, receive, send)
             return
-        started_ms = _now_ms()
+        started_ms = self.now_ms()
         body = await _request_body(receive)
         try:  # everything up to the first BUFFER_BYTES of the reply
             response = await self._forward(scope, target, body)
@@ -179,8 +186,8 @@ class ProxyMiddleware:
 
         return closing
 
-    @staticmethod
     def _exchange(  # noqa: PLR0917  # the parts of one exchange
+        self,
         scope: Scope,
         api: ApiName,
         request_body: bytes,
@@ -202,7 +209,7 @@ class ProxyMiddleware:
             reply_headers=_pairs(reply_headers),
             reply_body=kept,
             started_ms=started_ms,
-            finished_ms=_now_ms(),
+            finished_ms=self.now_ms(),
             reply_truncated=not ended,
         )
 
@@ -316,7 +323,3 @@ def _pairs(raw: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
 def _reason(exc: Exception) -> str:
     text = str(exc).strip()
     return text or type(exc).__name__
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
