@@ -118,7 +118,7 @@ def admin(mock: Mock, generated_clients: Path) -> Iterator[AdminClient]:
     """The generated admin client, on the reset server with its clock frozen."""
     from mock_admin_client import Client
 
-    with Client(base_url=f"{mock.base_url}/__admin", raise_on_unexpected_status=True) as client:
+    with Client(base_url=mock.admin_url, raise_on_unexpected_status=True) as client:
         yield client
 
 

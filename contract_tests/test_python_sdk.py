@@ -1,4 +1,5 @@
-"""Acceptance: the real PyPI client linkis-python-sdk 0.2.0 against the live mock.
+"""Acceptance: the real PyPI client linkis-python-sdk 0.2.0 against the live mock, and
+through the proxy in front of it.
 
 It logs in, submits, polls job history every second until a final state, lists
 the result directory and reads every result file, exactly as it would against
@@ -33,27 +34,25 @@ def execute(mock: Mock, code: str, user: str = "hadoop") -> tuple[list[dict[str,
     return outcome[0]
 
 
-def test_sdk_runs_a_query_to_its_result(running_mock: Mock) -> None:
-    running_mock.reset()  # real time, speed 1: the SDK's one-second polling paces the run
-    data, total, error = execute(running_mock, "select id, name from demo\n--@mock rows=4")
+def test_sdk_runs_a_query_to_its_result(live_mock: Mock) -> None:
+    # real time, speed 1: the SDK's one-second polling paces the run
+    data, total, error = execute(live_mock, "select id, name from demo\n--@mock rows=4")
     assert error == ""
     assert total == 4
     assert data == [{"id": i, "name": f"name{i}"} for i in range(1, 5)]
 
 
-def test_sdk_reports_the_failure_text_of_a_failed_job(running_mock: Mock) -> None:
-    running_mock.reset()
+def test_sdk_reports_the_failure_text_of_a_failed_job(live_mock: Mock) -> None:
     data, total, error = execute(
-        running_mock, 'select id, name from demo\n--@mock outcome=Failed error="Table demo is gone"'
+        live_mock, 'select id, name from demo\n--@mock outcome=Failed error="Table demo is gone"'
     )
     assert (data, total) == ([], 0)
     assert error == "Table demo is gone"
 
 
-def test_sdk_reports_a_wrong_password(running_mock: Mock) -> None:
-    running_mock.reset()
+def test_sdk_reports_a_wrong_password(live_mock: Mock) -> None:
     client = LinkisClient(
-        LinkisConfig(base_url=running_mock.api_url, username="alice", password="nope")
+        LinkisConfig(base_url=live_mock.api_url, username="alice", password="nope")
     )
     data, total, error = client.execute_code("select 1", QUERY, "spark", "sql")
     assert (data, total) == ([], 0)

@@ -92,8 +92,12 @@ class Mock:
         assert reply.json()["status"] == 0, reply.text
         return client
 
+    @property
+    def admin_url(self) -> str:
+        return self.base_url + ADMIN
+
     def admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        reply = self.http.request(method, f"{self.base_url}{ADMIN}{path}", **kwargs)
+        reply = self.http.request(method, f"{self.admin_url}{path}", **kwargs)
         assert reply.status_code == 200, reply.text
         return reply.json()
 
