@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from linkis_mock.config import load_settings
+from linkis_mock.config import LIMITS, load_settings
 from linkis_mock.middleware.proxy import BUFFER_BYTES
 from linkis_mock.testing import (
     LocalMock,
@@ -172,6 +172,14 @@ def _long_download(
     with alice.stream("GET", "/filesystem/resultsetToExcel", params=path) as streamed:
         pieces = list(streamed.iter_raw())
     return streamed, pieces, direct
+
+
+def test_the_size_limits_apply_before_forwarding(proxy: LocalMock, upstream: LocalMock) -> None:
+    too_long = {**SUBMIT, "executionContent": {"code": "x" * (LIMITS.body_bytes + 1)}}
+    reply = proxy.as_token("alice").post("/entrance/submit", json=too_long)
+    assert reply.status_code == 413 and reply.json()["status"] == 1
+    assert VIOLATIONS not in reply.headers  # answered here, never forwarded
+    assert upstream.admin("GET", "/journal")["entries"] == []
 
 
 def test_the_mocks_own_pages_stay_local(proxy: LocalMock) -> None:
