@@ -9,7 +9,8 @@ but they stay valid HTTP/1.1: what the HTTP parser itself refuses never reaches 
 
 For each request: no 5xx, a reply in the format of the API the path belongs to, and
 afterwards a plain poll of an existing job answers byte for byte as before; nothing
-the mock or its server logs is an error.
+the mock or its server logs is an error. All of it once straight to the mock, and once
+through the proxy in front of it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ import yaml
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from linkis_mock.testing import ROOT, Mock, serve_in_thread
+from linkis_mock.config import load_settings
+from linkis_mock.testing import ROOT, Mock, free_port, serve_in_thread
 from tests.helpers.linkis import submit
 
 SPECS = {
@@ -351,13 +353,20 @@ class ErrorRecords(logging.Handler):
         self.records.append(self.format(record))
 
 
-@pytest.fixture(scope="module")
-def net() -> Iterator[Net]:
+@pytest.fixture(scope="module", params=["direct", "proxied"])
+def net(request: pytest.FixtureRequest) -> Iterator[Net]:
+    """The mock with one finished job, reached straight or through `linkis-mock proxy`
+    (served in this process too: what either logs is caught)."""
     errors = ErrorRecords()
     loggers = [logging.getLogger(name) for name in ("linkis_mock", "connexion", "uvicorn.error")]
     for logger in loggers:
         logger.addHandler(errors)
     mock = serve_in_thread()  # a real socket: the requests are raw bytes
+    proxy = None
+    if request.param == "proxied":
+        targets = {"linkis_target": mock.base_url, "vias_target": mock.base_url}
+        port = free_port()
+        proxy = serve_in_thread(load_settings(port=port, proxy=targets), port=port)
     try:
         mock.freeze()
         exec_id, task_id = submit(mock.as_token("bob"))
@@ -367,11 +376,13 @@ def net() -> Iterator[Net]:
         cookie = (
             f"linkis_user_session_ticket_id_v1={login.cookies['linkis_user_session_ticket_id_v1']}"
         )
-        net = Net(mock, Credentials(cookie), exec_id, b"")
+        net = Net(proxy or mock, Credentials(cookie), exec_id, b"")
         net.canary_reply = net.poll_canary()
         yield net
         assert errors.records == [], errors.records[:3]
     finally:
+        if proxy is not None:
+            proxy.stop()
         mock.stop()
         for logger in loggers:
             logger.removeHandler(errors)
