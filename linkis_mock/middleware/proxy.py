@@ -67,6 +67,7 @@ NOT_ADDED = ("Accept", "Accept-Encoding", "User-Agent", "Content-Type")
 # 1000 lines (aiohttp's own limits, 8 KiB a line and 128 lines, are stricter).
 HEAD_BYTES = 100 * 1024
 HEAD_LINES = 1000
+REASON_CHARS = 300  # of the upstream failure's reason, in the error message
 Inspect = Callable[[Exchange], int]  # the exchange's violations, counted
 NowMs = Callable[[], int]
 
@@ -122,22 +123,24 @@ class ProxyMiddleware:
             response = await self._forward(scope, target, body)
             chunks = _chunks(response)
             kept, ended = await _first_bytes(chunks)
-        except TimeoutError:  # aiohttp's timeouts are TimeoutErrors (and ClientErrors)
-            detail = f"{target} did not answer within {self.upstreams.timeout_s:g} s"
-            await self.mapper.upstream_failure(scope, 504, detail)(scope, receive, send)
-            return
-        except UpstreamCut as exc:
-            detail = f"{target} cut the connection before its reply ended: {exc}"
-            await self.mapper.upstream_failure(scope, 502, detail)(scope, receive, send)
-            return
-        except aiohttp.ClientError as exc:
-            detail = f"the proxy could not reach {target}: {_reason(exc)}"
-            await self.mapper.upstream_failure(scope, 502, detail)(scope, receive, send)
+        except (TimeoutError, UpstreamCut, aiohttp.ClientError) as exc:
+            status, detail = self._failure(target, exc)
+            await self.mapper.upstream_failure(scope, status, detail)(scope, receive, send)
             return
         headers = _relayed_headers(response)
         exchange = self._exchange(scope, name, body, started_ms, response, headers, kept, ended)
         call.forwarded = True  # the server's own headers go back, X-Request-Id included
         await self._relay(response.status, headers, exchange, chunks, send)
+
+    def _failure(self, target: str, exc: Exception) -> tuple[int, str]:
+        """The status and the reason a forward that failed gives the client."""
+        if isinstance(exc, TimeoutError):  # aiohttp's timeouts are ClientErrors too
+            return 504, f"{target} did not answer within {self.upstreams.timeout_s:g} s"
+        if isinstance(exc, UpstreamCut):
+            return 502, f"{target} cut the connection before its reply ended: {exc}"
+        if isinstance(exc, aiohttp.ClientResponseError):  # it answered, but not so to pass on
+            return 502, f"{target} sent a reply the proxy cannot pass on: {_reason(exc)}"
+        return 502, f"the proxy could not reach {target}: {_reason(exc)}"
 
     async def _forward(self, scope: Scope, target: str, body: bytes) -> aiohttp.ClientResponse:
         """The request as it came, sent on; the server's reply once its head is in."""
@@ -149,13 +152,22 @@ class ProxyMiddleware:
             for name, value in scope.get("headers", [])
             if name not in HOP_BY_HOP and name not in REWRITTEN
         ]
-        return await self._client().request(
+        response = await self._client().request(
             str(scope["method"]),
             url,
             headers=headers,
             data=_Body(body, self.upstreams.timeout_s) if body else None,
             allow_redirects=False,
         )
+        if response.status < 200:  # a 101 to a request that asked for no upgrade, say
+            response.close()
+            raise aiohttp.ClientResponseError(
+                response.request_info,
+                (),
+                status=response.status,
+                message=f"an informational status {response.status} as its final reply",
+            )
+        return response
 
     def _client(self) -> aiohttp.ClientSession:
         """This loop's session (an app served again on another loop gets a new one)."""
@@ -321,5 +333,8 @@ def _pairs(raw: list[tuple[bytes, bytes]]) -> tuple[tuple[str, str], ...]:
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text or type(exc).__name__
+    """aiohttp's reason on one line, cut to REASON_CHARS (it quotes what it could not read)."""
+    # A ClientResponseError's str() adds the status and URL to its message.
+    text = exc.message if isinstance(exc, aiohttp.ClientResponseError) else str(exc)
+    text = " ".join(text.split()) or type(exc).__name__
+    return text if len(text) <= REASON_CHARS else text[: REASON_CHARS - 1] + "…"

@@ -5,8 +5,10 @@ or of nothing at all."""
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import httpx
@@ -301,3 +303,56 @@ def test_a_streamed_reply_cut_midway_cuts_the_clients_connection_too(wrong_url: 
         assert alice.get("/user/userInfo").status_code == 404  # served on
     finally:
         proxy.stop()
+
+
+# Replies no HTTP client can pass on, each written raw by a socket server.
+UNREADABLE = {
+    "not HTTP": b"not http at all\r\n\r\n",
+    "a status past 999": b"HTTP/1.1 9999 Weird\r\nContent-Length: 0\r\n\r\n",
+    "a header line of 300 kB": b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 300_000 + b"\r\n\r\n",
+    "5000 headers": b"HTTP/1.1 200 OK\r\n" + b"X-A: 1\r\n" * 5000 + b"\r\n",
+    "a bad chunk size": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n",
+    "a 101 unasked": b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n",
+}
+
+
+@contextmanager
+def raw_upstream(reply: bytes) -> Iterator[str]:
+    """A server that answers every connection with `reply`, then closes it."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.2)
+    done = threading.Event()
+
+    def answer() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.recv(65_536)
+                connection.sendall(reply)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        done.set()
+        thread.join()
+        server.close()
+
+
+@pytest.mark.parametrize("reply", UNREADABLE.values(), ids=UNREADABLE.keys())
+def test_a_reply_that_cannot_be_passed_on_is_a_502_with_a_short_reason(reply: bytes) -> None:
+    with raw_upstream(reply) as target:
+        proxy = proxy_of(target)
+        try:
+            answer = proxy.as_token("alice").get("/entrance/exec_id0/status")
+        finally:
+            proxy.stop()
+    assert answer.status_code == 502
+    body = answer.json()
+    assert (body["status"], body["data"]) == (1, {})
+    assert f"{target} sent a reply the proxy cannot pass on: " in body["message"]
+    assert len(body["message"]) < 500  # what it could not read is quoted, cut short
