@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from linkis_mock.config import load_settings
-from linkis_mock.testing import LocalMock, Mock, free_port, serve_in_thread
+from linkis_mock.testing import LocalMock, Mock, proxy_of
 from tests.helpers.served import running_mock
 
 __all__ = ["running_mock"]
@@ -30,9 +29,7 @@ class Proxied(Mock):
 
 @pytest.fixture(scope="session")
 def proxy_in_front(running_mock: LocalMock) -> Iterator[LocalMock]:
-    targets = {"linkis_target": running_mock.base_url, "vias_target": running_mock.base_url}
-    port = free_port()
-    proxy = serve_in_thread(load_settings(port=port, proxy=targets), port=port)
+    proxy = proxy_of(running_mock.base_url, running_mock.base_url, served=True)
     try:
         yield proxy
     finally:

@@ -226,6 +226,24 @@ def serve_in_thread(
     return mock
 
 
+def proxy_of(
+    linkis: str | None,
+    vias: str | None = None,
+    *,
+    served: bool = False,
+    record: bool = False,
+    **keys: Any,
+) -> LocalMock:
+    """`linkis-mock proxy` in front of the Linkis and VIAS servers at these base URLs:
+    called in process, or `served` on a socket from a thread (for replies read as they
+    stream, or clients outside the process); `keys`: more `[proxy]` settings."""
+    targets = {"linkis_target": linkis, "vias_target": vias, **keys}
+    if not served:
+        return in_process(load_settings(proxy=targets), record=record)
+    port = free_port()
+    return serve_in_thread(load_settings(port=port, proxy=targets), port=port, record=record)
+
+
 def serve_asgi_in_thread(app: Any, port: int) -> Callable[[], None]:
     """Any ASGI app served by uvicorn on 127.0.0.1:`port` in a thread; returns its stop."""
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

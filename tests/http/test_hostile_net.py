@@ -30,8 +30,7 @@ import yaml
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from linkis_mock.config import load_settings
-from linkis_mock.testing import ROOT, Mock, free_port, serve_in_thread
+from linkis_mock.testing import ROOT, Mock, proxy_of, serve_in_thread
 from tests.helpers.linkis import submit
 
 SPECS = {
@@ -364,9 +363,7 @@ def net(request: pytest.FixtureRequest) -> Iterator[Net]:
     mock = serve_in_thread()  # a real socket: the requests are raw bytes
     proxy = None
     if request.param == "proxied":
-        targets = {"linkis_target": mock.base_url, "vias_target": mock.base_url}
-        port = free_port()
-        proxy = serve_in_thread(load_settings(port=port, proxy=targets), port=port)
+        proxy = proxy_of(mock.base_url, mock.base_url, served=True)
     try:
         mock.freeze()
         exec_id, task_id = submit(mock.as_token("bob"))

@@ -14,14 +14,9 @@ from typing import Any
 import httpx
 import pytest
 
-from linkis_mock.config import LIMITS, load_settings
+from linkis_mock.config import LIMITS
 from linkis_mock.middleware.proxy import BUFFER_BYTES
-from linkis_mock.testing import (
-    LocalMock,
-    free_port,
-    in_process,
-    serve_in_thread,
-)
+from linkis_mock.testing import LocalMock, proxy_of
 from tests.helpers import wrong_upstream as wrong
 from tests.helpers.linkis import SESSION_COOKIE, ok
 
@@ -30,20 +25,6 @@ SUBMIT = {
     "executionContent": {"code": "select 1", "runType": "sql"},
     "labels": {"engineType": "spark-2.4.3", "userCreator": "alice-IDE"},
 }
-
-
-def proxy_of(linkis: str | None = None, vias: str | None = None, **keys: Any) -> LocalMock:
-    settings = load_settings(proxy={"linkis_target": linkis, "vias_target": vias, **keys})
-    return in_process(settings)
-
-
-@pytest.fixture(scope="module")
-def upstream() -> Iterator[LocalMock]:
-    mock = serve_in_thread()
-    try:
-        yield mock
-    finally:
-        mock.stop()
 
 
 @pytest.fixture
@@ -135,16 +116,11 @@ def test_fault_rules_apply_before_forwarding(proxy: LocalMock) -> None:
     assert report(proxy)["exchanges"] == 0
 
 
-def served_proxy_of(linkis: str) -> LocalMock:
-    """A proxy on a socket: the in-process transport reads each reply whole."""
-    return serve_in_thread(load_settings(port=free_port(), proxy={"linkis_target": linkis}))
-
-
 def test_a_reply_longer_than_the_buffer_streams_through_whole(upstream: LocalMock) -> None:
     """A result download past BUFFER_BYTES: passed on as it comes, checked on its status
     and headers."""
     upstream.reset()
-    proxy = served_proxy_of(upstream.base_url)
+    proxy = proxy_of(upstream.base_url, served=True)
     try:
         streamed, pieces, direct = _long_download(proxy, upstream)
         summary = report(proxy)
@@ -288,7 +264,7 @@ def test_a_reply_cut_short_is_a_502_and_the_proxy_goes_on(wrong_url: str) -> Non
 def test_a_streamed_reply_cut_midway_cuts_the_clients_connection_too(wrong_url: str) -> None:
     """Past the buffer the status is sent: a cut can only end the client's reply short,
     never pass for a whole one; the proxy serves the next request."""
-    proxy = served_proxy_of(wrong_url)
+    proxy = proxy_of(wrong_url, served=True)
     try:
         received = bytearray()
         alice = proxy.as_token("alice")

@@ -7,13 +7,9 @@ proxy's stamps (its own clock) and the upstream's times agree: no sleeps."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
-from linkis_mock.config import load_settings
-from linkis_mock.testing import LocalMock, in_process, serve_in_thread
+from linkis_mock.testing import LocalMock, in_process, proxy_of
 from tests.helpers.session_flow import (
     VIAS,
     Clients,
@@ -25,22 +21,12 @@ from tests.helpers.session_flow import (
 )
 
 
-@pytest.fixture(scope="module")
-def upstream() -> Iterator[LocalMock]:
-    mock = serve_in_thread()
-    try:
-        yield mock
-    finally:
-        mock.stop()
-
-
 def recorded_through_proxy(upstream: LocalMock) -> tuple[Any, ...]:
     """The session through a recording proxy: its flow, answers, scenario, what could not
     be mapped and the violations report."""
     upstream.reset()
     upstream.freeze()
-    targets = {"linkis_target": upstream.base_url, "vias_target": upstream.base_url}
-    proxy = in_process(load_settings(proxy=targets), record=True)
+    proxy = proxy_of(upstream.base_url, upstream.base_url, record=True)
     try:
         # The proxy's clock at the upstream's instant, frozen: no offset between the two.
         proxy.admin("PUT", "/snapshot", json=upstream.admin("GET", "/snapshot"))
