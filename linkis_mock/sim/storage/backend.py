@@ -1,10 +1,11 @@
 """The storage interface: where the simulator's state lives beyond one process.
 
 Without a backend, state lives only in the process's memory (the Stores). A backend
-keeps the Stores in step with a medium several processes share, and survives them:
-`linkis_mock.sim.storage.sqlite` is one. A second one (another database) implements the
-same four methods and is chosen by create_app; nothing in the domain (linkis/, vias/)
-changes for it.
+keeps the Stores in step with a medium several processes share, and survives them. The
+database backends (`sqlite`, `postgres`) share their rows' logic (`rows`) and give only
+their connection, transactions and change check; any other medium implements the same
+four methods. create_app chooses one; nothing in the domain (linkis/, vias/) changes for
+it.
 """
 
 from __future__ import annotations

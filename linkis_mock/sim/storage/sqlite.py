@@ -1,46 +1,22 @@
-"""The simulator's state in a SQLite file (`serve --state FILE`), shared by every worker.
+"""The simulator's state in a SQLite file (`serve --state FILE`), shared by every worker
+on one machine (linkis_mock.sim.storage.rows says how).
 
-Each process keeps the whole state in memory, as without a file, and the file is
-the meeting point:
-
-- A request that changes state runs as one unit: `BEGIN IMMEDIATE` (so units of all
-  processes run one at a time), take in what other processes saved since, run the
-  operation, save what it changed (the simulator's `Changes`), `COMMIT`. The reply is
-  sent after the commit, so an answered submission survives `kill -9` (WAL mode; with
-  `synchronous=NORMAL` only a power cut can lose the last commits).
-- A request that only reads takes in what other processes saved, which costs one
-  `PRAGMA data_version` when nothing did.
-
-Rows carry the `seq` of the commit that wrote them, so a process reads only rows newer
-than the last it saw. Jobs history forgot, deleted tasks and ended sessions stay as
-rows without a body. A
-reset or a restored snapshot replaces everything and starts a new `epoch`, which makes
-every other process load the file afresh. Jobs, tasks and sessions are stored in the
-snapshot's JSON shapes.
+An exclusive unit is `BEGIN IMMEDIATE`; WAL mode with `synchronous=NORMAL` keeps an
+answered commit through `kill -9` (only a power cut can lose the last ones). The cheap
+check a read makes is `PRAGMA data_version`, which moves when another connection
+commits.
 """
 
 from __future__ import annotations
 
-import json
-import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from linkis_mock.sim.linkis.jobs import Job
 from linkis_mock.sim.storage.backend import StorageError
-from linkis_mock.sim.storage.session_store import Session
-from linkis_mock.sim.storage.snapshot import (
-    job_from_json,
-    job_to_json,
-    task_from_json,
-    task_to_json,
-)
+from linkis_mock.sim.storage.rows import Row, RowBackend
 from linkis_mock.sim.storage.stores import Stores
 
-SCHEMA_VERSION = 1
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS jobs (
@@ -58,300 +34,65 @@ CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq);
 BUSY_TIMEOUT_MS = 10_000
 
 
-class SqliteBackend:
+class SqliteBackend(RowBackend):
     """The storage backend of `serve --state FILE` (linkis_mock.sim.storage.backend)."""
 
     def __init__(self, path: Path, stores: Stores) -> None:
+        super().__init__(str(path), stores)
         self.path = path
-        self._stores = stores
         try:
             self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:  # a directory, a missing folder, no permission
             raise StorageError(f"cannot open {path}: {exc}") from exc
-        self._epoch = ""
-        self._seq = 0
         self._data_version = -1
-        self._clock_text = ""
-        self._in_unit = False
-
-    # ---- opening and closing -------------------------------------------------------------
 
     def open(self) -> bool:
-        """Load the file's state into the simulator, or save the simulator's state into a
-        new file. True when the file already held state (a restart continues from it)."""
         try:
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("ROLLBACK")
         except sqlite3.DatabaseError as exc:
             self._db.close()
             raise StorageError(f"{self.path} is not a SQLite file: {exc}") from exc
-        try:
-            existed = self._open_locked()
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._stores.changes.clear()
-        self._stores.changes.recording = True
-        return existed
+        return super().open()
 
-    def _open_locked(self) -> bool:
+    def _execute(self, sql: str, params: Row = ()) -> Iterable[Row]:
+        return self._db.execute(sql, params)
+
+    def _execute_many(self, sql: str, rows: Iterable[Row]) -> None:
+        self._db.executemany(sql, rows)
+
+    def _create_schema(self) -> None:
         for statement in SCHEMA.strip().split(";"):
             if statement.strip():
                 self._db.execute(statement)
-        version = self._meta("schema")
-        if version is None:
-            self._meta_set("schema", str(SCHEMA_VERSION))
-            self._save_everything()
-            return False
-        if version != str(SCHEMA_VERSION):
-            raise StorageError(f"{self.path} holds state version {version}, not {SCHEMA_VERSION}")
-        try:
-            self._load_everything()
-        except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
-            raise StorageError(f"{self.path} holds a row this mock cannot read: {exc!r}") from exc
-        return True
 
-    def close(self) -> None:
-        """Save what is still pending (sliding sessions), and fold the WAL into the file."""
-        if self._stores.changes.pending:
-            with self.unit(writes=True):
-                pass
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self._db.close()
+    def _begin_exclusive(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
 
-    # ---- units of work ------------------------------------------------------------------
+    def _begin_snapshot(self) -> None:
+        self._db.execute("BEGIN")
 
-    @contextmanager
-    def unit(self, writes: bool) -> Iterator[None]:
-        """One operation against the shared state; see the module docstring."""
-        if self._in_unit:
-            raise RuntimeError("state units do not nest")
-        self._in_unit = True
-        try:
-            if writes:
-                self._begin()
-            else:
-                self.refresh()
-            try:
-                yield
-            finally:
-                if not writes and self._stores.changes.pending:
-                    self._begin()
-                    writes = True
-                if writes:
-                    self._save_and_commit()
-        finally:
-            self._in_unit = False
+    def _in_transaction(self) -> bool:
+        return self._db.in_transaction
 
-    def refresh(self) -> None:
-        """Take in what other processes saved since this one last looked."""
+    def _commit(self) -> None:
+        self._db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        self._db.execute("ROLLBACK")
+
+    def _others_committed(self) -> bool:
+        # Our own commits do not move data_version: only other connections' do.
         version = self._db.execute("PRAGMA data_version").fetchone()[0]
         if version == self._data_version:
-            return
+            return False
         self._data_version = version
-        # One read transaction, so the rows and the seq read agree with each other.
-        own_transaction = not self._db.in_transaction
-        if own_transaction:
-            self._db.execute("BEGIN")
-        try:
-            with self._stores.changes.paused():
-                if self._meta("epoch") != self._epoch:
-                    self._load_everything()
-                else:
-                    self._load_newer()
-        finally:
-            if own_transaction:
-                self._db.execute("COMMIT")
+        return True
 
-    def _begin(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            self.refresh()
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-
-    def _save_and_commit(self) -> None:
-        try:
-            changes = self._stores.changes
-            if changes.everything:
-                self._save_everything()
-            elif changes.pending:
-                self._save_changes()
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        finally:
-            self._stores.changes.clear()
-        # Our own commit does not move data_version; nothing new to read from others.
-
-    # ---- saving -----------------------------------------------------------------------
-
-    def _next_seq(self) -> int:
-        self._seq = int(self._meta("seq") or 0) + 1
-        self._meta_set("seq", str(self._seq))
-        return self._seq
-
-    def _save_everything(self) -> None:
-        self._epoch = secrets.token_hex(8)
-        self._meta_set("epoch", self._epoch)
-        for table in ("jobs", "tasks", "sessions"):
-            self._db.execute(f"DELETE FROM {table}")
-        seq = self._next_seq()
-        store = self._stores.jobs
-        self._db.executemany(
-            "INSERT INTO jobs VALUES (?, ?, ?, ?)",
-            (_job_row(job, seq, store.is_held(job)) for job in store.all_jobs()),
-        )
-        self._db.executemany(
-            "INSERT INTO tasks VALUES (?, ?, ?)",
-            (
-                (task.id, seq, _text(task_to_json(task)))
-                for task in self._stores.vias_tasks.all_tasks()
-            ),
-        )
-        self._db.executemany(
-            "INSERT INTO sessions VALUES (?, ?, ?, ?)",
-            (
-                (ticket, seq, session.user, session.last_used_ms)
-                for ticket, session in self._stores.sessions.all().items()
-            ),
-        )
-        self._save_counters()
-        self._save_clock()
-
-    def _save_changes(self) -> None:
-        changes, seq = self._stores.changes, self._next_seq()
-        store, tasks, sessions = self._stores.jobs, self._stores.vias_tasks, self._stores.sessions
-        for task_id in changes.jobs:
-            job = store.by_task_id(task_id)
-            row = (
-                (task_id, seq, False, None)
-                if job is None
-                else _job_row(job, seq, store.is_held(job))
-            )
-            self._db.execute("INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?)", row)
-        for task_key in changes.tasks:
-            task = tasks.get(task_key)
-            body = _text(task_to_json(task)) if task is not None else None
-            self._db.execute("INSERT OR REPLACE INTO tasks VALUES (?, ?, ?)", (task_key, seq, body))
-        for ticket in changes.sessions:
-            session = sessions.get(ticket)
-            self._db.execute(
-                "INSERT OR REPLACE INTO sessions VALUES (?, ?, ?, ?)",
-                (ticket, seq, *((session.user, session.last_used_ms) if session else (None, None))),
-            )
-        if changes.counters:
-            self._save_counters()
-        if changes.clock:
-            self._save_clock()
-
-    def _save_counters(self) -> None:
-        last_task_id, groups = self._stores.jobs.counters()
-        counters = {
-            "lastTaskId": last_task_id,
-            "groups": groups,
-            "tasksCreated": self._stores.vias_tasks.created,
-        }
-        self._meta_set("counters", _text(counters))
-
-    def _save_clock(self) -> None:
-        clock = self._stores.clock
-        state = clock.reading()
-        self._clock_text = _text(
-            {
-                "simMs": state.now_ms,
-                "wallMs": clock.wall_ms(),
-                "frozen": state.frozen,
-                "speed": state.speed,
-            }
-        )
-        self._meta_set("clock", self._clock_text)
-
-    # ---- loading ----------------------------------------------------------------------
-
-    def _load_everything(self) -> None:
-        stores = self._stores
-        jobs, let_go = [], set()
-        # Row by row: holding every body at once would double a restart's memory.
-        for task_id, held, body in self._db.execute(
-            "SELECT task_id, held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
-        ):
-            jobs.append(job_from_json(json.loads(body), stores.jobs))
-            if not held:
-                let_go.add(task_id)
-        counters = json.loads(self._meta("counters") or "{}")
-        stores.jobs.load(
-            jobs, counters.get("lastTaskId", 0), counters.get("groups", {}), frozenset(let_go)
-        )
-        tasks = [
-            task_from_json(json.loads(body))
-            for (body,) in self._db.execute("SELECT body FROM tasks WHERE body IS NOT NULL")
-        ]
-        stores.vias_tasks.load(tasks, counters.get("tasksCreated", 0))
-        stores.sessions.load(
-            {
-                ticket: Session(user, last_used)
-                for ticket, user, last_used in self._db.execute(
-                    "SELECT ticket, user, last_used_ms FROM sessions WHERE user IS NOT NULL"
-                )
-            }
-        )
-        self._load_clock()
-        self._epoch = self._meta("epoch") or ""
-        self._seq = int(self._meta("seq") or 0)
-
-    def _load_newer(self) -> None:
-        stores, seen = self._stores, self._seq
-        for task_id, held, body in self._db.execute(
-            "SELECT task_id, held, body FROM jobs WHERE seq > ? ORDER BY task_id", (seen,)
-        ):
-            if body is None:
-                stores.jobs.forget(task_id)
-            else:
-                stores.jobs.put(job_from_json(json.loads(body), stores.jobs), bool(held))
-        for task_key, body in self._db.execute("SELECT id, body FROM tasks WHERE seq > ?", (seen,)):
-            stores.vias_tasks.put(task_key, task_from_json(json.loads(body)) if body else None)
-        for ticket, user, last_used in self._db.execute(
-            "SELECT ticket, user, last_used_ms FROM sessions WHERE seq > ?", (seen,)
-        ):
-            stores.sessions.put(ticket, Session(user, last_used) if user else None)
-        counters = json.loads(self._meta("counters") or "{}")
-        stores.jobs.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
-        stores.vias_tasks.set_created(counters.get("tasksCreated", 0))
-        self._load_clock()
-        self._seq = int(self._meta("seq") or 0)
-
-    def _load_clock(self) -> None:
-        text = self._meta("clock")
-        if text is None or text == self._clock_text:
-            return
-        self._clock_text = text
-        saved: dict[str, Any] = json.loads(text)
-        clock = self._stores.clock
-        now_ms = saved["simMs"]
-        if not saved["frozen"]:
-            now_ms += round((clock.wall_ms() - saved["wallMs"]) * saved["speed"])
-        clock.restart(now_ms)
-        clock.configure(frozen=saved["frozen"], speed=saved["speed"])
-
-    # ---- meta rows --------------------------------------------------------------------
-
-    def _meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return None if row is None else str(row[0])
-
-    def _meta_set(self, key: str, value: str) -> None:
-        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-
-def _job_row(job: Job, seq: int, held: bool) -> tuple[int, int, bool, str]:
-    return job.ident.task_id, seq, held, _text(job_to_json(job, held, compact=True))
-
-
-def _text(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    def _release(self) -> None:
+        """Fold the WAL into the file, and close it."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._db.close()

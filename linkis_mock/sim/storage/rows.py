@@ -1,0 +1,382 @@
+"""The simulator's state in database rows, shared by every process that serves it: what
+the SQLite file (`sqlite.py`) and PostgreSQL (`postgres.py`) backends have in common.
+
+Each process keeps the whole state in memory, as without a database, and the database
+is the meeting point:
+
+- A request that changes state runs as one unit: an exclusive transaction (so units
+  of all processes run one at a time), take in what other processes saved since, run
+  the operation, save what it changed (the simulator's `Changes`), commit. The reply
+  is sent after the commit, so an answered submission survives `kill -9`.
+- A request that only reads takes in what other processes saved, which costs one
+  cheap check when nothing did (each database has its own).
+
+Rows carry the `seq` of the commit that wrote them, so a process reads only rows newer
+than the last it saw. Jobs history forgot, deleted tasks and ended sessions stay as
+rows without a body. A reset or a restored snapshot replaces everything and starts a
+new `epoch`, which makes every other process load the state afresh. Jobs, tasks and
+sessions are stored in the snapshot's JSON shapes.
+
+The SQL here is what SQLite and PostgreSQL both read, with `?` placeholders.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from linkis_mock.sim.linkis.jobs import Job
+from linkis_mock.sim.storage.backend import StorageError
+from linkis_mock.sim.storage.session_store import Session
+from linkis_mock.sim.storage.snapshot import (
+    job_from_json,
+    job_to_json,
+    task_from_json,
+    task_to_json,
+)
+from linkis_mock.sim.storage.stores import Stores
+
+SCHEMA_VERSION = 1
+Row = Sequence[Any]
+
+
+class RowBackend(ABC):
+    """A storage backend (linkis_mock.sim.storage.backend) on a database's rows; a
+    subclass gives the connection, its transactions and its cheap change check."""
+
+    def __init__(self, name: str, stores: Stores) -> None:
+        """`name`: the database as messages name it (a path, a URL without password)."""
+        self.name = name
+        self._stores = stores
+        self._epoch = ""
+        self._seq = 0
+        self._clock_text = ""
+        self._in_unit = False
+
+    # ---- what each database does its own way ---------------------------------------------
+
+    @abstractmethod
+    def _execute(self, sql: str, params: Row = ()) -> Iterable[Row]:
+        """Run one statement; its rows, if it has any."""
+
+    @abstractmethod
+    def _execute_many(self, sql: str, rows: Iterable[Row]) -> None: ...
+
+    @abstractmethod
+    def _create_schema(self) -> None:
+        """The tables, if they are not there yet (inside the exclusive transaction)."""
+
+    @abstractmethod
+    def _begin_exclusive(self) -> None:
+        """A transaction no other process's exclusive one runs beside."""
+
+    @abstractmethod
+    def _begin_snapshot(self) -> None:
+        """A read transaction whose statements all see one committed state."""
+
+    @abstractmethod
+    def _in_transaction(self) -> bool: ...
+
+    @abstractmethod
+    def _commit(self) -> None: ...
+
+    @abstractmethod
+    def _rollback(self) -> None: ...
+
+    @abstractmethod
+    def _others_committed(self) -> bool:
+        """Whether another process may have committed since this one last looked: cheap,
+        since every request asks."""
+
+    @abstractmethod
+    def _release(self) -> None:
+        """Let go of the connection (after what close saved)."""
+
+    # ---- opening and closing -------------------------------------------------------------
+
+    def open(self) -> bool:
+        """Load the database's state into the simulator, or save the simulator's state into
+        a new database. True when it already held state (a restart continues from it)."""
+        self._begin_exclusive()
+        try:
+            existed = self._open_locked()
+            self._commit()
+        except BaseException:
+            self._rollback()
+            raise
+        self._stores.changes.clear()
+        self._stores.changes.recording = True
+        return existed
+
+    def _open_locked(self) -> bool:
+        self._create_schema()
+        version = self._meta("schema")
+        if version is None:
+            self._meta_set("schema", str(SCHEMA_VERSION))
+            self._save_everything()
+            return False
+        if version != str(SCHEMA_VERSION):
+            raise StorageError(f"{self.name} holds state version {version}, not {SCHEMA_VERSION}")
+        try:
+            self._load_everything()
+        except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
+            raise StorageError(f"{self.name} holds a row this mock cannot read: {exc!r}") from exc
+        return True
+
+    def close(self) -> None:
+        """Save what is still pending (sliding sessions), and let go of the database."""
+        if self._stores.changes.pending:
+            with self.unit(writes=True):
+                pass
+        self._release()
+
+    # ---- units of work ------------------------------------------------------------------
+
+    @contextmanager
+    def unit(self, writes: bool) -> Iterator[None]:
+        """One operation against the shared state; see the module docstring."""
+        if self._in_unit:
+            raise RuntimeError("state units do not nest")
+        self._in_unit = True
+        try:
+            if writes:
+                self._begin()
+            else:
+                self.refresh()
+            try:
+                yield
+            finally:
+                if not writes and self._stores.changes.pending:
+                    self._begin()
+                    writes = True
+                if writes:
+                    self._save_and_commit()
+        finally:
+            self._in_unit = False
+
+    def refresh(self) -> None:
+        """Take in what other processes saved since this one last looked."""
+        if not self._others_committed():
+            return
+        # One read transaction, so the rows and the seq read agree with each other.
+        own_transaction = not self._in_transaction()
+        if own_transaction:
+            self._begin_snapshot()
+        try:
+            with self._stores.changes.paused():
+                if self._meta("epoch") != self._epoch:
+                    self._load_everything()
+                else:
+                    self._load_newer()
+        finally:
+            if own_transaction:
+                self._commit()
+
+    def _begin(self) -> None:
+        self._begin_exclusive()
+        try:
+            self.refresh()
+        except BaseException:
+            self._rollback()
+            raise
+
+    def _save_and_commit(self) -> None:
+        try:
+            changes = self._stores.changes
+            if changes.everything:
+                self._save_everything()
+            elif changes.pending:
+                self._save_changes()
+            self._commit()
+        except BaseException:
+            self._rollback()
+            raise
+        finally:
+            self._stores.changes.clear()
+
+    # ---- saving -----------------------------------------------------------------------
+
+    def _next_seq(self) -> int:
+        self._seq = int(self._meta("seq") or 0) + 1
+        self._meta_set("seq", str(self._seq))
+        return self._seq
+
+    def _save_everything(self) -> None:
+        self._epoch = secrets.token_hex(8)
+        self._meta_set("epoch", self._epoch)
+        for table in ("jobs", "tasks", "sessions"):
+            self._execute(f"DELETE FROM {table}")
+        seq = self._next_seq()
+        store = self._stores.jobs
+        self._execute_many(
+            "INSERT INTO jobs VALUES (?, ?, ?, ?)",
+            (_job_row(job, seq, store.is_held(job)) for job in store.all_jobs()),
+        )
+        self._execute_many(
+            "INSERT INTO tasks VALUES (?, ?, ?)",
+            (
+                (task.id, seq, _text(task_to_json(task)))
+                for task in self._stores.vias_tasks.all_tasks()
+            ),
+        )
+        self._execute_many(
+            "INSERT INTO sessions VALUES (?, ?, ?, ?)",
+            (
+                (ticket, seq, session.user, session.last_used_ms)
+                for ticket, session in self._stores.sessions.all().items()
+            ),
+        )
+        self._save_counters()
+        self._save_clock()
+
+    def _save_changes(self) -> None:
+        changes, seq = self._stores.changes, self._next_seq()
+        store, tasks, sessions = self._stores.jobs, self._stores.vias_tasks, self._stores.sessions
+        for task_id in changes.jobs:
+            job = store.by_task_id(task_id)
+            row = (
+                (task_id, seq, False, None)
+                if job is None
+                else _job_row(job, seq, store.is_held(job))
+            )
+            self._execute(UPSERT_JOB, row)
+        for task_key in changes.tasks:
+            task = tasks.get(task_key)
+            body = _text(task_to_json(task)) if task is not None else None
+            self._execute(UPSERT_TASK, (task_key, seq, body))
+        for ticket in changes.sessions:
+            session = sessions.get(ticket)
+            kept = (session.user, session.last_used_ms) if session else (None, None)
+            self._execute(UPSERT_SESSION, (ticket, seq, *kept))
+        if changes.counters:
+            self._save_counters()
+        if changes.clock:
+            self._save_clock()
+
+    def _save_counters(self) -> None:
+        last_task_id, groups = self._stores.jobs.counters()
+        counters = {
+            "lastTaskId": last_task_id,
+            "groups": groups,
+            "tasksCreated": self._stores.vias_tasks.created,
+        }
+        self._meta_set("counters", _text(counters))
+
+    def _save_clock(self) -> None:
+        clock = self._stores.clock
+        state = clock.reading()
+        self._clock_text = _text(
+            {
+                "simMs": state.now_ms,
+                "wallMs": clock.wall_ms(),
+                "frozen": state.frozen,
+                "speed": state.speed,
+            }
+        )
+        self._meta_set("clock", self._clock_text)
+
+    # ---- loading ----------------------------------------------------------------------
+
+    def _load_everything(self) -> None:
+        stores = self._stores
+        jobs, let_go = [], set()
+        # Row by row: holding every body at once would double a restart's memory.
+        for task_id, held, body in self._execute(
+            "SELECT task_id, held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
+        ):
+            jobs.append(job_from_json(json.loads(body), stores.jobs))
+            if not held:
+                let_go.add(task_id)
+        counters = json.loads(self._meta("counters") or "{}")
+        stores.jobs.load(
+            jobs, counters.get("lastTaskId", 0), counters.get("groups", {}), frozenset(let_go)
+        )
+        tasks = [
+            task_from_json(json.loads(body))
+            for (body,) in self._execute("SELECT body FROM tasks WHERE body IS NOT NULL")
+        ]
+        stores.vias_tasks.load(tasks, counters.get("tasksCreated", 0))
+        stores.sessions.load(
+            {
+                ticket: Session(user, last_used)
+                for ticket, user, last_used in self._execute(
+                    'SELECT ticket, "user", last_used_ms FROM sessions WHERE "user" IS NOT NULL'
+                )
+            }
+        )
+        self._load_clock()
+        self._epoch = self._meta("epoch") or ""
+        self._seq = int(self._meta("seq") or 0)
+
+    def _load_newer(self) -> None:
+        stores, seen = self._stores, self._seq
+        for task_id, held, body in self._execute(
+            "SELECT task_id, held, body FROM jobs WHERE seq > ? ORDER BY task_id", (seen,)
+        ):
+            if body is None:
+                stores.jobs.forget(task_id)
+            else:
+                stores.jobs.put(job_from_json(json.loads(body), stores.jobs), bool(held))
+        for task_key, body in self._execute("SELECT id, body FROM tasks WHERE seq > ?", (seen,)):
+            stores.vias_tasks.put(task_key, task_from_json(json.loads(body)) if body else None)
+        for ticket, user, last_used in self._execute(
+            'SELECT ticket, "user", last_used_ms FROM sessions WHERE seq > ?', (seen,)
+        ):
+            stores.sessions.put(ticket, Session(user, last_used) if user else None)
+        counters = json.loads(self._meta("counters") or "{}")
+        stores.jobs.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
+        stores.vias_tasks.set_created(counters.get("tasksCreated", 0))
+        self._load_clock()
+        self._seq = int(self._meta("seq") or 0)
+
+    def _load_clock(self) -> None:
+        text = self._meta("clock")
+        if text is None or text == self._clock_text:
+            return
+        self._clock_text = text
+        saved: dict[str, Any] = json.loads(text)
+        clock = self._stores.clock
+        now_ms = saved["simMs"]
+        if not saved["frozen"]:
+            now_ms += round((clock.wall_ms() - saved["wallMs"]) * saved["speed"])
+        clock.restart(now_ms)
+        clock.configure(frozen=saved["frozen"], speed=saved["speed"])
+
+    # ---- meta rows --------------------------------------------------------------------
+
+    def _meta(self, key: str) -> str | None:
+        for (value,) in self._execute("SELECT value FROM meta WHERE key = ?", (key,)):
+            return str(value)
+        return None
+
+    def _meta_set(self, key: str, value: str) -> None:
+        self._execute(UPSERT_META, (key, value))
+
+
+UPSERT_META = (
+    "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
+UPSERT_JOB = (
+    "INSERT INTO jobs VALUES (?, ?, ?, ?) ON CONFLICT (task_id) DO UPDATE"
+    " SET seq = excluded.seq, held = excluded.held, body = excluded.body"
+)
+UPSERT_TASK = (
+    "INSERT INTO tasks VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE"
+    " SET seq = excluded.seq, body = excluded.body"
+)
+UPSERT_SESSION = (
+    "INSERT INTO sessions VALUES (?, ?, ?, ?) ON CONFLICT (ticket) DO UPDATE"
+    ' SET seq = excluded.seq, "user" = excluded."user", last_used_ms = excluded.last_used_ms'
+)
+
+
+def _job_row(job: Job, seq: int, held: bool) -> tuple[int, int, bool, str]:
+    return job.ident.task_id, seq, held, _text(job_to_json(job, held, compact=True))
+
+
+def _text(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
