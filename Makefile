@@ -43,9 +43,30 @@ run: install
 # Test files run in parallel, one worker per core (pytest-xdist), each file on one worker
 # and in the order collected (the long ones are first: conftest.py); Python may cache
 # bytecode, which the many mock processes the tests start then share.
-test: lint
+test: lint install-postgres
 	tools/install_browser.sh
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
+
+# The PostgreSQL backend's tests start throwaway servers (tests/helpers/postgres.py) from
+# Debian's PostgreSQL binaries, installed here with apt-get when no initdb is found. Needs root
+# or passwordless sudo for that; fails loudly otherwise, and so do those tests.
+.PHONY: install-postgres
+install-postgres:
+	@if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  exit 0; \
+	elif [ "$$(id -u)" -eq 0 ]; then SUDO=; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else \
+	  echo "install-postgres: no initdb, and this user cannot run apt-get as root;" >&2; \
+	  echo "  install it with: apt-get update && apt-get install -y postgresql" >&2; exit 1; \
+	fi; \
+	command -v apt-get >/dev/null 2>&1 || { \
+	  echo "install-postgres: no initdb, and there is no apt-get to install it" >&2; exit 1; }; \
+	echo "install-postgres: installing postgresql from Debian's packages" >&2; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "install-postgres: apt-get finished but there is still no initdb" >&2; exit 1; }
 
 # Schemathesis on every spec, every phase and check, with more examples per operation
 # than `make test` runs; each spec's run stops generating after FUZZ_MAX_TIME seconds.

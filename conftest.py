@@ -3,6 +3,7 @@
 `running_mock` is one mock for the whole session, in this process (no socket); `mock`
 is the same one, reset and with its clock frozen, for a test that needs a clean state.
 Tests that need a real socket or a process of their own start one (linkis_mock.testing).
+`postgres` is a throwaway PostgreSQL server for the session (tests/helpers/postgres.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from collections.abc import Iterator
 import pytest
 
 from linkis_mock.testing import LocalMock, in_process
+from tests.helpers.postgres import postgres  # a throwaway server, started when asked
+
+__all__ = ["postgres"]
 
 
 @pytest.fixture(scope="session")
