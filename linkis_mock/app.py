@@ -1,7 +1,7 @@
 """Builds one mock: its context, its three APIs on Connexion, and the pipeline around them.
 
     app = linkis_mock.create_app()            # the defaults, state in memory
-    app = create_app(load_settings(path), state_path=Path("mock.db"))
+    app = create_app(load_settings(path), state="mock.db")
 
 Each call builds a mock of its own (simulator, journal, fault rules, state file), so
 two apps in one process share nothing. The specs lead: handlers are resolved from
@@ -42,8 +42,8 @@ from linkis_mock.middleware.fast_lane import FastOperation, fast_operations
 from linkis_mock.pipeline import layers
 from linkis_mock.sim.simulator import Simulator
 from linkis_mock.sim.storage.backend import StorageBackend
+from linkis_mock.sim.storage.locations import backend_for
 from linkis_mock.sim.storage.snapshot import restore
-from linkis_mock.sim.storage.sqlite import SqliteBackend
 
 if TYPE_CHECKING:
     from linkis_mock.proxy.recording import Recorder
@@ -67,19 +67,20 @@ def create_app(
     settings: Settings | None = None,
     *,
     scenario: dict[str, Any] | None = None,
-    state_path: Path | None = None,
+    state: str | Path | None = None,
     record: bool = False,
 ) -> MockApp:
     """`scenario`: a snapshot to start from (raises SnapshotError if it cannot be restored).
-    `state_path`: keep state in this SQLite file (a scenario only fills a new file).
+    `state`: keep state in this SQLite file, or in the PostgreSQL database of a
+    `postgresql://` URL (a scenario only fills a new one).
     `record`: in proxy mode, record what the real servers answer (`context.recorder`)."""
     settings = settings or Settings()
     simulator = Simulator(settings.sim)
     if scenario is not None:
         restore(simulator.stores, scenario)
     storage: StorageBackend | None = None
-    if state_path is not None:
-        storage = SqliteBackend(state_path, simulator.stores)
+    if state is not None:
+        storage = backend_for(str(state), simulator.stores)
         storage.open()
     apis = ApiRegistry()
     routes = RouteTable({api.base_path: api.spec for api in apis})

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from linkis_mock.config import ConfigError, Settings, load_settings
 from linkis_mock.contract import json_policy
 from linkis_mock.sim.storage.backend import StorageError
+from linkis_mock.sim.storage.locations import is_database_url, without_password
 from linkis_mock.sim.storage.snapshot import SnapshotError, check_version
 from linkis_mock.specs import ADMIN_SPEC, schema_problem
 
@@ -47,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario", type=Path, help="start from this snapshot (GET /__admin/snapshot)"
     )
     serve.add_argument(
-        "--state", type=Path, help="keep state in this SQLite file; a restart continues from it"
+        "--state",
+        help="keep state in this SQLite file, or in the PostgreSQL database of a "
+        "postgresql://user:password@host:port/db URL; a restart continues from it",
     )
     serve.add_argument(
         "--workers", type=int, default=1, help="worker processes sharing --state (default 1)"
@@ -109,8 +112,10 @@ def worker_app() -> MockApp:
 
 
 def _serve_workers(args: argparse.Namespace, argv: list[str], settings: Settings) -> int:
-    if args.state is None:
-        raise StartError("--workers needs --state FILE: the workers share their state through it")
+    if settings.state is None:
+        raise StartError(
+            "--workers needs --state FILE or URL: the workers share their state through it"
+        )
     _app(args, settings)  # creates the state file (from --scenario) once, before the workers
     os.environ[ARGS_VARIABLE] = json.dumps(argv)
     import uvicorn  # noqa: PLC0415
@@ -139,7 +144,12 @@ def _settings(args: argparse.Namespace) -> Settings:
         }
     try:
         return load_settings(
-            args.config, host=args.host, port=args.port, seed=args.seed, proxy=proxy
+            args.config,
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            proxy=proxy,
+            state=args.state,
         )
     except ConfigError as exc:
         raise StartError(str(exc)) from exc
@@ -189,7 +199,7 @@ def _proxy_results(app: MockApp, args: argparse.Namespace) -> int:
 
 def _app(args: argparse.Namespace, settings: Settings) -> MockApp:
     scenario = _scenario(args.scenario)
-    state: Path | None = args.state
+    state = settings.state
     if scenario is not None and state is not None and _holds_state(state):
         print(
             f"linkis-mock: {state} already holds state; continuing from it, not from --scenario",
@@ -200,11 +210,12 @@ def _app(args: argparse.Namespace, settings: Settings) -> MockApp:
     from linkis_mock.app import create_app  # noqa: PLC0415
 
     try:
-        return create_app(settings, scenario=scenario, state_path=state)
+        return create_app(settings, scenario=scenario, state=state)
     except SnapshotError as exc:
         raise StartError(f"cannot start from scenario {args.scenario}: {exc}") from exc
     except (StorageError, OSError) as exc:
-        raise StartError(f"cannot use state file {state}: {exc}") from exc
+        where = "database" if is_database_url(state or "") else "file"
+        raise StartError(f"cannot use state {where} {_shown(state)}: {exc}") from exc
 
 
 def _scenario(path: Path | None) -> Any:
@@ -221,8 +232,16 @@ def _scenario(path: Path | None) -> Any:
     return scenario
 
 
-def _holds_state(path: Path) -> bool:
+def _holds_state(state: str) -> bool:
+    """A state file that is there and not empty (a database says so when it opens)."""
+    if is_database_url(state):
+        return False
+    path = Path(state)
     return path.exists() and path.stat().st_size > 0
+
+
+def _shown(state: str | None) -> str:
+    return without_password(state) if state and is_database_url(state) else str(state)
 
 
 if __name__ == "__main__":

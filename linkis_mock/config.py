@@ -81,6 +81,8 @@ class Settings:
     fast_lane: bool = True
     # `linkis-mock proxy`: the real servers the Linkis and VIAS APIs are forwarded to.
     proxy: Upstreams | None = None
+    # `serve`: a SQLite file's path or a PostgreSQL URL to keep state in (None: memory).
+    state: str | None = None
 
 
 # ---- the file's shape -------------------------------------------------------------------
@@ -186,6 +188,13 @@ class ProxySection(Section):
     connect_timeout_s: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 5.0
 
 
+class StateSection(Section):
+    """Where `serve` keeps its state: a SQLite file, or a `postgresql://` URL that every
+    replica names alike (`--state` wins over it)."""
+
+    url: Text | None = None
+
+
 class RetentionSection(Section):
     jobs_per_group: Count = SIM.jobs_per_group
     log_lines_per_job: Count = SIM.log_lines_per_job
@@ -218,6 +227,7 @@ class ConfigFile(BaseSettings):
     departments: Annotated[dict[Name, Text], Field(max_length=100_000)] = dict(DEFAULT_DEPARTMENTS)
     console: ConsoleSection = ConsoleSection()
     proxy: ProxySection = ProxySection()
+    state: StateSection = StateSection()
 
     @field_validator("users")
     @classmethod
@@ -253,6 +263,7 @@ def load_settings(
     port: int | None = None,
     seed: int | None = None,
     proxy: dict[str, Any] | None = None,
+    state: str | None = None,
 ) -> Settings:
     """Command-line values win over the environment, the environment over the file.
     `proxy` (the proxy command's flags, by [proxy] key) asks for proxy mode."""
@@ -262,6 +273,7 @@ def load_settings(
         for section, given in {
             "server": {"host": host, "port": port, "seed": seed},
             "proxy": proxy or {},
+            "state": {"url": state},
         }.items()
     }
     flags = {section: given for section, given in flags.items() if given}
@@ -415,6 +427,7 @@ def _settings(config: ConfigFile) -> Settings:
         faults=tuple(dict(rule) for rule in config.faults),
         limits=Limits(**config.limits.model_dump()),
         fast_lane=server.fast_lane,
+        state=config.state.url,
     )
 
 

@@ -188,7 +188,7 @@ def test_a_body_the_policy_accepts_survives_replies_snapshots_and_the_state_file
 ) -> None:
     """Edge values inside the policy: every later read, the snapshot and a restart work."""
     state = tmp_path / "state.db"
-    mock = in_process(state_path=state)
+    mock = in_process(state=state)
     params = {
         "n": [9223372036854775807, -9223372036854775808, 1.7976931348623157e308, -0.0],
         "s": "\U0001f600 \u0000 \ud83d\ude00",
@@ -205,7 +205,7 @@ def test_a_body_the_policy_accepts_survives_replies_snapshots_and_the_state_file
         assert mock.admin("GET", "/snapshot")["jobs"][0]["params"] == json.loads(raw)
     finally:
         mock.stop()
-    again = in_process(state_path=state)  # a restart on the same file
+    again = in_process(state=state)  # a restart on the same file
     try:
         history = again.http.get(f"{again.api_url}/jobhistory/{task_id}/get", headers=TOKEN).json()
         assert json.loads(history["data"]["task"]["paramsJson"]) == json.loads(raw)

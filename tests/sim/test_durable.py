@@ -1,31 +1,61 @@
-"""The state file: a restart continues, and processes sharing the file see one world."""
+"""The state file and the PostgreSQL database: a restart continues, and processes sharing
+one see one world. Each test runs against both backends."""
 
 from __future__ import annotations
 
+import socket
 import sqlite3
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 
 from linkis_mock.sim.linkis.jobs import JobState
 from linkis_mock.sim.simulator import Simulator
-from linkis_mock.sim.storage.backend import StorageError
+from linkis_mock.sim.storage.backend import StorageBackend, StorageError
+from linkis_mock.sim.storage.locations import backend_for, is_database_url
 from linkis_mock.sim.storage.snapshot import take
 from linkis_mock.sim.storage.sqlite import SqliteBackend
+from tests.helpers.postgres import PostgresServer, fresh_database
 from tests.helpers.sim import ALICE, BOB, all_lines, at, make_sim, submit
 
 BODY = {"name": "cam-1", "input": {"type": "edgecamera", "data": []}, "output": {}}
 
 
-def opened(path: Path, sim: Simulator | None = None) -> tuple[Simulator, SqliteBackend]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres: PostgresServer
+) -> Iterator[str]:
+    """Where the state goes: a new SQLite file, or a new database on the test server."""
+    yield str(tmp_path / "state.db") if request.param == "sqlite" else fresh_database(postgres)
+
+
+def opened(location: str, sim: Simulator | None = None) -> tuple[Simulator, StorageBackend]:
     sim = sim or make_sim()
-    state = SqliteBackend(path, sim.stores)
+    state = backend_for(location, sim.stores)
     state.open()
     return sim, state
 
 
-def test_a_new_file_takes_the_simulators_state_and_a_restart_continues(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+def everything(location: str) -> list[list[tuple[Any, ...]]]:
+    return [sql(location, f"SELECT * FROM {table} ORDER BY 1") for table in ("meta", "jobs")]
+
+
+def sql(location: str, statement: str) -> list[tuple[Any, ...]]:
+    """One statement straight on the backend's database, committed; its rows."""
+    if is_database_url(location):
+        with psycopg.connect(location, autocommit=True) as db:
+            cursor = db.execute(statement)
+            return cursor.fetchall() if cursor.description else []
+    with sqlite3.connect(location) as db:
+        return db.execute(statement).fetchall()
+
+
+def test_a_new_file_takes_the_simulators_state_and_a_restart_continues(location: str) -> None:
+    path = location
     first, state = opened(path)
     with state.unit(writes=True):
         exec_id, task_id = submit(first, ALICE, "--@mock duration=60\nselect 1")
@@ -47,8 +77,8 @@ def test_a_new_file_takes_the_simulators_state_and_a_restart_continues(tmp_path:
     again.close()
 
 
-def test_a_running_job_goes_on_with_the_clock_across_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+def test_a_running_job_goes_on_with_the_clock_across_a_restart(location: str) -> None:
+    path = location
     sim = Simulator(make_sim().settings)  # a real-time clock
     first, state = opened(path, sim)
     with state.unit(writes=True):
@@ -61,8 +91,8 @@ def test_a_running_job_goes_on_with_the_clock_across_a_restart(tmp_path: Path) -
     again.close()
 
 
-def test_two_processes_share_jobs_kills_and_ids(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+def test_two_processes_share_jobs_kills_and_ids(location: str) -> None:
+    path = location
     a, state_a = opened(path)
     b, state_b = opened(path)
     with state_a.unit(writes=True):
@@ -81,8 +111,8 @@ def test_two_processes_share_jobs_kills_and_ids(tmp_path: Path) -> None:
     state_b.close()
 
 
-def test_clock_sessions_tasks_and_reset_reach_the_other_process(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+def test_clock_sessions_tasks_and_reset_reach_the_other_process(location: str) -> None:
+    path = location
     a, state_a = opened(path)
     b, state_b = opened(path)
     with state_a.unit(writes=True):
@@ -108,8 +138,8 @@ def test_clock_sessions_tasks_and_reset_reach_the_other_process(tmp_path: Path) 
     state_b.close()
 
 
-def test_a_job_made_way_for_stays_only_in_history_after_a_restart(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+def test_a_job_made_way_for_stays_only_in_history_after_a_restart(location: str) -> None:
+    path = location
     first, state = opened(path, make_sim(jobs_per_group=1))
     with state.unit(writes=True):
         _, old_task = submit(first, ALICE, "--@mock queue=0 duration=0\nselect 1")
@@ -131,18 +161,17 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
         SqliteBackend(path, make_sim().stores).open()
 
 
-def test_a_file_of_another_version_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+def test_a_file_of_another_version_is_refused(location: str) -> None:
+    path = location
     _, state = opened(path)
     state.close()
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    sql(path, "UPDATE meta SET value = '99' WHERE key = 'schema'")
     with pytest.raises(StorageError, match="version 99"):
-        SqliteBackend(path, make_sim().stores).open()
+        backend_for(path, make_sim().stores).open()
 
 
-def test_a_forced_state_is_shared(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+def test_a_forced_state_is_shared(location: str) -> None:
+    path = location
     a, state_a = opened(path)
     b, state_b = opened(path)
     with state_a.unit(writes=True):
@@ -156,8 +185,8 @@ def test_a_forced_state_is_shared(tmp_path: Path) -> None:
     state_b.close()
 
 
-def test_jobs_history_forgot_stay_forgotten_in_every_process(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+def test_jobs_history_forgot_stay_forgotten_in_every_process(location: str) -> None:
+    path = location
     a, state_a = opened(path, make_sim(history_jobs=2))
     b, state_b = opened(path, make_sim(history_jobs=2))
     with state_a.unit(writes=True):
@@ -177,9 +206,9 @@ def test_jobs_history_forgot_stay_forgotten_in_every_process(tmp_path: Path) -> 
 
 
 def test_the_file_keeps_plans_of_unchanged_jobs_and_timelines_of_changed_ones(
-    tmp_path: Path,
+    location: str,
 ) -> None:
-    path = tmp_path / "state.db"
+    path = location
     first, state = opened(path)
     with state.unit(writes=True):
         exec_plain, plain_task = submit(first, ALICE, "--@mock duration=60\nselect 1")
@@ -189,8 +218,7 @@ def test_the_file_keeps_plans_of_unchanged_jobs_and_timelines_of_changed_ones(
         first.entrance.kill(exec_killed, None, ALICE)
     before = take(first.stores)
     state.close()
-    with sqlite3.connect(path) as db:
-        bodies = dict(db.execute("SELECT task_id, body FROM jobs").fetchall())
+    bodies = dict(sql(path, "SELECT task_id, body FROM jobs"))
     assert '"plan"' in bodies[plain_task] and '"timeline"' not in bodies[plain_task]
     assert '"timeline"' in bodies[killed_task] and '"plan"' not in bodies[killed_task]
     second, again = opened(path)
@@ -205,15 +233,47 @@ def test_the_file_keeps_plans_of_unchanged_jobs_and_timelines_of_changed_ones(
     again.close()
 
 
-def test_a_file_with_a_broken_row_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
+def test_a_file_with_a_broken_row_is_refused_and_left_as_it_was(location: str) -> None:
+    path = location
     sim, state = opened(path)
     with state.unit(writes=True):
         submit(sim, ALICE)
     state.close()
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE jobs SET body = '{\"ident\": 1}'")
-    before = path.read_bytes()
+    sql(path, "UPDATE jobs SET body = '{\"ident\": 1}'")
+    before = sql(path, "SELECT * FROM jobs ORDER BY task_id"), sql(path, "SELECT * FROM meta")
     with pytest.raises(StorageError, match="holds a row this mock cannot read"):
-        SqliteBackend(path, make_sim().stores).open()
-    assert path.read_bytes() == before
+        backend_for(path, make_sim().stores).open()
+    assert (
+        sql(path, "SELECT * FROM jobs ORDER BY task_id"),
+        sql(path, "SELECT * FROM meta"),
+    ) == before
+
+
+def test_a_database_that_cannot_be_reached_is_refused_without_its_password() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens there once closed
+    url = f"postgresql://mock:s3cret@127.0.0.1:{port}/mock"
+    with pytest.raises(StorageError, match=r"connect to postgresql://mock@127\.0\.0\.1") as no:
+        backend_for(url, make_sim().stores)
+    assert "s3cret" not in str(no.value)
+
+
+def test_replicas_starting_together_on_a_new_database_make_it_once(
+    postgres: PostgresServer,
+) -> None:
+    """The schema and the first state are made under the units' lock: the one that comes
+    second finds them and continues from them."""
+    url = fresh_database(postgres)
+    sims = [make_sim() for _ in range(4)]
+    backends = [backend_for(url, sim.stores) for sim in sims]
+    with ThreadPoolExecutor(4) as pool:
+        existed = list(pool.map(lambda backend: backend.open(), backends))
+    assert sorted(existed) == [False, True, True, True]
+    with backends[0].unit(writes=True):
+        _, task_id = submit(sims[0], ALICE)
+    for sim, backend in zip(sims[1:], backends[1:], strict=True):
+        with backend.unit(writes=False):
+            assert sim.stores.jobs.by_task_id(task_id) is not None
+    for backend in backends:
+        backend.close()
