@@ -1,0 +1,129 @@
+"""`serve --state postgresql://...`: replicas, each a process on its own port, sharing one
+database as replicas on several machines would: ids are never taken twice, every replica
+sees what any other committed, and a session cookie from one works on all."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from linkis_mock.testing import TOKEN, RunningMock, start_mock
+from tests.helpers.postgres import PostgresServer, fresh_database
+from tests.helpers.sim import submit_body
+
+pytestmark = pytest.mark.runs_long
+
+LONG_JOB = submit_body("--@mock duration=600\nselect 1")
+SUBMITS = 500
+REPLICAS = 3
+
+
+@pytest.fixture
+def replicas(tmp_path: Path, postgres: PostgresServer) -> Iterator[list[RunningMock]]:
+    url = fresh_database(postgres)
+    started: list[RunningMock] = []
+    try:
+        for _ in range(REPLICAS):
+            started.append(start_mock(tmp_path, "--state", url))
+        yield started
+    finally:
+        for replica in started:
+            replica.stop()
+
+
+async def submit_everywhere(replicas: list[RunningMock], count: int) -> list[dict[str, Any]]:
+    """`count` submits at once, spread over the replicas in turn."""
+    headers = {"Token-Code": TOKEN, "Token-User": "alice"}
+    clients = [r.async_client(headers=headers, timeout=60) for r in replicas]
+    try:
+        replies = await asyncio.gather(
+            *(
+                clients[number % len(clients)].post("/entrance/submit", json=LONG_JOB)
+                for number in range(count)
+            )
+        )
+    finally:
+        for client in clients:
+            await client.aclose()
+    assert all(reply.status_code == 200 for reply in replies), replies[0].text
+    return [reply.json()["data"] for reply in replies]
+
+
+def test_concurrent_submits_over_the_replicas_get_distinct_ids_seen_everywhere(
+    replicas: list[RunningMock],
+) -> None:
+    submitted = asyncio.run(submit_everywhere(replicas, SUBMITS))
+    task_ids = [int(data["taskID"]) for data in submitted]
+    exec_ids = [data["execID"] for data in submitted]
+    assert sorted(task_ids) == list(range(1, SUBMITS + 1))
+    assert len(set(exec_ids)) == SUBMITS
+    # Each replica names itself in the execIDs it gave.
+    for replica in replicas:
+        port = replica.base_url.rsplit(":", 1)[1]
+        assert sum(f"127.0.0.1:{port}IDE" in e for e in exec_ids) == SUBMITS // REPLICAS + (
+            replicas.index(replica) < SUBMITS % REPLICAS
+        )
+    readers = [replica.as_token("alice") for replica in replicas]
+    for number, exec_id in enumerate(exec_ids[:: SUBMITS // 25]):
+        reader = readers[(number + 1) % REPLICAS]  # not the one that took it
+        status = reader.get(f"/entrance/{exec_id}/status")
+        assert status.status_code == 200, status.text
+        assert status.json()["data"]["status"] in {"Inited", "Scheduled", "Running"}
+    listed = replicas[0].admin("GET", "/snapshot")
+    assert len(listed["jobs"]) == SUBMITS
+
+
+def test_a_job_killed_on_one_replica_is_killed_on_the_others(replicas: list[RunningMock]) -> None:
+    first, second, third = (replica.as_token("alice") for replica in replicas)
+    submitted = first.post("/entrance/submit", json=LONG_JOB).json()["data"]
+    killed = second.get(f"/entrance/{submitted['execID']}/kill")
+    assert killed.status_code == 200, killed.text
+    for client in (first, third):
+        status = client.get(f"/entrance/{submitted['execID']}/status").json()["data"]
+        assert status["status"] == "Cancelled"
+
+
+def test_a_session_cookie_from_one_replica_works_on_the_others(
+    replicas: list[RunningMock],
+) -> None:
+    login = replicas[0].logged_in("hadoop")
+    cookies = login.cookies
+    for replica in replicas[1:]:
+        client = replica.client(cookies=cookies)
+        user = client.get("/user/userInfo")
+        assert user.status_code == 200, user.text
+        assert user.json()["data"]["userName"] == "hadoop"
+    assert replicas[2].client(cookies=cookies).post("/user/logout").status_code == 200
+    gone = replicas[0].client(cookies=cookies).get("/user/userInfo")
+    assert gone.status_code == 401
+
+
+def test_the_clock_and_vias_tasks_are_shared(replicas: list[RunningMock]) -> None:
+    replicas[0].admin("PUT", "/clock", json={"frozen": True})
+    replicas[1].admin("POST", "/clock/advance", json={"seconds": 3600})
+    readings = [replica.admin("GET", "/clock") for replica in replicas]
+    assert all(reading["frozen"] for reading in readings)
+    assert len({reading["now"] for reading in readings}) == 1
+    project = "0123456789abcdef0123456789abcdef"
+    vias = {"X-Auth-Token": "vias-dev-token"}
+    body = {
+        "name": "cam-1",
+        "input": {"type": "video_source", "data": [{"video_source_id": "vs-1"}]},
+        "output": {"webhook": {"url": "http://127.0.0.1:9/hook", "headers": {"a": "a"}}},
+        "service_version": "1.1",
+    }
+    created = httpx.post(
+        f"{replicas[2].base_url}/v2/{project}/services/c-intrusion-detection-cloud/tasks",
+        headers=vias,
+        json=body,
+        timeout=10,
+    )
+    assert created.status_code == 200, created.text
+    task_id = created.json()["tasks"][0]["id"]
+    shown = httpx.get(f"{replicas[0].base_url}/v2/{project}/tasks/{task_id}", headers=vias)
+    assert shown.status_code == 200 and shown.json()["name"] == "cam-1"
