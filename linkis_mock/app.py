@@ -72,15 +72,16 @@ def create_app(
 ) -> MockApp:
     """`scenario`: a snapshot to start from (raises SnapshotError if it cannot be restored).
     `state`: keep state in this SQLite file, or in the PostgreSQL database of a
-    `postgresql://` URL (a scenario only fills a new one).
+    `postgresql://` URL (a scenario only fills a new one); by default `settings.state`.
     `record`: in proxy mode, record what the real servers answer (`context.recorder`)."""
     settings = settings or Settings()
     simulator = Simulator(settings.sim)
     if scenario is not None:
         restore(simulator.stores, scenario)
     storage: StorageBackend | None = None
+    state = state if state is not None else settings.state
     if state is not None:
-        storage = backend_for(str(state), simulator.stores)
+        storage = backend_for(str(state), simulator.stores, settings.state_timeout_s)
         storage.open()
     apis = ApiRegistry()
     routes = RouteTable({api.base_path: api.spec for api in apis})

@@ -83,6 +83,7 @@ class Settings:
     proxy: Upstreams | None = None
     # `serve`: a SQLite file's path or a PostgreSQL URL to keep state in (None: memory).
     state: str | None = None
+    state_timeout_s: float = 5.0
 
 
 # ---- the file's shape -------------------------------------------------------------------
@@ -193,6 +194,9 @@ class StateSection(Section):
     replica names alike (`--state` wins over it)."""
 
     url: Text | None = None
+    # PostgreSQL only: the longest wait for a connection, a statement or another
+    # replica's unit before a request gets its 503.
+    timeout_s: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 5.0
 
 
 class RetentionSection(Section):
@@ -428,6 +432,7 @@ def _settings(config: ConfigFile) -> Settings:
         limits=Limits(**config.limits.model_dump()),
         fast_lane=server.fast_lane,
         state=config.state.url,
+        state_timeout_s=config.state.timeout_s,
     )
 
 

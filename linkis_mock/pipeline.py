@@ -5,8 +5,8 @@
     ┌──────▼─────── middleware/ (pure ASGI) ────────────────────────────────────┐
     │ ServerErrorMiddleware    Connexion's: what escapes below, as the API's 500 │
     │ RequestContext           the request's Call: this app, its API, its ids    │
-    │ StorageSync              with --state: take in what other workers saved    │
     │ Cors                     cross-origin APIs: preflights, CORS headers       │
+    │ StorageSync              with --state: take in what other workers saved    │
     │ Journal                  journaled APIs: who asked what, and the status    │
     │ Limits                   413 / 414 / 431 before the request is read        │
     │ Faults                   fault rules: wait, fail or cut the connection     │
@@ -96,8 +96,8 @@ def layers(
         )
     ours: list[Any] = [
         partial(RequestContextMiddleware, context=context),
-        partial(StorageSyncMiddleware, storage=storage) if storage is not None else None,
         cors if proxy is None else None,
+        partial(StorageSyncMiddleware, storage=storage, mapper=mapper) if storage else None,
         partial(JournalMiddleware, journal=context.journal, routes=routes),
         partial(LimitsMiddleware, limits=settings.limits, mapper=mapper),
         partial(FaultMiddleware, book=context.faults, routes=routes, mapper=mapper),

@@ -53,6 +53,7 @@ from linkis_mock.contract.routes import RouteTable
 from linkis_mock.contract.security import Credentials
 from linkis_mock.contract.validation import FieldProblem
 from linkis_mock.sim.linkis.errors import DownloadError, LinkisError
+from linkis_mock.sim.storage.backend import StorageUnavailableError
 from linkis_mock.sim.vias.errors import ViasError
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class ErrorMapper:
         app.add_error_handler(DownloadError, self.download_error)
         app.add_error_handler(ViasError, self.vias_error)
         app.add_error_handler(JsonPolicyError, self.unreadable_body)
+        app.add_error_handler(StorageUnavailableError, self.state_unavailable)
         app.add_error_handler(ProblemException, self.problem)
         app.add_error_handler(HTTPException, self.http_exception)
         app.add_error_handler(Exception, self.unexpected)
@@ -106,6 +108,11 @@ class ErrorMapper:
             headers = tuple((exc.headers or {}).items())
             return problem(exc.status, _first_line(exc.detail), headers).for_connexion()
         return self.render(self._failure_of(exc, call), call).for_connexion()
+
+    def state_unavailable(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        """The state database is down: a 503 the specs document, nothing saved."""
+        failure = Rejected(503, str(exc))
+        return self.render(failure, call_of(request.scope)).for_connexion()
 
     def unreadable_body(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         """A body the JSON policy refuses, as Spring refuses a body Jackson cannot read."""

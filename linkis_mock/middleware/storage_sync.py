@@ -5,17 +5,24 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from linkis_mock.sim.storage.backend import StorageBackend
+from linkis_mock.contract.errors import ErrorMapper
+from linkis_mock.sim.storage.backend import StorageBackend, StorageUnavailableError
 
 
 class StorageSyncMiddleware:
-    """Takes in what other workers saved before anything (auth, faults) reads state."""
+    """Takes in what other workers saved before anything (auth, faults) reads state; a
+    database that is down makes the request a 503 in its API's format."""
 
-    def __init__(self, app: ASGIApp, storage: StorageBackend) -> None:
+    def __init__(self, app: ASGIApp, storage: StorageBackend, mapper: ErrorMapper) -> None:
         self.app = app
         self.storage = storage
+        self.mapper = mapper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            self.storage.refresh()
+            try:
+                self.storage.refresh()
+            except StorageUnavailableError as exc:
+                await self.mapper.refusal(scope, 503, str(exc))(scope, receive, send)
+                return
         await self.app(scope, receive, send)

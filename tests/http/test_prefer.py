@@ -99,7 +99,7 @@ def test_vias_replies_are_forced_in_the_huawei_shape(mock: Mock) -> None:
     body = refused.json()
     assert body["error_code"] == "VIAS.00010001"
     assert body["detail"].endswith(
-        "documented codes: 200, 400, 401, 403, 413, 414, 431, 500, 502, 504"
+        "documented codes: 200, 400, 401, 403, 413, 414, 431, 500, 502, 503, 504"
     )
 
 

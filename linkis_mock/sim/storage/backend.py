@@ -18,6 +18,11 @@ class StorageError(RuntimeError):
     """A medium that is not this mock's state, or of another version, or unusable."""
 
 
+class StorageUnavailableError(StorageError):
+    """A medium that cannot be reached now (a database that is down): the request gets a
+    503 and saves nothing, and the backend tries again on a later one."""
+
+
 class StorageBackend(Protocol):
     def open(self) -> bool:
         """Load the medium's state into the stores, or save the stores into a new medium;

@@ -21,12 +21,13 @@ def without_password(url: str) -> str:
     return PASSWORD.sub(r"\1@", url)
 
 
-def backend_for(location: str, stores: Stores) -> StorageBackend:
-    """The backend for `location`; PostgreSQL's driver is loaded only when a URL asks."""
+def backend_for(location: str, stores: Stores, timeout_s: float = 5.0) -> StorageBackend:
+    """The backend for `location`; PostgreSQL's driver is loaded only when a URL asks.
+    `timeout_s`: PostgreSQL's longest wait before a request gets its 503."""
     if is_database_url(location):
         from linkis_mock.sim.storage.postgres import PostgresBackend  # noqa: PLC0415
 
-        return PostgresBackend(location, stores)
+        return PostgresBackend(location, stores, timeout_s)
     from linkis_mock.sim.storage.sqlite import SqliteBackend  # noqa: PLC0415
 
     return SqliteBackend(Path(location), stores)

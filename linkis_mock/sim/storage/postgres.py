@@ -14,13 +14,16 @@ within a process; a pool would only hold connections no unit waits for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from functools import cache
 
 import psycopg
 from psycopg.pq import TransactionStatus
 
-from linkis_mock.sim.storage.backend import StorageError
+from linkis_mock.sim.storage.backend import StorageError, StorageUnavailableError
 from linkis_mock.sim.storage.locations import without_password
 from linkis_mock.sim.storage.rows import Row, RowBackend
 from linkis_mock.sim.storage.stores import Stores
@@ -40,55 +43,118 @@ CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq)
 """
 # The advisory lock every unit holds ("LMOC"): one key for the mock's whole database.
 UNIT_LOCK = 0x4C4D4F43
-CONNECT_TIMEOUT_S = 5
+DEFAULT_TIMEOUT_S = 5.0
+RETRY_S = 1.0  # while the database is away, a new connection is tried this often at most
 
 
 class PostgresBackend(RowBackend):
-    """The storage backend of `serve --state postgresql://...`."""
+    """The storage backend of `serve --state postgresql://...`.
 
-    def __init__(self, url: str, stores: Stores) -> None:
+    A lost connection makes the request a StorageUnavailableError (a 503) and is opened again
+    on a later request, at most once every RETRY_S while the database stays away, so
+    that requests meanwhile fail at once instead of each waiting for a connection.
+    `timeout_s` bounds a connection, a statement and the wait for another replica's
+    unit."""
+
+    def __init__(self, url: str, stores: Stores, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         super().__init__(without_password(url), stores)
+        self._url = url
+        self._timeout_s = timeout_s
+        self._next_attempt = 0.0
+        self._lost_reason = ""
         try:
-            self._db = psycopg.connect(
-                url,
-                autocommit=True,  # transactions are the units' own BEGIN and COMMIT
-                connect_timeout=CONNECT_TIMEOUT_S,
-                application_name="linkis-mock",
-            )
+            self._db: psycopg.Connection[Row] | None = self._connect()
         except psycopg.Error as exc:
             raise StorageError(f"cannot connect to {self.name}: {_reason(exc)}") from exc
 
+    def _connect(self) -> psycopg.Connection[Row]:
+        timeout_ms = max(1, round(self._timeout_s * 1000))
+        options = f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}"
+        return psycopg.connect(
+            self._url,
+            autocommit=True,  # transactions are the units' own BEGIN and COMMIT
+            connect_timeout=max(1, math.ceil(self._timeout_s)),
+            application_name="linkis-mock",
+            options=options,
+            tcp_user_timeout=timeout_ms,  # a host that vanished: no wait past the timeout
+            keepalives=1,
+        )
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection[Row]]:
+        """The connection, opened again if it was lost; a failure loses it."""
+        if self._db is None:
+            self._reconnect()
+        assert self._db is not None
+        try:
+            yield self._db
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            self._lose(exc)
+            raise StorageUnavailableError(self._unavailable()) from exc
+
+    def _reconnect(self) -> None:
+        if time.monotonic() < self._next_attempt:
+            raise StorageUnavailableError(self._unavailable())
+        try:
+            self._db = self._connect()
+        except psycopg.Error as exc:
+            self._lose(exc)
+            raise StorageUnavailableError(self._unavailable()) from exc
+
+    def _lose(self, exc: psycopg.Error) -> None:
+        self._lost_reason = _reason(exc)
+        self._next_attempt = time.monotonic() + RETRY_S
+        self._must_reload = True  # what others commit meanwhile is read whole later
+        if self._db is not None:
+            with suppress(psycopg.Error):
+                self._db.close()
+        self._db = None
+
+    def _unavailable(self) -> str:
+        return f"the state database {self.name} is unavailable: {self._lost_reason}"
+
     def _execute(self, sql: str, params: Row = ()) -> Iterable[Row]:
-        return self._db.execute(_placeheld(sql), params)
+        with self._connection() as db:
+            cursor = db.execute(_placeheld(sql), params)
+            return cursor.fetchall() if cursor.description else []
 
     def _execute_many(self, sql: str, rows: Iterable[Row]) -> None:
-        with self._db.cursor() as cursor:
+        with self._connection() as db, db.cursor() as cursor:
             cursor.executemany(_placeheld(sql), rows)
 
     def _create_schema(self) -> None:
-        self._db.execute(SCHEMA)
+        with self._connection() as db:
+            db.execute(SCHEMA)
 
     def _begin_exclusive(self) -> None:
-        self._db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK})")
+        with self._connection() as db:
+            db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK})")
 
     def _begin_snapshot(self) -> None:
-        self._db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with self._connection() as db:
+            db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
     def _in_transaction(self) -> bool:
-        return self._db.info.transaction_status != TransactionStatus.IDLE
+        db = self._db
+        return db is not None and db.info.transaction_status != TransactionStatus.IDLE
 
     def _commit(self) -> None:
-        self._db.execute("COMMIT")
+        with self._connection() as db:
+            db.execute("COMMIT")
 
     def _rollback(self) -> None:
-        self._db.execute("ROLLBACK")
+        if self._db is None:
+            return  # lost with its connection: nothing to roll back
+        with suppress(StorageUnavailableError), self._connection() as db:
+            db.execute("ROLLBACK")
 
     def _others_committed(self) -> bool:
         # Every commit, this process's own too, moves seq; its own moves self._seq alike.
         return self._meta("seq") != str(self._seq)
 
     def _release(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
 
 
 @cache

@@ -56,6 +56,9 @@ class RowBackend(ABC):
         self._seq = 0
         self._clock_text = ""
         self._in_unit = False
+        # A unit that failed may have changed the memory and not the database: the next
+        # look takes the database's state whole.
+        self._must_reload = False
 
     # ---- what each database does its own way ---------------------------------------------
 
@@ -160,7 +163,7 @@ class RowBackend(ABC):
 
     def refresh(self) -> None:
         """Take in what other processes saved since this one last looked."""
-        if not self._others_committed():
+        if not self._others_committed() and not self._must_reload:
             return
         # One read transaction, so the rows and the seq read agree with each other.
         own_transaction = not self._in_transaction()
@@ -168,8 +171,9 @@ class RowBackend(ABC):
             self._begin_snapshot()
         try:
             with self._stores.changes.paused():
-                if self._meta("epoch") != self._epoch:
+                if self._must_reload or self._meta("epoch") != self._epoch:
                     self._load_everything()
+                    self._must_reload = False
                 else:
                     self._load_newer()
         finally:
@@ -181,6 +185,7 @@ class RowBackend(ABC):
         try:
             self.refresh()
         except BaseException:
+            self._must_reload = True
             self._rollback()
             raise
 
@@ -193,6 +198,7 @@ class RowBackend(ABC):
                 self._save_changes()
             self._commit()
         except BaseException:
+            self._must_reload = True
             self._rollback()
             raise
         finally:

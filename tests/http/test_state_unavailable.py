@@ -1,0 +1,87 @@
+"""The state database lost while serving: 503s in each API's format, at once rather than
+after a hang; the replica reconnects by itself, and no answered submit is lost."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from linkis_mock.config import load_settings
+from linkis_mock.testing import LocalMock, in_process
+from tests.helpers.postgres import PostgresServer, fresh_database, throwaway_postgres
+from tests.helpers.sim import submit_body
+
+PROJECT = "0123456789abcdef0123456789abcdef"
+VIAS = {"X-Auth-Token": "vias-dev-token"}
+TIMEOUT_S = 2.0
+
+
+@pytest.fixture
+def database() -> Iterator[PostgresServer]:
+    """A server of this test's own: the test stops and starts it."""
+    with throwaway_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def replica(database: PostgresServer) -> Iterator[LocalMock]:
+    settings = load_settings(state=fresh_database(database))
+    mock = in_process(settings)
+    try:
+        yield mock
+    finally:
+        database.start() if not database.is_running() else None
+        mock.stop()
+
+
+def submit(mock: LocalMock) -> tuple[int, dict[str, object]]:
+    reply = mock.as_token("alice").post("/entrance/submit", json=submit_body())
+    return reply.status_code, reply.json()
+
+
+def test_a_database_down_is_a_503_in_each_apis_format_and_up_again_serves(
+    database: PostgresServer, replica: LocalMock
+) -> None:
+    status, answered = submit(replica)
+    assert status == 200
+    database.stop()
+    started = time.monotonic()
+    status, linkis = submit(replica)
+    assert status == 503
+    assert (linkis["status"], linkis["data"]) == (1, {})
+    assert "the state database postgresql://mock@127.0.0.1" in str(linkis["message"])
+    vias = replica.client("/v2").get(f"/{PROJECT}/tasks", headers=VIAS)
+    assert vias.status_code == 503
+    assert vias.json()["error_code"] == "VIAS.00010006"
+    assert vias.headers["x-request-id"]
+    admin = replica.http.get(f"{replica.admin_url}/clock")
+    assert admin.status_code == 503
+    assert admin.headers["content-type"] == "application/problem+json"
+    assert time.monotonic() - started < TIMEOUT_S * 3  # each failed at once, no hang
+    database.start()
+    deadline = time.monotonic() + 10
+    while (status := submit(replica)[0]) == 503 and time.monotonic() < deadline:
+        time.sleep(0.2)  # the replica tries a new connection at most once a second
+    assert status == 200
+    snapshot = replica.admin("GET", "/snapshot")
+    task_ids = {job["ident"]["task_id"] for job in snapshot["jobs"]}
+    assert answered["data"]["taskID"] in task_ids and len(task_ids) == 2  # type: ignore[index]
+
+
+def test_a_reply_never_says_saved_what_the_database_did_not_keep(
+    database: PostgresServer, replica: LocalMock
+) -> None:
+    """Memory a failed unit changed is thrown away: once back, the replica shows what
+    the database holds, nothing more."""
+    database.stop()
+    assert submit(replica)[0] == 503
+    database.start()
+    deadline = time.monotonic() + 10
+    while replica.http.get(f"{replica.admin_url}/clock").status_code == 503:
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    assert replica.admin("GET", "/snapshot")["jobs"] == []
+    status, again = submit(replica)
+    assert status == 200 and again["data"]["taskID"] == 1  # type: ignore[index]
