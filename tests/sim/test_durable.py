@@ -102,9 +102,11 @@ def test_two_processes_share_jobs_kills_and_ids(location: str) -> None:
     assert task_b == task_a + 1 and exec_b != exec_a
     with state_b.unit(writes=True):
         b.entrance.kill(exec_a, None, ALICE)
+    state_a.refresh()  # as the pipeline does first
     with state_a.unit(writes=False):
         lines = all_lines(a, exec_a)
     assert any("Job is killed by user!" in line for line in lines)
+    state_a.refresh()  # as the pipeline does first
     with state_a.unit(writes=False):
         assert a.entrance.status(exec_b, None).data["status"] in {"Inited", "Scheduled"}
     state_a.close()
@@ -119,6 +121,7 @@ def test_clock_sessions_tasks_and_reset_reach_the_other_process(location: str) -
         a.clock.advance(3600)
         ticket = a.users.login("bob", "bob", None).ticket
         created = a.vias.create("*", "p1", "svc", BODY)["tasks"][0]["id"]
+    state_b.refresh()  # as the pipeline does first
     with state_b.unit(writes=False):
         assert b.clock.now_ms() == a.clock.now_ms()
         assert ticket is not None and b.users.who(ticket) == "bob"
@@ -126,12 +129,14 @@ def test_clock_sessions_tasks_and_reset_reach_the_other_process(location: str) -
     with state_b.unit(writes=True):
         b.vias.delete("*", "p1", created)
         b.users.logout(ticket)
+    state_a.refresh()  # as the pipeline does first
     with state_a.unit(writes=False):
         assert a.stores.vias_tasks.get(created) is None
         assert a.users.who(ticket) is None
     with state_b.unit(writes=True):
         submit(b, BOB)
         b.reset()
+    state_a.refresh()  # as the pipeline does first
     with state_a.unit(writes=False):
         assert a.stores.jobs.all_jobs() == []
     state_a.close()
@@ -178,6 +183,7 @@ def test_a_forced_state_is_shared(location: str) -> None:
         _, task_id = submit(a, ALICE, "--@mock duration=60\nselect 1")
     with state_b.unit(writes=True):
         b.entrance.force_state(task_id, JobState.FAILED, "forced")
+    state_a.refresh()  # as the pipeline does first
     with state_a.unit(writes=False):
         summary = next(s for s in a.entrance.job_summaries() if s["taskID"] == task_id)
     assert summary["state"] == "Failed"
@@ -192,10 +198,12 @@ def test_jobs_history_forgot_stay_forgotten_in_every_process(location: str) -> N
     with state_a.unit(writes=True):
         _, first = submit(a, ALICE)
         submit(a, ALICE)
+    state_b.refresh()  # as the pipeline does first
     with state_b.unit(writes=False):
         assert b.stores.jobs.by_task_id(first) is not None
     with state_a.unit(writes=True):
         submit(a, ALICE)
+    state_b.refresh()  # as the pipeline does first
     with state_b.unit(writes=False):
         assert b.stores.jobs.by_task_id(first) is None
     state_a.close()
@@ -273,6 +281,7 @@ def test_replicas_starting_together_on_a_new_database_make_it_once(
     with backends[0].unit(writes=True):
         _, task_id = submit(sims[0], ALICE)
     for sim, backend in zip(sims[1:], backends[1:], strict=True):
+        backend.refresh()  # as the pipeline does first
         with backend.unit(writes=False):
             assert sim.stores.jobs.by_task_id(task_id) is not None
     for backend in backends:

@@ -164,8 +164,8 @@ def test_null_is_judged_by_nullable() -> None:
 
 def test_an_undocumented_status_is_found_and_ends_the_reply_check() -> None:
     assert shown(CHECK.check(submit({"whatever": 1}, status=404))) == [
-        ("reply", "/status", "a documented status (200, 400, 401, 413, 414, 431, 500, 502, 503, 504)",
-         "404"),
+        ("reply", "/status",
+         "a documented status (200, 400, 401, 413, 414, 431, 500, 502, 503, 504)", "404"),
     ]  # fmt: skip
     assert CHECK.check(status_poll(envelope(None, {}, status=1), status=404)) == []
 

@@ -35,8 +35,10 @@ class StorageBackend(Protocol):
         ...
 
     def unit(self, writes: bool) -> AbstractContextManager[None]:
-        """One operation as a unit of work: with `writes`, exclusive, and what it changed
-        saved before the block ends (before the reply is sent)."""
+        """One operation as a unit of work: with `writes`, exclusive, taking in what others
+        saved first, and what it changed saved before the block ends (before the reply is
+        sent). A read reads what the request's `refresh` took in (the pipeline's first
+        look), and saves what reading changed (a session's last use)."""
         ...
 
     def close(self) -> None:

@@ -148,8 +148,8 @@ class RowBackend(ABC):
         try:
             if writes:
                 self._begin()
-            else:
-                self.refresh()
+            # A read does not look again: the request's refresh came first (StorageSync),
+            # and a second look would cost PostgreSQL a round trip per poll.
             try:
                 yield
             finally:
