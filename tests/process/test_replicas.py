@@ -5,6 +5,9 @@ sees what any other committed, and a session cookie from one works on all."""
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +16,7 @@ import httpx
 import pytest
 
 from linkis_mock.testing import TOKEN, RunningMock, start_mock
-from tests.helpers.postgres import PostgresServer, fresh_database
+from tests.helpers.postgres import PostgresServer, fresh_database, throwaway_postgres
 from tests.helpers.sim import submit_body
 
 pytestmark = pytest.mark.runs_long
@@ -127,3 +130,98 @@ def test_the_clock_and_vias_tasks_are_shared(replicas: list[RunningMock]) -> Non
     task_id = created.json()["tasks"][0]["id"]
     shown = httpx.get(f"{replicas[0].base_url}/v2/{project}/tasks/{task_id}", headers=vias)
     assert shown.status_code == 200 and shown.json()["name"] == "cam-1"
+
+
+class SubmitLoad:
+    """Clients submitting in a loop, spread over the replicas, until stopped; keeps each
+    answered submit, the statuses seen (-503: a 503 outside the Linkis envelope), and the
+    503s (the database away); a killed replica's cut connections are tried again."""
+
+    def __init__(self, replicas: list[RunningMock], clients_each: int = 2) -> None:
+        self.answered: list[dict[str, Any]] = []
+        self.unavailable = 0
+        self.statuses: set[int] = set()
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._run, args=(replica.api_url,), daemon=True)
+            for replica in replicas
+            for _ in range(clients_each)
+        ]
+
+    def __enter__(self) -> SubmitLoad:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join()
+
+    def _run(self, api_url: str) -> None:
+        headers = {"Token-Code": TOKEN, "Token-User": "alice"}
+        with httpx.Client(base_url=api_url, headers=headers, timeout=10) as client:
+            while not self._stop.is_set():
+                try:
+                    reply = client.post("/entrance/submit", json=LONG_JOB)
+                except httpx.TransportError:
+                    time.sleep(0.05)  # a replica killed: this client goes on trying
+                    continue
+                self.statuses.add(reply.status_code)
+                if reply.status_code == 200:
+                    self.answered.append(reply.json()["data"])
+                elif reply.status_code == 503:
+                    self.unavailable += 1
+                    if reply.json().get("status") != 1:  # not the Linkis envelope
+                        self.statuses.add(-503)
+
+
+def all_readable(replica: RunningMock, answered: list[dict[str, Any]]) -> None:
+    task_ids = [data["taskID"] for data in answered]
+    assert len(set(task_ids)) == len(task_ids)
+    known = {job["ident"]["task_id"] for job in replica.admin("GET", "/snapshot")["jobs"]}
+    assert set(task_ids) <= known, f"{len(set(task_ids) - known)} answered submits are lost"
+    client = replica.as_token("alice")
+    for data in answered[:: max(1, len(answered) // 20)]:
+        status = client.get(f"/entrance/{data['execID']}/status")
+        assert status.status_code == 200, status.text
+
+
+def test_kill_9_of_a_replica_under_load_loses_no_answered_submit(
+    replicas: list[RunningMock],
+) -> None:
+    killed, *serving = replicas
+    with SubmitLoad(replicas) as load:
+        time.sleep(1.5)
+        killed.process.send_signal(signal.SIGKILL)
+        killed.process.wait()
+        before = len(load.answered)
+        time.sleep(1.0)
+    assert before > 30, "the load did not get going"
+    assert len(load.answered) > before, "the other replicas stopped serving"
+    assert load.statuses == {200}
+    all_readable(serving[0], load.answered)
+
+
+def test_the_database_restarted_under_load_gives_503s_then_serves_and_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    with throwaway_postgres() as database:
+        url = fresh_database(database)
+        both = [start_mock(tmp_path, "--state", url) for _ in range(2)]
+        try:
+            with SubmitLoad(both) as load:
+                time.sleep(1.0)
+                database.stop()
+                time.sleep(1.0)
+                during = len(load.answered)
+                database.start()
+                time.sleep(2.5)  # each replica tries again within a second
+            assert load.unavailable > 0, "no request met the database away"
+            assert len(load.answered) > during, "the replicas did not serve again"
+            assert load.statuses <= {200, 503}
+            for replica in both:
+                all_readable(replica, load.answered)
+        finally:
+            for replica in both:
+                replica.stop()
