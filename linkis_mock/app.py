@@ -91,7 +91,7 @@ def create_app(
         routes=routes,
         sim=simulator,
         journal=Journal(settings.journal_capacity),
-        faults=FaultBook(settings.sim.seed, settings.faults),
+        faults=FaultBook(settings.sim.seed, settings.faults, simulator.stores.documents),
         storage=storage,
         recorder=_recorder(routes) if record and settings.proxy is not None else None,
     )

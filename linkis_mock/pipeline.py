@@ -100,7 +100,9 @@ def layers(
         partial(StorageSyncMiddleware, storage=storage, mapper=mapper) if storage else None,
         partial(JournalMiddleware, journal=context.journal, routes=routes),
         partial(LimitsMiddleware, limits=settings.limits, mapper=mapper),
-        partial(FaultMiddleware, book=context.faults, routes=routes, mapper=mapper),
+        partial(
+            FaultMiddleware, book=context.faults, routes=routes, mapper=mapper, storage=storage
+        ),
         proxy,
         cors if proxy is not None else None,
         partial(RouteGuardMiddleware, routes=routes, mapper=mapper),

@@ -7,17 +7,21 @@ allows and its `times` are not used up.
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from linkis_mock.api_types import admin as api
+from linkis_mock.sim.storage.changes import Changes
+from linkis_mock.sim.storage.documents import SharedDocuments
 
 Action = Literal["latency", "status", "close"]
 ACTIONS: tuple[Action, ...] = ("latency", "status", "close")
 DEFAULT_STATUS = 500
 DEFAULT_LATENCY_MS = 1000
+DOCUMENT = "faults"  # the rules' name among the shared documents
 
 
 class FaultRuleError(ValueError):
@@ -98,55 +102,108 @@ def rule_from(spec: dict[str, Any], rule_id: str) -> FaultRule:
 
 
 class FaultBook:
-    def __init__(self, seed: int = 0, initial: tuple[dict[str, Any], ...] = ()) -> None:
-        """`initial`: the config file's rules, checked now and restored by a reset."""
+    """The fault rules, kept as a shared document of the state (`documents`), so that
+    with `--state` every process that shares it shares the rules and their counts too: a
+    rule added on one fires on another, and "the next submit" fails once in all."""
+
+    def __init__(
+        self,
+        seed: int = 0,
+        initial: tuple[dict[str, Any], ...] = (),
+        documents: SharedDocuments | None = None,
+    ) -> None:
+        """`initial`: the config file's rules, checked now and restored by a reset; they
+        fill a new state only (shared rules already there are taken as they are)."""
         self._rules: list[FaultRule] = []
         self._lock = threading.Lock()
         self._counter = 0
         self._random = random.Random(seed)
         self._initial = initial
-        self.reset()
+        self._documents = documents or SharedDocuments(Changes())
+        self._version = 0
+        for spec in initial:
+            rule_from(spec, "f0")  # a config rule that cannot work stops the start
+        if self._documents.get(DOCUMENT)[1] is None:
+            self.reset()
 
     def reset(self) -> None:
         with self._lock:
             self._rules, self._counter = [], 0
-        for spec in self._initial:
-            self.add(spec)
+            for spec in self._initial:
+                self._add(spec)
+            self._publish()
 
     def add(self, spec: dict[str, Any]) -> FaultRule:
         with self._lock:
-            rule = rule_from(spec, f"f{self._counter + 1}")
-            self._counter += 1
-            self._rules.append(rule)
+            self._sync()
+            rule = self._add(spec)
+            self._publish()
             return rule
+
+    def _add(self, spec: dict[str, Any]) -> FaultRule:
+        rule = rule_from(spec, f"f{self._counter + 1}")
+        self._counter += 1
+        self._rules.append(rule)
+        return rule
 
     def remove(self, rule_id: str) -> None:
         with self._lock:
+            self._sync()
             kept = [rule for rule in self._rules if rule.id != rule_id]
             if len(kept) == len(self._rules):
                 raise KeyError(f"no fault rule {rule_id}")
             self._rules = kept
+            self._publish()
 
     @property
     def active(self) -> bool:
-        return bool(self._rules)
+        with self._lock:
+            self._sync()
+            return bool(self._rules)
 
     def rules(self) -> list[FaultRule]:
         with self._lock:
+            self._sync()
             return list(self._rules)
+
+    def may_fire(self, operation_id: str, user: str | None, path_params: dict[str, str]) -> bool:
+        """Whether a rule matches, left unfired (the shared state fires it in a unit)."""
+        with self._lock:
+            self._sync()
+            return any(rule.matches(operation_id, user, path_params) for rule in self._rules)
 
     def fire(
         self, operation_id: str, user: str | None, path_params: dict[str, str]
     ) -> FaultRule | None:
         """The first matching rule that fires this time, counted as fired."""
         with self._lock:
+            self._sync()
             for rule in self._rules:
                 if rule.matches(operation_id, user, path_params):
                     if self._random.random() >= rule.probability:
                         return None
                     rule.fired += 1
+                    self._publish()
                     return rule
             return None
+
+    def _sync(self) -> None:
+        """Take the shared rules if another process changed them since."""
+        version, text = self._documents.get(DOCUMENT)
+        if version == self._version or text is None:
+            return
+        saved = json.loads(text)
+        rules = []
+        for item in saved["rules"]:
+            rule = rule_from(item, str(item["id"]))
+            rule.fired = int(item["fired"])
+            rules.append(rule)
+        self._rules, self._counter, self._version = rules, int(saved["counter"]), version
+
+    def _publish(self) -> None:
+        rules = [rule.as_dict() for rule in self._rules]
+        text = json.dumps({"counter": self._counter, "rules": rules}, separators=(",", ":"))
+        self._version = self._documents.put(DOCUMENT, text)
 
     def latency_s(self, rule: FaultRule) -> float:
         high = max(rule.latency_max_ms, rule.latency_ms)

@@ -12,6 +12,7 @@ from linkis_mock.contract.errors import ErrorMapper, ReplyCut
 from linkis_mock.contract.routes import RouteTable
 from linkis_mock.contract.security import Credentials
 from linkis_mock.control.faults import FaultBook, FaultRule
+from linkis_mock.sim.storage.backend import StorageBackend, StorageUnavailableError
 
 
 class ConnectionCut(ReplyCut):
@@ -20,16 +21,28 @@ class ConnectionCut(ReplyCut):
 
 class FaultMiddleware:
     def __init__(
-        self, app: ASGIApp, book: FaultBook, routes: RouteTable, mapper: ErrorMapper
+        self,
+        app: ASGIApp,
+        book: FaultBook,
+        routes: RouteTable,
+        mapper: ErrorMapper,
+        storage: StorageBackend | None = None,
     ) -> None:
+        """`storage`: the shared state the rules live in (`--state`), where a rule fires
+        as a unit of work, so that its count holds across processes."""
         self.app = app
         self.book = book
         self.routes = routes
         self.mapper = mapper
+        self.storage = storage
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Nothing to match on the polling path while no rule is in force.
-        rule = self._rule_for(scope) if scope["type"] == "http" and self.book.active else None
+        try:
+            rule = self._rule_for(scope) if scope["type"] == "http" and self.book.active else None
+        except StorageUnavailableError as exc:
+            await self.mapper.refusal(scope, 503, str(exc))(scope, receive, send)
+            return
         if rule is None:
             await self.app(scope, receive, send)
         elif rule.action == "latency":
@@ -56,4 +69,9 @@ class FaultMiddleware:
         params = dict(zip(route.parameter_names, route.parameter_values(path), strict=False))
         call = call_of(scope)
         owner = Credentials.of(call.headers).owner(call.sim)
-        return self.book.fire(operation.operation_id, owner, params)
+        if self.storage is None:
+            return self.book.fire(operation.operation_id, owner, params)
+        if not self.book.may_fire(operation.operation_id, owner, params):
+            return None
+        with self.storage.unit(writes=True):  # the fresh count, under the shared lock
+            return self.book.fire(operation.operation_id, owner, params)

@@ -225,3 +225,20 @@ def test_the_database_restarted_under_load_gives_503s_then_serves_and_loses_noth
         finally:
             for replica in both:
                 replica.stop()
+
+
+def test_a_fault_rule_added_on_one_replica_fires_once_whichever_answers(
+    replicas: list[RunningMock],
+) -> None:
+    rule = {"operationId": "submit", "action": "status", "status": 503, "times": 1}
+    added = replicas[0].admin("POST", "/faults", json=rule)
+    second, third = (replica.as_token("alice") for replica in replicas[1:])
+    failed = second.post("/entrance/submit", json=LONG_JOB)
+    assert failed.status_code == 503
+    assert "fault injected by the mock (HTTP 503)" in failed.json()["message"]
+    assert third.post("/entrance/submit", json=LONG_JOB).status_code == 200  # used up
+    assert second.post("/entrance/submit", json=LONG_JOB).status_code == 200
+    shown = replicas[2].admin("GET", "/faults")["rules"]
+    assert [(r["id"], r["fired"]) for r in shown] == [(added["id"], 1)]
+    replicas[1].admin("DELETE", f"/faults/{added['id']}")
+    assert replicas[0].admin("GET", "/faults")["rules"] == []

@@ -19,6 +19,7 @@ class Changes:
     jobs: set[int] = field(default_factory=set)
     tasks: set[str] = field(default_factory=set)
     sessions: set[str] = field(default_factory=set)
+    documents: set[str] = field(default_factory=set)
 
     def job(self, task_id: int) -> None:
         if self.recording:
@@ -31,6 +32,10 @@ class Changes:
     def session(self, ticket: str) -> None:
         if self.recording:
             self.sessions.add(ticket)
+
+    def document(self, name: str) -> None:
+        if self.recording:
+            self.documents.add(name)
 
     def counters_moved(self) -> None:
         self.counters = self.counters or self.recording
@@ -50,6 +55,7 @@ class Changes:
             or self.jobs
             or self.tasks
             or self.sessions
+            or self.documents
         )
 
     def clear(self) -> None:
@@ -57,6 +63,7 @@ class Changes:
         self.jobs.clear()
         self.tasks.clear()
         self.sessions.clear()
+        self.documents.clear()
 
     @contextmanager
     def paused(self) -> Iterator[None]:

@@ -41,6 +41,7 @@ from linkis_mock.sim.storage.snapshot import (
 from linkis_mock.sim.storage.stores import Stores
 
 SCHEMA_VERSION = 1
+DOCUMENT = "document:"  # the meta rows of the shared documents (storage/documents.py)
 Row = Sequence[Any]
 
 
@@ -238,6 +239,8 @@ class RowBackend(ABC):
         )
         self._save_counters()
         self._save_clock()
+        for name, text in self._stores.documents.all().items():
+            self._meta_set(DOCUMENT + name, text)
 
     def _save_changes(self) -> None:
         changes, seq = self._stores.changes, self._next_seq()
@@ -262,6 +265,8 @@ class RowBackend(ABC):
             self._save_counters()
         if changes.clock:
             self._save_clock()
+        for name in changes.documents:
+            self._meta_set(DOCUMENT + name, self._stores.documents.get(name)[1] or "")
 
     def _save_counters(self) -> None:
         last_task_id, groups = self._stores.jobs.counters()
@@ -315,6 +320,7 @@ class RowBackend(ABC):
             }
         )
         self._load_clock()
+        self._load_documents()
         self._epoch = self._meta("epoch") or ""
         self._seq = int(self._meta("seq") or 0)
 
@@ -337,7 +343,15 @@ class RowBackend(ABC):
         stores.jobs.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
         stores.vias_tasks.set_created(counters.get("tasksCreated", 0))
         self._load_clock()
+        self._load_documents()
         self._seq = int(self._meta("seq") or 0)
+
+    def _load_documents(self) -> None:
+        """The shared documents (a few short rows): each put only if it changed."""
+        for key, text in self._execute(
+            "SELECT key, value FROM meta WHERE key LIKE ?", (DOCUMENT + "%",)
+        ):
+            self._stores.documents.put(str(key).removeprefix(DOCUMENT), str(text))
 
     def _load_clock(self) -> None:
         text = self._meta("clock")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.storage.changes import Changes
+from linkis_mock.sim.storage.documents import SharedDocuments
 from linkis_mock.sim.storage.job_store import JobStore
 from linkis_mock.sim.storage.session_store import SessionStore
 from linkis_mock.sim.storage.vias_task_store import ViasTaskStore
@@ -21,11 +22,13 @@ class Stores:
     jobs: JobStore = field(init=False)
     vias_tasks: ViasTaskStore = field(init=False)
     sessions: SessionStore = field(init=False)
+    documents: SharedDocuments = field(init=False)
 
     def __post_init__(self) -> None:
         self.jobs = JobStore(self.changes, self.history_capacity)
         self.vias_tasks = ViasTaskStore(self.changes)
         self.sessions = SessionStore(self.changes)
+        self.documents = SharedDocuments(self.changes)
         self.clock.on_change = self.changes.clock_moved
 
     def clear(self) -> None:
