@@ -242,3 +242,32 @@ def test_a_fault_rule_added_on_one_replica_fires_once_whichever_answers(
     assert [(r["id"], r["fired"]) for r in shown] == [(added["id"], 1)]
     replicas[1].admin("DELETE", f"/faults/{added['id']}")
     assert replicas[0].admin("GET", "/faults")["rules"] == []
+
+
+def test_with_the_notify_feed_replicas_see_each_others_commits_without_a_round_trip(
+    tmp_path: Path, postgres: PostgresServer
+) -> None:
+    """`change_feed = "notify"`: a read learns of others' commits from LISTEN/NOTIFY; a
+    commit shows on the other replica as soon as its notification is in (polled for here),
+    and writes still never take an id twice."""
+    config = tmp_path / "notify.toml"
+    config.write_text('[state]\nchange_feed = "notify"\n')
+    url = fresh_database(postgres)
+    pair = [start_mock(tmp_path, "--state", url, "--config", str(config)) for _ in range(2)]
+    try:
+        submitted = asyncio.run(submit_everywhere(pair, 100))
+        assert sorted(int(data["taskID"]) for data in submitted) == list(range(1, 101))
+        latest = pair[0].as_token("alice").post("/entrance/submit", json=LONG_JOB).json()["data"]
+        reader = pair[1].as_token("alice")
+        deadline = time.monotonic() + 2
+        while (seen := reader.get(f"/entrance/{latest['execID']}/status")).status_code != 200:
+            assert time.monotonic() < deadline, seen.text
+            time.sleep(0.01)
+        login = pair[1].logged_in("hadoop")
+        deadline = time.monotonic() + 2
+        while pair[0].client(cookies=login.cookies).get("/user/userInfo").status_code != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+    finally:
+        for replica in pair:
+            replica.stop()

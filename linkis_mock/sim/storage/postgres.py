@@ -24,7 +24,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from linkis_mock.sim.storage.backend import StorageError, StorageUnavailableError
-from linkis_mock.sim.storage.locations import without_password
+from linkis_mock.sim.storage.locations import ChangeFeed, without_password
 from linkis_mock.sim.storage.rows import Row, RowBackend
 from linkis_mock.sim.storage.stores import Stores
 
@@ -43,6 +43,7 @@ CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq)
 """
 # The advisory lock every unit holds ("LMOC"): one key for the mock's whole database.
 UNIT_LOCK = 0x4C4D4F43
+CHANNEL = "linkis_mock_state"
 DEFAULT_TIMEOUT_S = 5.0
 RETRY_S = 1.0  # while the database is away, a new connection is tried this often at most
 
@@ -56,12 +57,22 @@ class PostgresBackend(RowBackend):
     `timeout_s` bounds a connection, a statement and the wait for another replica's
     unit."""
 
-    def __init__(self, url: str, stores: Stores, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        url: str,
+        stores: Stores,
+        timeout_s: float = DEFAULT_TIMEOUT_S,
+        change_feed: ChangeFeed = "counter",
+    ) -> None:
+        """`change_feed`: how a read learns that others committed (storage.locations)."""
         super().__init__(without_password(url), stores)
         self._url = url
         self._timeout_s = timeout_s
+        self._feed = change_feed
         self._next_attempt = 0.0
         self._lost_reason = ""
+        self._exclusive = False  # in a unit that writes: its commit notifies the others
+        self._noticed = False  # a notification of another's commit came
         try:
             self._db: psycopg.Connection[Row] | None = self._connect()
         except psycopg.Error as exc:
@@ -70,7 +81,7 @@ class PostgresBackend(RowBackend):
     def _connect(self) -> psycopg.Connection[Row]:
         timeout_ms = max(1, round(self._timeout_s * 1000))
         options = f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}"
-        return psycopg.connect(
+        db: psycopg.Connection[Row] = psycopg.connect(
             self._url,
             autocommit=True,  # transactions are the units' own BEGIN and COMMIT
             connect_timeout=max(1, math.ceil(self._timeout_s)),
@@ -79,6 +90,15 @@ class PostgresBackend(RowBackend):
             tcp_user_timeout=timeout_ms,  # a host that vanished: no wait past the timeout
             keepalives=1,
         )
+        if self._feed == "notify":
+            own = db.info.backend_pid
+            db.add_notify_handler(lambda note: self._note(note.pid, own))
+            db.execute(f"LISTEN {CHANNEL}")
+        return db
+
+    def _note(self, pid: int, own: int) -> None:
+        if pid != own:
+            self._noticed = True
 
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection[Row]]:
@@ -129,6 +149,7 @@ class PostgresBackend(RowBackend):
     def _begin_exclusive(self) -> None:
         with self._connection() as db:
             db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK})")
+            self._exclusive = True
 
     def _begin_snapshot(self) -> None:
         with self._connection() as db:
@@ -139,18 +160,28 @@ class PostgresBackend(RowBackend):
         return db is not None and db.info.transaction_status != TransactionStatus.IDLE
 
     def _commit(self) -> None:
+        notify, self._exclusive = self._exclusive and self._feed == "notify", False
         with self._connection() as db:
-            db.execute("COMMIT")
+            db.execute(f"NOTIFY {CHANNEL}; COMMIT" if notify else "COMMIT")
 
     def _rollback(self) -> None:
+        self._exclusive = False
         if self._db is None:
             return  # lost with its connection: nothing to roll back
         with suppress(StorageUnavailableError), self._connection() as db:
             db.execute("ROLLBACK")
 
     def _others_committed(self) -> bool:
-        # Every commit, this process's own too, moves seq; its own moves self._seq alike.
-        return self._meta("seq") != str(self._seq)
+        if self._feed == "counter" or self._in_transaction():
+            # Every commit, this process's own too, moves seq; its own moves self._seq
+            # alike. Inside a unit (under the lock) this is asked whatever the feed.
+            return self._meta("seq") != str(self._seq)
+        with self._connection() as db:
+            db.pgconn.consume_input()  # what has come, without waiting
+            while (note := db.pgconn.notifies()) is not None:
+                self._note(note.be_pid, db.info.backend_pid)
+        noticed, self._noticed = self._noticed, False
+        return noticed
 
     def _release(self) -> None:
         if self._db is not None:
