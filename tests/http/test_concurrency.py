@@ -1,17 +1,40 @@
-"""Many clients at once: distinct ids, no 5xx, and one consistent final state."""
+"""Many clients at once: distinct ids, no 5xx, and one consistent final state; in memory
+and with the state in PostgreSQL."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
+import pytest
 
-from linkis_mock.testing import Mock
+from linkis_mock.config import load_settings
+from linkis_mock.testing import LocalMock, Mock, in_process
+from tests.helpers.postgres import PostgresServer, fresh_database
 from tests.helpers.sim import submit_body
 
 CLIENTS = 50
 SUBMITS_EACH = 10
+
+
+@pytest.fixture(params=["memory", "postgresql"])
+def mock(
+    request: pytest.FixtureRequest, running_mock: LocalMock, postgres: PostgresServer
+) -> Iterator[Mock]:
+    """The session's mock, reset and frozen; or one whose state is in PostgreSQL."""
+    if request.param == "memory":
+        running_mock.reset()
+        running_mock.freeze()
+        yield running_mock
+        return
+    shared = in_process(load_settings(state=fresh_database(postgres)))
+    try:
+        shared.freeze()
+        yield shared
+    finally:
+        shared.stop()
 
 
 def token(user: str) -> dict[str, str]:

@@ -10,7 +10,7 @@ but they stay valid HTTP/1.1: what the HTTP parser itself refuses never reaches 
 For each request: no 5xx, a reply in the format of the API the path belongs to, and
 afterwards a plain poll of an existing job answers byte for byte as before; nothing
 the mock or its server logs is an error. All of it once straight to the mock, and once
-through the proxy in front of it.
+through the proxy in front of it, and once with the state in PostgreSQL.
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ import yaml
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from linkis_mock.testing import ROOT, Mock, proxy_of, serve_in_thread
+from linkis_mock.config import load_settings
+from linkis_mock.testing import ROOT, Mock, free_port, proxy_of, serve_in_thread
 from tests.helpers.linkis import submit
+from tests.helpers.postgres import PostgresServer, fresh_database
 
 SPECS = {
     "/api/rest_j/v1": "openapi/linkis-entrance.yaml",
@@ -352,15 +354,21 @@ class ErrorRecords(logging.Handler):
         self.records.append(self.format(record))
 
 
-@pytest.fixture(scope="module", params=["direct", "proxied"])
-def net(request: pytest.FixtureRequest) -> Iterator[Net]:
+@pytest.fixture(scope="module", params=["direct", "proxied", "postgresql"])
+def net(request: pytest.FixtureRequest, postgres: PostgresServer) -> Iterator[Net]:
     """The mock with one finished job, reached straight or through `linkis-mock proxy`
-    (served in this process too: what either logs is caught)."""
+    (served in this process too: what either logs is caught), or with its state in
+    PostgreSQL."""
     errors = ErrorRecords()
     loggers = [logging.getLogger(name) for name in ("linkis_mock", "connexion", "uvicorn.error")]
     for logger in loggers:
         logger.addHandler(errors)
-    mock = serve_in_thread()  # a real socket: the requests are raw bytes
+    if request.param == "postgresql":
+        port = free_port()
+        settings = load_settings(port=port, state=fresh_database(postgres))
+        mock = serve_in_thread(settings, port=port)
+    else:
+        mock = serve_in_thread()  # a real socket: the requests are raw bytes
     proxy = None
     if request.param == "proxied":
         proxy = proxy_of(mock.base_url, mock.base_url, served=True)
