@@ -19,7 +19,8 @@ workers
     wrk on status and log of the mock with shared state (`--state`): a SQLite file, then
     a throwaway PostgreSQL database (tests/helpers/postgres.py) with each change feed
     (`counter`, then `notify`), each first as one process, then as WORKERS processes
-    sharing it (with PostgreSQL, as replicas would).
+    sharing it (with PostgreSQL, as replicas would); then STATE_SUBMITS submits, 32 at a
+    time.
     Target: a status poll on PostgreSQL costs at most 1.5x one on SQLite.
 startup
     Time from starting `linkis-mock serve` to its first 200 from `GET /__admin/clock`
@@ -82,6 +83,7 @@ COOKIE = "linkis_user_session_ticket_id_v1"
 MEASUREMENTS = ("throughput", "workers", "startup", "scale", "logpage", "schemathesis", "proxy")
 WORKERS = 2
 FEED_VARIABLE = "LINKIS_MOCK_STATE__CHANGE_FEED"  # [state] change_feed for the mock
+STATE_SUBMITS = 2_000  # submits over HTTP, 32 at a time, for each kind of shared state
 RATIOS = ("mock/prism", "mock/floor")
 ENDPOINTS = {"status": "status", "progress": "progress", "log": "log?fromLine=1&size=100"}
 RUNNING_CODE = "--@mock duration=3600\nselect 1"
@@ -479,6 +481,10 @@ def measure_workers(opts: Options, problems: list[str]) -> dict[str, Any]:
                         )
                         for endpoint in ("status", "log")
                     }
+                    seconds = load_jobs(mock, cookie, STATE_SUBMITS)
+                    results[f"{backend} {workers}"]["submit"] = {
+                        "submits_per_s": STATE_SUBMITS / seconds
+                    }
                 os.environ.pop(FEED_VARIABLE, None)
     if feed is not None:
         os.environ[FEED_VARIABLE] = feed
@@ -688,6 +694,9 @@ def print_workers(results: dict[str, Any], opts: Options) -> None:
     print("{:<14} {:<9} {:>9} {:>8} {:>8}".format("state", "endpoint", "req/s", "p50 ms", "p99 ms"))
     for label, rows in results.items():
         for endpoint, r in rows.items():
+            if endpoint == "submit":
+                print(f"{label:<14} {'submit':<9} {r['submits_per_s']:>9.1f}  (submits/s)")
+                continue
             print(
                 f"{label:<14} {endpoint:<9} {r['requests_per_s']:>9.1f} {r['p50_ms']:>8.2f}"
                 f" {r['p99_ms']:>8.2f}"
