@@ -208,7 +208,8 @@ class RowBackend(ABC):
     # ---- saving -----------------------------------------------------------------------
 
     def _next_seq(self) -> int:
-        self._seq = int(self._meta("seq") or 0) + 1
+        # Under the lock, after the unit's refresh, self._seq is the database's own.
+        self._seq += 1
         self._meta_set("seq", str(self._seq))
         return self._seq
 
