@@ -97,7 +97,7 @@ def layers(
     ours: list[Any] = [
         partial(RequestContextMiddleware, context=context),
         cors if proxy is None else None,
-        partial(StorageSyncMiddleware, storage=storage, mapper=mapper) if storage else None,
+        None if storage is None else partial(StorageSyncMiddleware, storage=storage, mapper=mapper),
         partial(JournalMiddleware, journal=context.journal, routes=routes),
         partial(LimitsMiddleware, limits=settings.limits, mapper=mapper),
         partial(

@@ -39,25 +39,6 @@ def test_serve_refuses_a_bad_config_before_binding(tmp_path: Path) -> None:
     assert f"linkis-mock: nope in {path}: unknown key" in result.stderr
 
 
-def test_serve_exits_with_one_line_when_the_state_database_cannot_be_reached() -> None:
-    url = f"postgresql://mock:s3cret@127.0.0.1:{free_port()}/linkis_mock"  # nothing there
-    result = subprocess.run(
-        [sys.executable, "-m", "linkis_mock", "serve", "--port", str(free_port()), "--state", url],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert result.returncode == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(
-        "linkis-mock: cannot use state database postgresql://mock@127.0.0.1:"
-    )
-    assert "s3cret" not in result.stderr
-
-
 # Each kind of bad value, through the real command: exit status 2, one line that names
 # the key, what it should be and what it is, no traceback, and nothing served.
 BAD_FILES = {
@@ -188,6 +169,13 @@ def test_the_real_command_refuses_them_before_it_binds(
     line on stderr, no traceback, and (it exits) nothing served."""
     path = write(tmp_path, '[server]\nport = "abc"\n')
     _refused_in_one_line(_serve(*(str(path) if a == "FILE" else a for a in args), env=env), *parts)
+
+
+def test_serve_exits_with_one_line_when_the_state_database_cannot_be_reached() -> None:
+    url = f"postgresql://mock:s3cret@127.0.0.1:{free_port()}/linkis_mock"  # nothing there
+    result = _serve("--state", url)
+    _refused_in_one_line(result, "cannot use state database postgresql://mock@127.0.0.1:")
+    assert "s3cret" not in result.stderr
 
 
 def _serve_scenario(path: Path) -> subprocess.CompletedProcess[str]:

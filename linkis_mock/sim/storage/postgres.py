@@ -4,8 +4,10 @@ every replica on every machine (linkis_mock.sim.storage.rows says how).
 An exclusive unit is a transaction that holds a transaction-level advisory lock, so
 units of all replicas run one at a time, as SQLite's `BEGIN IMMEDIATE` makes them:
 no two ever conflict, so there is nothing to retry, and a taskID or a VIAS count taken
-inside a unit is never taken twice. A read's cheap check is one query of the `seq`
-meta row, which every commit moves: one round trip per request when nothing changed.
+inside a unit is never taken twice. How a read learns that others committed is the
+change feed (storage.locations.CHANGE_FEEDS): by default one query of the `seq` meta
+row, which every commit moves; with `notify`, the NOTIFY each commit sends, read from
+the socket without a round trip. A unit's own look, under the lock, is always the query.
 
 psycopg 3, synchronous, one connection per process: the storage interface is
 synchronous because handlers do not await inside a unit, so units never interleave
