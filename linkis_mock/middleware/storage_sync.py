@@ -21,7 +21,7 @@ class StorageSyncMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             try:
-                self.storage.refresh()
+                await self.storage.catch_up()
             except StorageUnavailableError as exc:
                 await self.mapper.refusal(scope, 503, str(exc))(scope, receive, send)
                 return

@@ -4,7 +4,7 @@ Without a backend, state lives only in the process's memory (the Stores). A back
 keeps the Stores in step with a medium several processes share, and survives them. The
 database backends (`sqlite`, `postgres`) share their rows' logic (`rows`) and give only
 their connection, transactions and change check; any other medium implements the same
-four methods. create_app chooses one; nothing in the domain (linkis/, vias/) changes for
+five methods. create_app chooses one; nothing in the domain (linkis/, vias/) changes for
 it.
 """
 
@@ -22,6 +22,11 @@ class StorageUnavailableError(StorageError):
     """A medium that cannot be reached now (a database that is down): the request gets a
     503 and saves nothing, and the backend tries again on a later one."""
 
+    @classmethod
+    def of(cls, name: str, reason: str) -> StorageUnavailableError:
+        """The error, as every backend words it: `name` the medium, `reason` the cause."""
+        return cls(f"the state database {name} is unavailable: {reason}")
+
 
 class StorageBackend(Protocol):
     def open(self) -> bool:
@@ -31,13 +36,18 @@ class StorageBackend(Protocol):
 
     def refresh(self) -> None:
         """Take in what other processes saved since this one last looked (cheap when
-        nothing changed: every request asks)."""
+        nothing changed)."""
+        ...
+
+    async def catch_up(self) -> None:
+        """Take in at least what other processes committed before this call began: each
+        request's first step. Calls that overlap may share one look."""
         ...
 
     def unit(self, writes: bool) -> AbstractContextManager[None]:
         """One operation as a unit of work: with `writes`, exclusive, taking in what others
         saved first, and what it changed saved before the block ends (before the reply is
-        sent). A read reads what the request's `refresh` took in (the pipeline's first
+        sent). A read reads what the request's `catch_up` took in (the pipeline's first
         look), and saves what reading changed (a session's last use)."""
         ...
 

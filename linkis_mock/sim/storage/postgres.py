@@ -21,11 +21,13 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
+from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
 
 from linkis_mock.sim.storage.backend import StorageError, StorageUnavailableError
+from linkis_mock.sim.storage.counter_feed import CounterFeed, describe
 from linkis_mock.sim.storage.locations import ChangeFeed, without_password
 from linkis_mock.sim.storage.rows import Row, RowBackend
 from linkis_mock.sim.storage.stores import Stores
@@ -75,28 +77,33 @@ class PostgresBackend(RowBackend):
         self._lost_reason = ""
         self._exclusive = False  # in a unit that writes: its commit notifies the others
         self._noticed = False  # a notification of another's commit came
+        self._counter = CounterFeed(self.name, self._connect_feed, timeout_s, RETRY_S)
         try:
             self._db: psycopg.Connection[Row] | None = self._connect()
         except psycopg.Error as exc:
-            raise StorageError(f"cannot connect to {self.name}: {_reason(exc)}") from exc
+            raise StorageError(f"cannot connect to {self.name}: {describe(exc)}") from exc
+
+    def _connection_options(self) -> dict[str, Any]:
+        timeout_ms = max(1, round(self._timeout_s * 1000))
+        return {
+            "autocommit": True,  # transactions are the units' own BEGIN and COMMIT
+            "connect_timeout": max(1, math.ceil(self._timeout_s)),
+            "application_name": "linkis-mock",
+            "options": f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}",
+            "tcp_user_timeout": timeout_ms,  # a host that vanished: no wait past the timeout
+            "keepalives": 1,
+        }
 
     def _connect(self) -> psycopg.Connection[Row]:
-        timeout_ms = max(1, round(self._timeout_s * 1000))
-        options = f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}"
-        db: psycopg.Connection[Row] = psycopg.connect(
-            self._url,
-            autocommit=True,  # transactions are the units' own BEGIN and COMMIT
-            connect_timeout=max(1, math.ceil(self._timeout_s)),
-            application_name="linkis-mock",
-            options=options,
-            tcp_user_timeout=timeout_ms,  # a host that vanished: no wait past the timeout
-            keepalives=1,
-        )
+        db: psycopg.Connection[Row] = psycopg.connect(self._url, **self._connection_options())
         if self._feed == "notify":
             own = db.info.backend_pid
             db.add_notify_handler(lambda note: self._note(note.pid, own))
             db.execute(f"LISTEN {CHANNEL}")
         return db
+
+    async def _connect_feed(self) -> psycopg.AsyncConnection[tuple[str]]:
+        return await psycopg.AsyncConnection.connect(self._url, **self._connection_options())
 
     def _note(self, pid: int, own: int) -> None:
         if pid != own:
@@ -124,7 +131,7 @@ class PostgresBackend(RowBackend):
             raise StorageUnavailableError(self._unavailable()) from exc
 
     def _lose(self, exc: psycopg.Error) -> None:
-        self._lost_reason = _reason(exc)
+        self._lost_reason = describe(exc)
         self._next_attempt = time.monotonic() + RETRY_S
         self._must_reload = True  # what others commit meanwhile is read whole later
         if self._db is not None:
@@ -133,7 +140,7 @@ class PostgresBackend(RowBackend):
         self._db = None
 
     def _unavailable(self) -> str:
-        return f"the state database {self.name} is unavailable: {self._lost_reason}"
+        return str(StorageUnavailableError.of(self.name, self._lost_reason))
 
     def _execute(self, sql: str, params: Row = ()) -> Iterable[Row]:
         with self._connection() as db:
@@ -185,7 +192,14 @@ class PostgresBackend(RowBackend):
         noticed, self._noticed = self._noticed, False
         return noticed
 
+    async def catch_up(self) -> None:
+        if self._feed == "notify" or self._must_reload:
+            self.refresh()
+        elif await self._counter.latest_seq() > self._seq:
+            self._take_in()
+
     def _release(self) -> None:
+        self._counter.close()
         if self._db is not None:
             self._db.close()
 
@@ -194,7 +208,3 @@ class PostgresBackend(RowBackend):
 def _placeheld(sql: str) -> str:
     """The rows module's `?` placeholders as psycopg's `%s`."""
     return sql.replace("?", "%s")
-
-
-def _reason(exc: psycopg.Error) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__

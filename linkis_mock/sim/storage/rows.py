@@ -149,7 +149,7 @@ class RowBackend(ABC):
         try:
             if writes:
                 self._begin()
-            # A read does not look again: the request's refresh came first (StorageSync),
+            # A read does not look again: the request's catch_up came first (StorageSync),
             # and a second look would cost PostgreSQL a round trip per poll.
             try:
                 yield
@@ -164,8 +164,15 @@ class RowBackend(ABC):
 
     def refresh(self) -> None:
         """Take in what other processes saved since this one last looked."""
-        if not self._others_committed() and not self._must_reload:
-            return
+        if self._others_committed() or self._must_reload:
+            self._take_in()
+
+    async def catch_up(self) -> None:
+        """The request's look (a database whose check is a round trip shares it)."""
+        self.refresh()
+
+    def _take_in(self) -> None:
+        """Read what is newer than what this process saw (everything, after a reset)."""
         # One read transaction, so the rows and the seq read agree with each other.
         own_transaction = not self._in_transaction()
         if own_transaction:

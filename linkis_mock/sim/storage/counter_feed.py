@@ -1,0 +1,113 @@
+"""PostgreSQL's `counter` change feed: how a replica learns, before it answers a request,
+whether another replica committed, at the cost of one query shared by every request
+that comes in while the one before it is out.
+
+A request must see every commit made before it began. A query of the `seq` meta row
+that is *sent* after the request began sees them all, so the requests that arrive while
+a query is out all wait for the next one, which is sent as soon as that query returns:
+under load one round trip serves a whole batch of polls, and a lone request pays one.
+
+It has its own asyncio connection, so that requests await the answer instead of
+blocking the event loop, and the units' connection stays free for the units.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+
+import psycopg
+
+from linkis_mock.sim.storage.backend import StorageUnavailableError
+
+SEQ_QUERY = "SELECT value FROM meta WHERE key = 'seq'"
+Connect = Callable[[], Awaitable[psycopg.AsyncConnection[tuple[str]]]]
+
+
+class CounterFeed:
+    """The latest committed `seq`, read by a query sent after the caller asked."""
+
+    def __init__(self, name: str, connect: Connect, timeout_s: float, retry_s: float) -> None:
+        """`name`: the database as messages show it; `connect` opens the feed's
+        connection; `timeout_s` bounds a query (a database that stopped answering);
+        after a failure, a new connection is tried at most once every `retry_s`, and
+        requests meanwhile fail at once."""
+        self._name = name
+        self._connect = connect
+        self._timeout_s = timeout_s
+        self._retry_s = retry_s
+        self._db: psycopg.AsyncConnection[tuple[str]] | None = None
+        self._db_loop: asyncio.AbstractEventLoop | None = None
+        self._next: asyncio.Future[int] | None = None  # the query not sent yet: its waiters
+        self._sender: asyncio.Task[None] | None = None
+        self._next_attempt = 0.0
+        self._failure = ""
+
+    async def latest_seq(self) -> int:
+        """The `seq` row as a query sent after this call began reads it (0 if none).
+        Raises StorageUnavailableError when the database cannot answer."""
+        loop = asyncio.get_running_loop()
+        if self._next is None or self._next.get_loop() is not loop:
+            self._next = loop.create_future()
+        if self._sender is None or self._sender.get_loop() is not loop:
+            self._sender = loop.create_task(self._send_queries())
+        # shield: a waiter cancelled (its client left) cancels no one else's query
+        return await asyncio.shield(self._next)
+
+    async def _send_queries(self) -> None:
+        """One query for each batch of waiters, until no one waits."""
+        try:
+            while (waiters := self._next) is not None:
+                self._next = None  # who asks from now on waits for the next query
+                try:
+                    waiters.set_result(await self._query())
+                except StorageUnavailableError as exc:
+                    waiters.set_exception(exc)
+        finally:
+            self._sender = None
+
+    async def _query(self) -> int:
+        db = await self._connection()
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                cursor = await db.execute(SEQ_QUERY)
+                row = await cursor.fetchone()
+        except (TimeoutError, psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            raise self._lose(exc) from exc
+        return int(row[0]) if row is not None else 0
+
+    async def _connection(self) -> psycopg.AsyncConnection[tuple[str]]:
+        loop = asyncio.get_running_loop()
+        if self._db is not None and self._db_loop is loop:
+            return self._db
+        self.close()  # one made in another event loop (an earlier test's) is of no use
+        if time.monotonic() < self._next_attempt:
+            raise StorageUnavailableError.of(self._name, self._failure)
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                db = await self._connect()
+        except (TimeoutError, psycopg.Error) as exc:
+            raise self._lose(exc) from exc
+        self._db, self._db_loop = db, loop
+        return db
+
+    def _lose(self, exc: BaseException) -> StorageUnavailableError:
+        """Drop the connection after `exc`; the error a waiter gets."""
+        self._failure = "no answer in time" if isinstance(exc, TimeoutError) else describe(exc)
+        self._next_attempt = time.monotonic() + self._retry_s
+        self.close()
+        return StorageUnavailableError.of(self._name, self._failure)
+
+    def close(self) -> None:
+        """Let go of the connection, synchronously (the app's shutdown does not await it)."""
+        db, self._db = self._db, None
+        if db is not None:
+            with suppress(psycopg.Error):
+                db.pgconn.finish()
+
+
+def describe(exc: BaseException) -> str:
+    """A driver's error on one line."""
+    return " ".join(str(exc).split()) or type(exc).__name__
