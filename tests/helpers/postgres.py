@@ -200,6 +200,22 @@ class PostgresServer:
         while any(map(_is_live, children)) and time.monotonic() < deadline:
             time.sleep(0.01)
 
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        """The server stopped dead (SIGSTOP to it and every server process), as `docker
+        pause` or a stalled disk would: its sockets stay open and the kernel acknowledges
+        what is sent, but nothing answers. Running again afterwards (SIGCONT)."""
+        assert self.process is not None
+        stopped = [self.process.pid, *_live_children(self.process.pid)]
+        try:
+            for pid in stopped:
+                os.kill(pid, signal.SIGSTOP)
+            yield
+        finally:
+            for pid in stopped:
+                with suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+
     def log(self) -> str:
         try:
             return self.log_path.read_text(errors="replace")[-8000:]

@@ -3,12 +3,19 @@ after a hang; the replica reconnects by itself, and no answered submit is lost."
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
 
 import pytest
 
 from linkis_mock.config import load_settings
+from linkis_mock.sim.settings import SimSettings
+from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.backend import StorageUnavailableError
+from linkis_mock.sim.storage.postgres import PostgresBackend
 from linkis_mock.testing import LocalMock, in_process
 from tests.helpers.postgres import PostgresServer, fresh_database, throwaway_postgres
 from tests.helpers.sim import submit_body
@@ -26,8 +33,10 @@ def database() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture
-def replica(database: PostgresServer) -> Iterator[LocalMock]:
-    settings = load_settings(state=fresh_database(database))
+def replica(database: PostgresServer, tmp_path: Path) -> Iterator[LocalMock]:
+    config = tmp_path / "mock.toml"
+    config.write_text(f"[state]\ntimeout_s = {TIMEOUT_S}\n")
+    settings = load_settings(config, state=fresh_database(database))
     mock = in_process(settings)
     try:
         yield mock
@@ -85,3 +94,53 @@ def test_a_reply_never_says_saved_what_the_database_did_not_keep(
     assert replica.admin("GET", "/snapshot")["jobs"] == []
     status, again = submit(replica)
     assert status == 200 and again["data"]["taskID"] == 1  # type: ignore[index]
+
+
+def test_a_database_that_stops_answering_is_a_503_after_the_timeout_not_a_hang(
+    database: PostgresServer, replica: LocalMock
+) -> None:
+    """A frozen server keeps its connections open and answers nothing: each request
+    waits at most `[state] timeout_s`, and once it runs again the replica serves."""
+    assert submit(replica)[0] == 200
+    with database.frozen():
+        started = time.monotonic()
+        status, linkis = submit(replica)
+        waited = time.monotonic() - started
+        assert status == 503, linkis
+        assert f"no answer in {TIMEOUT_S:g} s" in str(linkis["message"])
+        assert TIMEOUT_S * 0.9 <= waited < TIMEOUT_S + 2
+    deadline = time.monotonic() + 10
+    while (status := submit(replica)[0]) == 503 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert status == 200
+
+
+def test_each_connection_of_a_replica_bounds_its_wait_for_a_frozen_server(
+    database: PostgresServer,
+) -> None:
+    """The change feed's connection (a request's look) and the units' connection alike,
+    both open before the server froze, fail as unavailable within the timeout."""
+    stores = Simulator(SimSettings()).stores
+    state = PostgresBackend(fresh_database(database), stores, timeout_s=TIMEOUT_S)
+    state.open()
+
+    async def look_then_write() -> list[float]:
+        await state.catch_up()  # the feed's connection made
+        waits = []
+        with database.frozen():
+            for attempt in (state.catch_up, partial(_write_unit, state)):
+                started = time.monotonic()
+                with pytest.raises(StorageUnavailableError, match="no answer in"):
+                    await attempt()
+                waits.append(time.monotonic() - started)
+        return waits
+
+    try:
+        assert all(wait < TIMEOUT_S + 2 for wait in asyncio.run(look_then_write()))
+    finally:
+        state.close()
+
+
+async def _write_unit(state: PostgresBackend) -> None:
+    with state.unit(writes=True):
+        pass

@@ -8,7 +8,9 @@ a query is out all wait for the next one, which is sent as soon as that query re
 under load one round trip serves a whole batch of polls, and a lone request pays one.
 
 It has its own asyncio connection, so that requests await the answer instead of
-blocking the event loop, and the units' connection stays free for the units.
+blocking the event loop, and the units' connection stays free for the units. The
+connection bounds each wait for the server (storage.pg_connections), as `connect`
+makes it.
 """
 
 from __future__ import annotations
@@ -21,24 +23,23 @@ from contextlib import suppress
 import psycopg
 
 from linkis_mock.sim.storage.backend import StorageUnavailableError
+from linkis_mock.sim.storage.pg_connections import Row, describe
 
 SEQ_QUERY = "SELECT value FROM meta WHERE key = 'seq'"
-Connect = Callable[[], Awaitable[psycopg.AsyncConnection[tuple[str]]]]
+Connect = Callable[[], Awaitable[psycopg.AsyncConnection[Row]]]
 
 
 class CounterFeed:
     """The latest committed `seq`, read by a query sent after the caller asked."""
 
-    def __init__(self, name: str, connect: Connect, timeout_s: float, retry_s: float) -> None:
+    def __init__(self, name: str, connect: Connect, retry_s: float) -> None:
         """`name`: the database as messages show it; `connect` opens the feed's
-        connection; `timeout_s` bounds a query (a database that stopped answering);
-        after a failure, a new connection is tried at most once every `retry_s`, and
-        requests meanwhile fail at once."""
+        connection; after a failure, a new connection is tried at most once every
+        `retry_s`, and requests meanwhile fail at once."""
         self._name = name
         self._connect = connect
-        self._timeout_s = timeout_s
         self._retry_s = retry_s
-        self._db: psycopg.AsyncConnection[tuple[str]] | None = None
+        self._db: psycopg.AsyncConnection[Row] | None = None
         self._db_loop: asyncio.AbstractEventLoop | None = None
         self._next: asyncio.Future[int] | None = None  # the query not sent yet: its waiters
         self._sender: asyncio.Task[None] | None = None
@@ -71,14 +72,13 @@ class CounterFeed:
     async def _query(self) -> int:
         db = await self._connection()
         try:
-            async with asyncio.timeout(self._timeout_s):
-                cursor = await db.execute(SEQ_QUERY)
-                row = await cursor.fetchone()
-        except (TimeoutError, psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            cursor = await db.execute(SEQ_QUERY)
+            row = await cursor.fetchone()
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             raise self._lose(exc) from exc
         return int(row[0]) if row is not None else 0
 
-    async def _connection(self) -> psycopg.AsyncConnection[tuple[str]]:
+    async def _connection(self) -> psycopg.AsyncConnection[Row]:
         loop = asyncio.get_running_loop()
         if self._db is not None and self._db_loop is loop:
             return self._db
@@ -86,16 +86,15 @@ class CounterFeed:
         if time.monotonic() < self._next_attempt:
             raise StorageUnavailableError.of(self._name, self._failure)
         try:
-            async with asyncio.timeout(self._timeout_s):
-                db = await self._connect()
-        except (TimeoutError, psycopg.Error) as exc:
+            db = await self._connect()
+        except psycopg.Error as exc:
             raise self._lose(exc) from exc
         self._db, self._db_loop = db, loop
         return db
 
     def _lose(self, exc: BaseException) -> StorageUnavailableError:
         """Drop the connection after `exc`; the error a waiter gets."""
-        self._failure = "no answer in time" if isinstance(exc, TimeoutError) else describe(exc)
+        self._failure = describe(exc)
         self._next_attempt = time.monotonic() + self._retry_s
         self.close()
         return StorageUnavailableError.of(self._name, self._failure)
@@ -106,8 +105,3 @@ class CounterFeed:
         if db is not None:
             with suppress(psycopg.Error):
                 db.pgconn.finish()
-
-
-def describe(exc: BaseException) -> str:
-    """A driver's error on one line."""
-    return " ".join(str(exc).split()) or type(exc).__name__

@@ -4,10 +4,9 @@ every replica on every machine (linkis_mock.sim.storage.rows says how).
 An exclusive unit is a transaction that holds a transaction-level advisory lock, so
 units of all replicas run one at a time, as SQLite's `BEGIN IMMEDIATE` makes them:
 no two ever conflict, so there is nothing to retry, and a taskID or a VIAS count taken
-inside a unit is never taken twice. How a read learns that others committed is the
-change feed (storage.locations.CHANGE_FEEDS): by default one query of the `seq` meta
-row, which every commit moves; with `notify`, the NOTIFY each commit sends, read from
-the socket without a round trip. A unit's own look, under the lock, is always the query.
+inside a unit is never taken twice. Every commit moves the `seq` meta row: a request
+learns whether others committed from one query of it that requests arriving together
+share (storage.counter_feed), and a unit looks again under the lock.
 
 psycopg 3, synchronous, one connection per process: the storage interface is
 synchronous because handlers do not await inside a unit, so units never interleave
@@ -16,19 +15,24 @@ within a process; a pool would only hold connections no unit waits for.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import cache
-from typing import Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
 
 from linkis_mock.sim.storage.backend import StorageError, StorageUnavailableError
-from linkis_mock.sim.storage.counter_feed import CounterFeed, describe
-from linkis_mock.sim.storage.locations import ChangeFeed, without_password
+from linkis_mock.sim.storage.counter_feed import CounterFeed
+from linkis_mock.sim.storage.locations import without_password
+from linkis_mock.sim.storage.pg_connections import (
+    BoundedAsyncConnection,
+    BoundedConnection,
+    connect,
+    connect_async,
+    describe,
+)
 from linkis_mock.sim.storage.rows import Row, RowBackend
 from linkis_mock.sim.storage.stores import Stores
 
@@ -47,7 +51,6 @@ CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq)
 """
 # The advisory lock every unit holds ("LMOC"): one key for the mock's whole database.
 UNIT_LOCK = 0x4C4D4F43
-CHANNEL = "linkis_mock_state"
 DEFAULT_TIMEOUT_S = 5.0
 RETRY_S = 1.0  # while the database is away, a new connection is tried this often at most
 
@@ -61,56 +64,26 @@ class PostgresBackend(RowBackend):
     `timeout_s` bounds a connection, a statement and the wait for another replica's
     unit."""
 
-    def __init__(
-        self,
-        url: str,
-        stores: Stores,
-        timeout_s: float = DEFAULT_TIMEOUT_S,
-        change_feed: ChangeFeed = "counter",
-    ) -> None:
-        """`change_feed`: how a read learns that others committed (storage.locations)."""
+    def __init__(self, url: str, stores: Stores, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         super().__init__(without_password(url), stores)
         self._url = url
         self._timeout_s = timeout_s
-        self._feed = change_feed
         self._next_attempt = 0.0
         self._lost_reason = ""
-        self._exclusive = False  # in a unit that writes: its commit notifies the others
-        self._noticed = False  # a notification of another's commit came
-        self._counter = CounterFeed(self.name, self._connect_feed, timeout_s, RETRY_S)
+        self._counter = CounterFeed(self.name, self._connect_feed, RETRY_S)
         try:
-            self._db: psycopg.Connection[Row] | None = self._connect()
+            self._db: BoundedConnection | None = self._connect()
         except psycopg.Error as exc:
             raise StorageError(f"cannot connect to {self.name}: {describe(exc)}") from exc
 
-    def _connection_options(self) -> dict[str, Any]:
-        timeout_ms = max(1, round(self._timeout_s * 1000))
-        return {
-            "autocommit": True,  # transactions are the units' own BEGIN and COMMIT
-            "connect_timeout": max(1, math.ceil(self._timeout_s)),
-            "application_name": "linkis-mock",
-            "options": f"-c statement_timeout={timeout_ms} -c lock_timeout={timeout_ms}",
-            "tcp_user_timeout": timeout_ms,  # a host that vanished: no wait past the timeout
-            "keepalives": 1,
-        }
+    def _connect(self) -> BoundedConnection:
+        return connect(self._url, self._timeout_s)
 
-    def _connect(self) -> psycopg.Connection[Row]:
-        db: psycopg.Connection[Row] = psycopg.connect(self._url, **self._connection_options())
-        if self._feed == "notify":
-            own = db.info.backend_pid
-            db.add_notify_handler(lambda note: self._note(note.pid, own))
-            db.execute(f"LISTEN {CHANNEL}")
-        return db
-
-    async def _connect_feed(self) -> psycopg.AsyncConnection[tuple[str]]:
-        return await psycopg.AsyncConnection.connect(self._url, **self._connection_options())
-
-    def _note(self, pid: int, own: int) -> None:
-        if pid != own:
-            self._noticed = True
+    async def _connect_feed(self) -> BoundedAsyncConnection:
+        return await connect_async(self._url, self._timeout_s)
 
     @contextmanager
-    def _connection(self) -> Iterator[psycopg.Connection[Row]]:
+    def _connection(self) -> Iterator[BoundedConnection]:
         """The connection, opened again if it was lost; a failure loses it."""
         if self._db is None:
             self._reconnect()
@@ -158,7 +131,6 @@ class PostgresBackend(RowBackend):
     def _begin_exclusive(self) -> None:
         with self._connection() as db:
             db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK})")
-            self._exclusive = True
 
     def _begin_snapshot(self) -> None:
         with self._connection() as db:
@@ -169,31 +141,21 @@ class PostgresBackend(RowBackend):
         return db is not None and db.info.transaction_status != TransactionStatus.IDLE
 
     def _commit(self) -> None:
-        notify, self._exclusive = self._exclusive and self._feed == "notify", False
         with self._connection() as db:
-            db.execute(f"NOTIFY {CHANNEL}; COMMIT" if notify else "COMMIT")
+            db.execute("COMMIT")
 
     def _rollback(self) -> None:
-        self._exclusive = False
         if self._db is None:
             return  # lost with its connection: nothing to roll back
         with suppress(StorageUnavailableError), self._connection() as db:
             db.execute("ROLLBACK")
 
     def _others_committed(self) -> bool:
-        if self._feed == "counter" or self._in_transaction():
-            # Every commit, this process's own too, moves seq; its own moves self._seq
-            # alike. Inside a unit (under the lock) this is asked whatever the feed.
-            return self._meta("seq") != str(self._seq)
-        with self._connection() as db:
-            db.pgconn.consume_input()  # what has come, without waiting
-            while (note := db.pgconn.notifies()) is not None:
-                self._note(note.be_pid, db.info.backend_pid)
-        noticed, self._noticed = self._noticed, False
-        return noticed
+        # Every commit, this process's own too, moves seq; its own moves self._seq alike.
+        return self._meta("seq") != str(self._seq)
 
     async def catch_up(self) -> None:
-        if self._feed == "notify" or self._must_reload:
+        if self._must_reload:
             self.refresh()
         elif await self._counter.latest_seq() > self._seq:
             self._take_in()
