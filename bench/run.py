@@ -17,10 +17,9 @@ throughput
     p50 and p99 latency, non-2xx answers, and the mock/Prism and mock/floor ratios.
 workers
     wrk on status and log of the mock with shared state (`--state`): a SQLite file, then
-    a throwaway PostgreSQL database (tests/helpers/postgres.py) with each change feed
-    (`counter`, then `notify`), each first as one process, then as WORKERS processes
-    sharing it (with PostgreSQL, as replicas would); then STATE_SUBMITS submits, 32 at a
-    time.
+    a throwaway PostgreSQL database (tests/helpers/postgres.py), each first as one
+    process, then as WORKERS processes sharing it (with PostgreSQL, as replicas would);
+    then STATE_SUBMITS submits, 32 at a time.
     Target: a status poll on PostgreSQL costs at most 1.5x one on SQLite.
 startup
     Time from starting `linkis-mock serve` to its first 200 from `GET /__admin/clock`
@@ -82,7 +81,6 @@ API = "/api/rest_j/v1"
 COOKIE = "linkis_user_session_ticket_id_v1"
 MEASUREMENTS = ("throughput", "workers", "startup", "scale", "logpage", "schemathesis", "proxy")
 WORKERS = 2
-FEED_VARIABLE = "LINKIS_MOCK_STATE__CHANGE_FEED"  # [state] change_feed for the mock
 STATE_SUBMITS = 2_000  # submits over HTTP, 32 at a time, for each kind of shared state
 RATIOS = ("mock/prism", "mock/floor")
 ENDPOINTS = {"status": "status", "progress": "progress", "log": "log?fromLine=1&size=100"}
@@ -453,17 +451,14 @@ def measure_workers(opts: Options, problems: list[str]) -> dict[str, Any]:
     from tests.helpers.postgres import fresh_database, throwaway_postgres  # noqa: PLC0415
 
     results: dict[str, Any] = {}
-    feed = os.environ.pop(FEED_VARIABLE, None)
     with throwaway_postgres() as server:
-        for backend in ("sqlite", "postgresql", "pg-notify"):
+        for backend in ("sqlite", "postgresql"):
             for workers in (1, WORKERS):
                 state = (
                     str(_fresh_file(BUILD / f"bench-workers-{workers}.db"))
                     if backend == "sqlite"
                     else fresh_database(server)
                 )
-                if backend == "pg-notify":
-                    os.environ[FEED_VARIABLE] = "notify"
                 command = [*mock_command(), "--state", state, "--workers", str(workers)]
                 with launched(f"mock-{backend}-{workers}", command) as mock:
                     wait_for(mock, "/__admin/clock")
@@ -485,9 +480,6 @@ def measure_workers(opts: Options, problems: list[str]) -> dict[str, Any]:
                     results[f"{backend} {workers}"]["submit"] = {
                         "submits_per_s": STATE_SUBMITS / seconds
                     }
-                os.environ.pop(FEED_VARIABLE, None)
-    if feed is not None:
-        os.environ[FEED_VARIABLE] = feed
     return results
 
 
@@ -701,12 +693,10 @@ def print_workers(results: dict[str, Any], opts: Options) -> None:
                 f"{label:<14} {endpoint:<9} {r['requests_per_s']:>9.1f} {r['p50_ms']:>8.2f}"
                 f" {r['p99_ms']:>8.2f}"
             )
-    sqlite = results.get("sqlite 1")
-    for backend in ("postgresql", "pg-notify"):
-        postgres = results.get(f"{backend} 1")
-        if sqlite and postgres:
-            ratio = sqlite["status"]["requests_per_s"] / postgres["status"]["requests_per_s"]
-            print(f"  a status poll on {backend} costs {ratio:.2f}x one on SQLite (target <= 1.5)")
+    sqlite, postgres = results.get("sqlite 1"), results.get("postgresql 1")
+    if sqlite and postgres:
+        ratio = sqlite["status"]["requests_per_s"] / postgres["status"]["requests_per_s"]
+        print(f"  a status poll on PostgreSQL costs {ratio:.2f}x one on SQLite (target <= 1.5)")
 
 
 def print_proxy(results: dict[str, Any]) -> None:

@@ -81,9 +81,7 @@ def create_app(
     storage: StorageBackend | None = None
     state = state if state is not None else settings.state
     if state is not None:
-        storage = backend_for(
-            str(state), simulator.stores, settings.state_timeout_s, settings.state_change_feed
-        )
+        storage = backend_for(str(state), simulator.stores, settings.state_timeout_s)
         storage.open()
     apis = ApiRegistry()
     routes = RouteTable({api.base_path: api.spec for api in apis})

@@ -49,7 +49,6 @@ from linkis_mock.sim.settings import (
     ViasSettings,
     ViasTimings,
 )
-from linkis_mock.sim.storage.locations import ChangeFeed
 from linkis_mock.specs import ADMIN_SPEC, schema_problem
 
 # Browser origins allowed to call the Linkis and VIAS APIs with credentials (CORS).
@@ -85,7 +84,6 @@ class Settings:
     # `serve`: a SQLite file's path or a PostgreSQL URL to keep state in (None: memory).
     state: str | None = None
     state_timeout_s: float = 5.0
-    state_change_feed: ChangeFeed = "counter"
 
 
 # ---- the file's shape -------------------------------------------------------------------
@@ -199,9 +197,6 @@ class StateSection(Section):
     # PostgreSQL only: the longest wait for a connection, a statement or another
     # replica's unit before a request gets its 503.
     timeout_s: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 5.0
-    # PostgreSQL only: how a read learns of other replicas' commits
-    # (linkis_mock.sim.storage.locations.CHANGE_FEEDS).
-    change_feed: ChangeFeed = "counter"
 
 
 class RetentionSection(Section):
@@ -438,7 +433,6 @@ def _settings(config: ConfigFile) -> Settings:
         fast_lane=server.fast_lane,
         state=config.state.url,
         state_timeout_s=config.state.timeout_s,
-        state_change_feed=config.state.change_feed,
     )
 
 
