@@ -214,8 +214,9 @@ def _app(args: argparse.Namespace, settings: Settings) -> MockApp:
     except SnapshotError as exc:
         raise StartError(f"cannot start from scenario {args.scenario}: {exc}") from exc
     except (StorageError, OSError) as exc:
-        where = "database" if is_database_url(state or "") else "file"
-        raise StartError(f"cannot use state {where} {_shown(state)}: {exc}") from exc
+        where, shown = "database" if is_database_url(state or "") else "file", _shown(state)
+        reason = str(exc).removeprefix(f"{shown} ")  # "... holds state version 7, ..."
+        raise StartError(f"cannot use state {where} {shown}: {reason}") from exc
 
 
 def _scenario(path: Path | None) -> Any:

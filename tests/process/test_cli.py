@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -15,6 +16,9 @@ import pytest
 import uvicorn
 
 from linkis_mock import cli
+from linkis_mock.sim.settings import SimSettings
+from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.sqlite import SqliteBackend
 from linkis_mock.testing import ROOT, Mock, free_port, start_mock
 from tests.helpers.linkis import submit
 
@@ -169,6 +173,20 @@ def test_the_real_command_refuses_them_before_it_binds(
     line on stderr, no traceback, and (it exits) nothing served."""
     path = write(tmp_path, '[server]\nport = "abc"\n')
     _refused_in_one_line(_serve(*(str(path) if a == "FILE" else a for a in args), env=env), *parts)
+
+
+def test_serve_refuses_in_one_line_a_state_a_newer_mock_wrote(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    written = SqliteBackend(state, Simulator(SimSettings()).stores)
+    written.open()
+    written.close()
+    with sqlite3.connect(state) as db:
+        db.execute("UPDATE meta SET value = '7' WHERE key = 'schema'")
+    _refused_in_one_line(
+        _serve("--state", str(state)),
+        f"cannot use state file {state}: holds state version 7, newer than this mock's 1",
+        "serve it with a newer linkis-mock",
+    )
 
 
 def test_serve_exits_with_one_line_when_the_state_database_cannot_be_reached() -> None:

@@ -7,6 +7,7 @@ import socket
 import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ import pytest
 
 from linkis_mock.sim.linkis.jobs import JobState
 from linkis_mock.sim.simulator import Simulator
-from linkis_mock.sim.storage.backend import StorageBackend, StorageError
+from linkis_mock.sim.storage.backend import StorageBackend, StorageError, StorageUnavailableError
 from linkis_mock.sim.storage.locations import backend_for, is_database_url
+from linkis_mock.sim.storage.rows import RowBackend
 from linkis_mock.sim.storage.snapshot import take
 from linkis_mock.sim.storage.sqlite import SqliteBackend
 from tests.helpers.postgres import PostgresServer, fresh_database
@@ -166,13 +168,77 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
         SqliteBackend(path, make_sim().stores).open()
 
 
-def test_a_file_of_another_version_is_refused(location: str) -> None:
-    path = location
-    _, state = opened(path)
+def test_a_database_of_a_newer_version_is_refused_in_one_line(location: str) -> None:
+    _, state = opened(location)
     state.close()
-    sql(path, "UPDATE meta SET value = '99' WHERE key = 'schema'")
-    with pytest.raises(StorageError, match="version 99"):
-        backend_for(path, make_sim().stores).open()
+    sql(location, "UPDATE meta SET value = '99' WHERE key = 'schema'")
+    with pytest.raises(StorageError) as refused:
+        backend_for(location, make_sim().stores).open()
+    assert str(refused.value).endswith(
+        "holds state version 99, newer than this mock's 1: serve it with a newer linkis-mock"
+    )
+    sql(location, "UPDATE meta SET value = 'one' WHERE key = 'schema'")
+    with pytest.raises(StorageError, match="no state version this mock knows: 'one'"):
+        backend_for(location, make_sim().stores).open()
+
+
+def _add_labels(state: RowBackend) -> None:
+    """A migration as a newer mock would bring: a table more."""
+    state._execute("CREATE TABLE labels (task_id BIGINT PRIMARY KEY, label TEXT NOT NULL)")
+
+
+def _newer(location: str, sim: Simulator) -> RowBackend:
+    """A backend of a mock whose layout is one version on, with its migration."""
+    state = backend_for(location, sim.stores)
+    assert isinstance(state, RowBackend)
+    state.schema_version = 2
+    state.migrations = {2: _add_labels}
+    return state
+
+
+def test_a_newer_mock_migrates_an_older_database_and_keeps_its_state(location: str) -> None:
+    first, old = opened(location)
+    with old.unit(writes=True):
+        exec_id, _ = submit(first, ALICE, "--@mock duration=60\nselect 1")
+    before = take(first.stores)
+    old.close()
+    second = make_sim()
+    newer = _newer(location, second)
+    assert newer.open()
+    assert take(second.stores) == before
+    assert sql(location, "SELECT value FROM meta WHERE key = 'schema'") == [("2",)]
+    assert sql(location, "SELECT count(*) FROM labels") == [(0,)]
+    with newer.unit(writes=True):
+        submit(second, ALICE)
+    newer.close()
+    third = make_sim()
+    again = _newer(location, third)
+    again.open()  # already at 2: nothing to migrate
+    status = first.entrance.status(exec_id, None).data["status"]
+    assert third.entrance.status(exec_id, None).data["status"] == status
+    assert len(third.stores.jobs.all_jobs()) == 2
+    again.close()
+
+
+def test_a_replica_of_the_older_mock_stops_serving_once_a_newer_one_migrated(
+    location: str,
+) -> None:
+    """A rolling upgrade: the replica still on the old mock answers 503s that say why,
+    and writes nothing into a layout it does not know."""
+    old_sim, old = opened(location)
+    newer = _newer(location, make_sim())
+    newer.open()
+    for look in (old.refresh, partial(_write, old, old_sim)):
+        with pytest.raises(StorageUnavailableError, match="newer than this mock's 1"):
+            look()
+    assert sql(location, "SELECT count(*) FROM jobs") == [(0,)]
+    newer.close()
+    old.close()
+
+
+def _write(state: StorageBackend, sim: Simulator) -> None:
+    with state.unit(writes=True):
+        submit(sim, ALICE)
 
 
 def test_a_forced_state_is_shared(location: str) -> None:

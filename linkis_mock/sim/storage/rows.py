@@ -17,6 +17,13 @@ rows without a body. A reset or a restored snapshot replaces everything and star
 new `epoch`, which makes every other process load the state afresh. Jobs, tasks and
 sessions are stored in the snapshot's JSON shapes.
 
+The layout has a version (the `schema` meta row). A mock whose layout is newer
+migrates an older database at start, one step per version (MIGRATIONS), under the
+units' lock, so that one replica migrates and the others wait; the step starts a new
+epoch, so that replicas still running an older mock notice at their next look and
+refuse to go on with a layout they do not know. A database newer than the mock is
+refused.
+
 The SQL here is what SQLite and PostgreSQL both read, with `?` placeholders.
 """
 
@@ -25,12 +32,12 @@ from __future__ import annotations
 import json
 import secrets
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from linkis_mock.sim.linkis.jobs import Job
-from linkis_mock.sim.storage.backend import StorageError
+from linkis_mock.sim.storage.backend import StorageError, StorageUnavailableError
 from linkis_mock.sim.storage.session_store import Session
 from linkis_mock.sim.storage.snapshot import (
     job_from_json,
@@ -43,6 +50,11 @@ from linkis_mock.sim.storage.stores import Stores
 SCHEMA_VERSION = 1
 DOCUMENT = "document:"  # the meta rows of the shared documents (storage/documents.py)
 Row = Sequence[Any]
+# version -> the step that brings a database from the version before it to this one
+# (SQL both databases read, through RowBackend._execute). None yet: version 1 is the
+# first layout.
+Migration = Callable[["RowBackend"], None]
+MIGRATIONS: dict[int, Migration] = {}
 
 
 class RowBackend(ABC):
@@ -60,6 +72,9 @@ class RowBackend(ABC):
         # A unit that failed may have changed the memory and not the database: the next
         # look takes the database's state whole.
         self._must_reload = False
+        # The layout this mock writes, and the steps to it (a test may give a newer one).
+        self.schema_version = SCHEMA_VERSION
+        self.migrations: dict[int, Migration] = dict(MIGRATIONS)
 
     # ---- what each database does its own way ---------------------------------------------
 
@@ -118,18 +133,52 @@ class RowBackend(ABC):
 
     def _open_locked(self) -> bool:
         self._create_schema()
-        version = self._meta("schema")
-        if version is None:
-            self._meta_set("schema", str(SCHEMA_VERSION))
+        if self._meta("schema") is None:
+            self._meta_set("schema", str(self.schema_version))
             self._save_everything()
             return False
-        if version != str(SCHEMA_VERSION):
-            raise StorageError(f"{self.name} holds state version {version}, not {SCHEMA_VERSION}")
+        self._migrate(self._schema_version())
         try:
             self._load_everything()
         except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
             raise StorageError(f"{self.name} holds a row this mock cannot read: {exc!r}") from exc
         return True
+
+    def _schema_version(self) -> int:
+        """The database's layout version, if this mock can read it."""
+        text = self._meta("schema") or ""
+        if not text.isdigit():
+            raise StorageError(f"{self.name} holds no state version this mock knows: {text!r}")
+        version = int(text)
+        if version > self.schema_version:
+            raise StorageError(
+                f"{self.name} holds state version {version}, newer than this mock's"
+                f" {self.schema_version}: serve it with a newer linkis-mock"
+            )
+        return version
+
+    def _check_still_readable(self) -> None:
+        """A newer mock on another replica may have migrated the layout while this one
+        served: then each request is a 503 that says so, and nothing is read."""
+        try:
+            self._schema_version()
+        except StorageError as exc:
+            self._must_reload = True
+            raise StorageUnavailableError(str(exc)) from exc
+
+    def _migrate(self, version: int) -> None:
+        """Bring the layout from `version` to this mock's, one step at a time."""
+        if version == self.schema_version:
+            return
+        for step in range(version + 1, self.schema_version + 1):
+            if step not in self.migrations:
+                raise StorageError(f"{self.name} holds state version {version}, too old to migrate")
+            self.migrations[step](self)
+            self._meta_set("schema", str(step))
+        # A new epoch: every replica loads afresh, and one on an older mock stops there.
+        self._seq = int(self._meta("seq") or 0)
+        self._meta_set("epoch", secrets.token_hex(8))
+        self._next_seq()
 
     def close(self) -> None:
         """Save what is still pending (sliding sessions), and let go of the database."""
@@ -180,6 +229,7 @@ class RowBackend(ABC):
         try:
             with self._stores.changes.paused():
                 if self._must_reload or self._meta("epoch") != self._epoch:
+                    self._check_still_readable()
                     self._load_everything()
                     self._must_reload = False
                 else:
