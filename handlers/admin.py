@@ -3,6 +3,7 @@ contract violations, fault rules."""
 
 from __future__ import annotations
 
+import os
 from typing import Any, TypeVar, cast
 
 from connexion.exceptions import ProblemException
@@ -112,7 +113,10 @@ async def get_journal(
     entries = book.query(
         operation_id=operation_id, user=user, status=status, since_ms=since, until_ms=until
     )
-    return _json({"capacity": book.capacity, "entries": [e.as_dict() for e in entries]})
+    replica: api.Replica = {"instance": call.mock.settings.sim.instance, "pid": os.getpid()}
+    return _json(
+        {"capacity": book.capacity, "replica": replica, "entries": [e.as_dict() for e in entries]}
+    )
 
 
 async def clear_journal(call: Call) -> Reply[api.JournalCleared]:

@@ -159,9 +159,9 @@ class JournalEntry(TypedDict):
     durationMs: float
 
 
-class Journal(TypedDict):
-    capacity: int
-    entries: list[JournalEntry]
+class Replica(TypedDict):
+    instance: str
+    pid: int
 
 
 class OperationChecked(TypedDict):
@@ -263,6 +263,12 @@ class TaskSummary(TypedDict):
 
 class TaskList(TypedDict):
     tasks: list[TaskSummary]
+
+
+class Journal(TypedDict):
+    capacity: int
+    replica: Replica
+    entries: list[JournalEntry]
 
 
 class Violation(TypedDict):

@@ -278,6 +278,10 @@ def test_the_dashboard_follows_a_job_and_fails_it(mock: Mock, page: Page, tmp_pa
     assert 0 < widths[-1] < 100, widths
     expect(row.locator('pre[data-field="log"]')).to_contain_text("Stage-0")
     expect(page.locator("table#journal tbody tr").first).to_be_visible()
+    replica = mock.admin("GET", "/journal")["replica"]
+    expect(page.locator("#replica")).to_have_text(
+        f"replica {replica['instance']}, process {replica['pid']}"
+    )
     vias_state = vias.get(f"/tasks/{vias_id}").json()["state"]
     expect(
         page.locator(f'table#tasks tbody tr[data-task-id="{vias_id}"] td[data-field="state"]')

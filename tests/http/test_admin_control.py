@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import httpx
@@ -175,6 +176,13 @@ def test_the_journal_records_api_requests(mock: Mock) -> None:
     ]
     assert all(e["durationMs"] >= 0 and e["time"] > 0 for e in entries)
     assert all(not e["path"].startswith("/__admin") for e in entries)
+
+
+def test_the_journal_names_the_process_whose_requests_it_holds(mock: Mock) -> None:
+    exec_id, _ = submit(mock)
+    replica = mock.admin("GET", "/journal")["replica"]
+    assert replica["pid"] == os.getpid()  # in process
+    assert f"{replica['instance']}IDE" in exec_id  # the instance its execIDs carry
 
 
 def test_the_journal_is_queried_and_cleared(mock: Mock) -> None:

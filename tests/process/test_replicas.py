@@ -227,6 +227,17 @@ def test_the_database_restarted_under_load_gives_503s_then_serves_and_loses_noth
                 replica.stop()
 
 
+def test_each_replicas_journal_names_the_replica_and_holds_its_own_requests(
+    replicas: list[RunningMock],
+) -> None:
+    replicas[1].as_token("bob").get("/jobhistory/list")
+    journals = [replica.admin("GET", "/journal") for replica in replicas]
+    instances = [journal["replica"]["instance"] for journal in journals]
+    assert instances == [replica.base_url.removeprefix("http://") for replica in replicas]
+    assert len({journal["replica"]["pid"] for journal in journals}) == REPLICAS
+    assert [bool(journal["entries"]) for journal in journals] == [False, True, False]
+
+
 def test_a_fault_rule_added_on_one_replica_fires_once_whichever_answers(
     replicas: list[RunningMock],
 ) -> None:
