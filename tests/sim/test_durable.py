@@ -18,6 +18,7 @@ from linkis_mock.sim.linkis.jobs import JobState
 from linkis_mock.sim.simulator import Simulator
 from linkis_mock.sim.storage.backend import StorageBackend, StorageError, StorageUnavailableError
 from linkis_mock.sim.storage.locations import backend_for, is_database_url
+from linkis_mock.sim.storage.postgres import STREAM_ROWS
 from linkis_mock.sim.storage.rows import RowBackend
 from linkis_mock.sim.storage.snapshot import take
 from linkis_mock.sim.storage.sqlite import SqliteBackend
@@ -76,6 +77,23 @@ def test_a_new_file_takes_the_simulators_state_and_a_restart_continues(location:
     with again.unit(writes=True):
         _, next_task_id = submit(second, ALICE)
     assert next_task_id == task_id + 1
+    again.close()
+
+
+def test_a_restart_reads_every_job_however_many_rows_it_streams_at_a_time(
+    location: str,
+) -> None:
+    """More jobs than PostgreSQL's STREAM_ROWS, in rows of several batches."""
+    count = 2 * STREAM_ROWS + 7
+    first, state = opened(location, make_sim(jobs_per_group=count))
+    with state.unit(writes=True):
+        for _ in range(count):
+            submit(first, ALICE)
+    before = take(first.stores)
+    state.close()
+    second, again = opened(location, make_sim(jobs_per_group=count))
+    assert take(second.stores) == before
+    assert len(second.stores.jobs.all_jobs()) == count
     again.close()
 
 

@@ -52,6 +52,7 @@ CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq)
 # The advisory lock every unit holds ("LMOC"): one key for the mock's whole database.
 UNIT_LOCK = 0x4C4D4F43
 DEFAULT_TIMEOUT_S = 5.0
+STREAM_ROWS = 500  # rows a restart reads from the database at a time
 RETRY_S = 1.0  # while the database is away, a new connection is tried this often at most
 
 
@@ -119,6 +120,14 @@ class PostgresBackend(RowBackend):
         with self._connection() as db:
             cursor = db.execute(_placeheld(sql), params)
             return cursor.fetchall() if cursor.description else []
+
+    @contextmanager
+    def _stream(self, sql: str, params: Row = ()) -> Iterator[Iterable[Row]]:
+        """A server-side cursor, read STREAM_ROWS rows a round trip."""
+        with self._connection() as db, db.cursor(name="linkis_mock_stream") as cursor:
+            cursor.itersize = STREAM_ROWS
+            cursor.execute(_placeheld(sql), params)
+            yield cursor
 
     def _execute_many(self, sql: str, rows: Iterable[Row]) -> None:
         with self._connection() as db, db.cursor() as cursor:

@@ -85,6 +85,13 @@ class RowBackend(ABC):
     @abstractmethod
     def _execute_many(self, sql: str, rows: Iterable[Row]) -> None: ...
 
+    @contextmanager
+    def _stream(self, sql: str, params: Row = ()) -> Iterator[Iterable[Row]]:
+        """Run one query inside a transaction; its rows, a few at a time where the
+        database can (a restart reads every job: held at once, they would double its
+        memory). Done with when the block ends, however it ends."""
+        yield self._execute(sql, params)
+
     @abstractmethod
     def _create_schema(self) -> None:
         """The tables, if they are not there yet (inside the exclusive transaction)."""
@@ -353,13 +360,13 @@ class RowBackend(ABC):
     def _load_everything(self) -> None:
         stores = self._stores
         jobs, let_go = [], set()
-        # Row by row: holding every body at once would double a restart's memory.
-        for task_id, held, body in self._execute(
+        with self._stream(
             "SELECT task_id, held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
-        ):
-            jobs.append(job_from_json(json.loads(body), stores.jobs))
-            if not held:
-                let_go.add(task_id)
+        ) as rows:
+            for task_id, held, body in rows:
+                jobs.append(job_from_json(json.loads(body), stores.jobs))
+                if not held:
+                    let_go.add(task_id)
         counters = json.loads(self._meta("counters") or "{}")
         stores.jobs.load(
             jobs, counters.get("lastTaskId", 0), counters.get("groups", {}), frozenset(let_go)
