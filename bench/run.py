@@ -13,8 +13,15 @@ throughput
     Running job, against three servers on 127.0.0.1: the mock (holding 100 jobs, half
     running, half finished, logged in as alice: the session cookie goes with every
     request), Prism 5 in static-examples mode on openapi/linkis-entrance.yaml, and
-    bench/floor_app.py under uvicorn (the floor of what Python can do). Requests/s,
+    bench/floor_app.py under uvicorn (the floor of what Python can do: the mock's own
+    reply bytes, captured first, answered as constants). Requests/s,
     p50 and p99 latency, non-2xx answers, and the mock/Prism and mock/floor ratios.
+vias
+    wrk on the VIAS task API: show one task, list the project's tasks (the mock holding
+    VIAS_TASKS of them) and start one (`PUT .../action/start`, seed page 004's operation;
+    starting a started task answers 200), on the mock and on Prism 5 mocking
+    openapi/vias-task.yaml, with the X-Auth-Token on every request.
+    Targets: reads at least 2x Prism, p99 under 15 ms.
 workers
     wrk on status and log of the mock with shared state (`--state`): a SQLite file, then
     a throwaway PostgreSQL database (tests/helpers/postgres.py), each first as one
@@ -62,6 +69,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -74,12 +82,33 @@ LOGS = BUILD / "bench-logs"
 RESULT_FILE = BUILD / "bench.json"
 PRISM = ROOT / "bench" / "node_modules" / ".bin" / "prism"
 SPEC = ROOT / "openapi" / "linkis-entrance.yaml"
+VIAS_SPEC = ROOT / "openapi" / "vias-task.yaml"
+VIAS_PREFIX = "/v2"
+VIAS_PROJECT = "0123456789abcdef0123456789abcdef"  # the project of the mock's vias-dev-token
+VIAS_CALL_HEADERS = ("X-Auth-Token: vias-dev-token",)
+VIAS_SERVICE = "c-intrusion-detection-cloud"
+VIAS_TASKS = 100
+VIAS_TASK = {
+    "input": {"type": "video_source", "data": [{"video_source_id": "vs-0001"}]},
+    "output": {"webhook": {"url": "http://127.0.0.1:9000/hook", "headers": {"a": "a"}}},
+    "config": {"common": {}},
+    "service_version": "1.1",
+}
 MOCK_CONFIG = ROOT / "bench" / "mock.toml"
 
 HOST = "127.0.0.1"
 API = "/api/rest_j/v1"
 COOKIE = "linkis_user_session_ticket_id_v1"
-MEASUREMENTS = ("throughput", "workers", "startup", "scale", "logpage", "schemathesis", "proxy")
+MEASUREMENTS = (
+    "throughput",
+    "vias",
+    "workers",
+    "startup",
+    "scale",
+    "logpage",
+    "schemathesis",
+    "proxy",
+)
 WORKERS = 2
 STATE_SUBMITS = 2_000  # submits over HTTP, 32 at a time, for each kind of shared state
 RATIOS = ("mock/prism", "mock/floor")
@@ -131,15 +160,35 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
+@dataclass(frozen=True)
+class Call:
+    """How wrk calls a path beyond its URL: the method and the headers."""
+
+    method: str = "GET"
+    headers: tuple[str, ...] = ()
+
+
+PLAIN_GET = Call()
+VIAS_CALL = Call(headers=VIAS_CALL_HEADERS)
+VIAS_START = Call("PUT", VIAS_CALL_HEADERS)
+
+
 @contextmanager
-def launched(name: str, command: list[str]) -> Iterator[Server]:
-    """Start a server on a free port (`{port}` in `command`); always stopped on exit."""
+def launched(name: str, command: list[str], env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start a server on a free port (`{port}` in `command`), with `env` added to the
+    environment; always stopped on exit."""
     port = free_port()
     LOGS.mkdir(parents=True, exist_ok=True)
     log_path = LOGS / f"{name}.log"
     with log_path.open("wb") as log:
         argv = [part.replace("{port}", str(port)) for part in command]
-        process = subprocess.Popen(argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+        )
     try:
         yield Server(name, process, port, log_path)
     finally:
@@ -161,8 +210,8 @@ def mock_command() -> list[str]:
     ]
 
 
-def prism_command() -> list[str]:
-    return [str(PRISM), "mock", str(SPEC), "-h", HOST, "-p", "{port}", "--verboseLevel", "warn"]
+def prism_command(spec: Path = SPEC) -> list[str]:
+    return [str(PRISM), "mock", str(spec), "-h", HOST, "-p", "{port}", "--verboseLevel", "warn"]
 
 
 def floor_command() -> list[str]:
@@ -369,15 +418,17 @@ def parse_wrk(output: str) -> WrkResult:
     )
 
 
-def wrk(url: str, cookie: str, seconds: int, opts: Options) -> WrkResult:
+def wrk(url: str, cookie: str, seconds: int, opts: Options, call: Call = PLAIN_GET) -> WrkResult:
+    """`cookie` ("" for none) and `call`'s headers go with every request."""
+    headers = [*([f"Cookie: {cookie}"] if cookie else []), *call.headers]
     command = [
         "wrk",
         f"-t{opts.threads}",
         f"-c{opts.connections}",
         f"-d{seconds}s",
         "--latency",
-        "-H",
-        f"Cookie: {cookie}",
+        *(option for header in headers for option in ("-H", header)),
+        *(["-s", str(wrk_script(call.method))] if call.method != "GET" else []),
         url,
     ]
     done = subprocess.run(
@@ -388,12 +439,27 @@ def wrk(url: str, cookie: str, seconds: int, opts: Options) -> WrkResult:
     return parse_wrk(done.stdout)
 
 
-def drive(server: Server, path: str, cookie: str, opts: Options, problems: list[str]) -> WrkResult:
+def wrk_script(method: str) -> Path:
+    """A wrk script that sends `method` with no body."""
+    script = BUILD / f"wrk-{method.lower()}.lua"
+    script.write_text(f'wrk.method = "{method}"\n')
+    return script
+
+
+def drive(
+    server: Server,
+    path: str,
+    cookie: str,
+    opts: Options,
+    problems: list[str],
+    *,
+    call: Call = PLAIN_GET,
+) -> WrkResult:
     """Warm up, then measure `path` (relative to the server's API) with wrk."""
     url = f"{server.api}/{path}"
     if opts.warmup:
-        wrk(url, cookie, opts.warmup, opts)
-    result = wrk(url, cookie, opts.seconds, opts)
+        wrk(url, cookie, opts.warmup, opts, call)
+    result = wrk(url, cookie, opts.seconds, opts, call)
     if server.process.poll() is not None:
         raise BenchError(f"{server.name} died under load:\n{server.log_tail()}")
     if result.non_2xx:
@@ -418,6 +484,23 @@ def find_prism_prefix(prism: Server, exec_id: str, cookie: str) -> str:
     raise BenchError("Prism gives no 200 on status:\n" + "\n".join(answers))
 
 
+def capture_replies(mock: Server, cookie: str, targets: list[str]) -> Path:
+    """The mock's replies to `targets` as the floor app serves them (bench/floor_app.py):
+    a file of path -> body and content type."""
+    replies = {}
+    for target in targets:
+        reply = httpx.get(f"{mock.api}/{target}", headers={"Cookie": cookie}, timeout=10)
+        reply.raise_for_status()
+        path = urlsplit(f"{mock.api}/{target}").path
+        replies[path] = {
+            "body": reply.content.decode(),
+            "contentType": reply.headers["content-type"],
+        }
+    written = BUILD / "floor-replies.json"
+    written.write_text(json.dumps(replies, ensure_ascii=False))
+    return written
+
+
 def ratio(numerator: float, denominator: float) -> float | None:
     return round(numerator / denominator, 3) if denominator else None
 
@@ -428,7 +511,11 @@ def measure_throughput(opts: Options, problems: list[str]) -> dict[str, Any]:
         cookie = login(mock)
         exec_id = hold_mixed_jobs(mock, cookie)
         prism = stack.enter_context(launched("prism", prism_command()))
-        floor = stack.enter_context(launched("floor", floor_command()))
+        targets = [f"entrance/{exec_id}/{path}" for path in ENDPOINTS.values()]
+        replies = capture_replies(mock, cookie, targets)
+        floor = stack.enter_context(
+            launched("floor", floor_command(), {"FLOOR_REPLIES": str(replies)})
+        )
         wait_for(floor, f"{API}/entrance/{exec_id}/status")
         wait_listening(prism)
         prism.prefix = find_prism_prefix(prism, exec_id, cookie)
@@ -442,6 +529,64 @@ def measure_throughput(opts: Options, problems: list[str]) -> dict[str, Any]:
                 other = row[name.split("/")[1]].requests_per_s
                 results[endpoint][name] = ratio(rate, other)
         return results
+
+
+def measure_vias(opts: Options, problems: list[str]) -> dict[str, Any]:
+    """Show, list and start (seed page 004's action) on the mock holding VIAS_TASKS tasks
+    of one project, and on Prism mocking openapi/vias-task.yaml."""
+    with ExitStack() as stack:
+        mock = replace(stack.enter_context(start_mock()), prefix=VIAS_PREFIX)
+        task_ids = create_vias_tasks(mock, VIAS_TASKS)
+        prism = stack.enter_context(launched("prism-vias", prism_command(VIAS_SPEC)))
+        wait_listening(prism)
+        prism.prefix = find_vias_prism_prefix(prism)
+        results: dict[str, Any] = {"prism_prefix": prism.prefix, "tasks": VIAS_TASKS}
+        shown = task_ids[len(task_ids) // 2]
+        targets = {
+            "show": (f"{VIAS_PROJECT}/tasks/{shown}", VIAS_CALL),
+            "list": (f"{VIAS_PROJECT}/tasks", VIAS_CALL),
+            "start": (
+                f"{VIAS_PROJECT}/tasks/{shown}/action/start",
+                replace(VIAS_CALL, method="PUT"),
+            ),
+        }
+        for name, (target, call) in targets.items():
+            row = {
+                role: drive(server, target, "", opts, problems, call=call)
+                for role, server in (("mock", mock), ("prism", prism))
+            }
+            results[name] = {
+                "mock": asdict(row["mock"]),
+                "prism": asdict(row["prism"]),
+                "mock/prism": ratio(row["mock"].requests_per_s, row["prism"].requests_per_s),
+            }
+        return results
+
+
+def create_vias_tasks(mock: Server, count: int) -> list[str]:
+    url = f"{mock.api}/{VIAS_PROJECT}/services/{VIAS_SERVICE}/tasks"
+    headers = dict(header.split(": ", 1) for header in VIAS_CALL.headers)
+    task_ids = []
+    with httpx.Client(headers=headers, timeout=30) as client:
+        for number in range(count):
+            reply = client.post(url, json={**VIAS_TASK, "name": f"bench-cam-{number}"})
+            if reply.status_code != 200:
+                raise BenchError(f"creating a VIAS task: {reply.status_code} {reply.text[:300]}")
+            task_ids.append(reply.json()["tasks"][0]["id"])
+    return task_ids
+
+
+def find_vias_prism_prefix(prism: Server) -> str:
+    """Prism serves a relative server URL's paths at `/`, or under it: find out."""
+    headers = dict(header.split(": ", 1) for header in VIAS_CALL.headers)
+    answers = []
+    for prefix in (VIAS_PREFIX, ""):
+        url = f"{prism.base}{prefix}/{VIAS_PROJECT}/tasks"
+        reply = httpx.get(url, headers=headers, timeout=10)
+        if reply.status_code == 200:
+            return prefix
+        answers.append(f"{url}: {reply.status_code} {reply.text[:300]}")
+    raise BenchError("Prism gives no 200 on the VIAS task list:\n" + "\n".join(answers))
 
 
 def measure_workers(opts: Options, problems: list[str]) -> dict[str, Any]:
@@ -677,6 +822,24 @@ def print_throughput(results: dict[str, Any], opts: Options) -> None:
         print(f"(Prism serves the API at '{results.get('prism_prefix')}/', not at {API}/)")
 
 
+def print_vias(results: dict[str, Any], opts: Options) -> None:
+    print(
+        f"\nVIAS: wrk -t{opts.threads} -c{opts.connections} -d{opts.seconds}s, the mock holding"
+        f" {results['tasks']} tasks of one project, against Prism on openapi/vias-task.yaml"
+        " (targets: reads at least 2x Prism, p99 under 15 ms)"
+    )
+    header = ("call", "server", "req/s", "p50 ms", "p99 ms", "non-2xx", "mock/prism")
+    print("{:<6} {:<6} {:>9} {:>8} {:>8} {:>8}  {:>10}".format(*header))
+    for call in ("show", "list", "start"):
+        for server in ("mock", "prism"):
+            r = results[call][server]
+            versus = _number(results[call]["mock/prism"], 3) if server == "mock" else ""
+            print(
+                f"{call:<6} {server:<6} {r['requests_per_s']:>9.1f} {r['p50_ms']:>8.2f}"
+                f" {r['p99_ms']:>8.2f} {r['non_2xx']:>8}  {versus:>10}"
+            )
+
+
 def print_workers(results: dict[str, Any], opts: Options) -> None:
     print(
         f"\nWith --state: SQLite, then PostgreSQL; one process, then {WORKERS} sharing it"
@@ -807,6 +970,7 @@ def run_all(opts: Options, problems: list[str]) -> dict[str, Any]:
             lambda: measure_throughput(opts, problems),
             lambda r: print_throughput(r, opts),
         ),
+        "vias": (lambda: measure_vias(opts, problems), lambda r: print_vias(r, opts)),
         "workers": (
             lambda: measure_workers(opts, problems),
             lambda r: print_workers(r, opts),
