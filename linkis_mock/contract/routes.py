@@ -20,6 +20,7 @@ class Operation:
     handler: str
     spec: dict[str, Any]  # the operation object, $refs unresolved
     document: dict[str, Any]  # the whole spec, to resolve them
+    path_item_parameters: tuple[dict[str, Any], ...] = ()  # those of every method of its path
 
     @property
     def function_name(self) -> str:
@@ -30,6 +31,19 @@ class Operation:
     def invalid_body_message(self) -> str | None:
         message = self.spec.get(INVALID_BODY_EXTENSION)
         return str(message) if message else None
+
+    def parameters(self) -> list[dict[str, Any]]:
+        """Its parameters, resolved: the path item's, with the operation's own over them."""
+        merged = {}
+        for raw in (*self.path_item_parameters, *self.spec.get("parameters", [])):
+            parameter = self.resolve(raw)
+            merged[parameter["name"], parameter["in"]] = parameter
+        return list(merged.values())
+
+    def security_schemes(self) -> set[str]:
+        """The names of the security schemes it accepts (its own, else the spec's)."""
+        requirements = self.spec.get("security", self.document.get("security", []))
+        return {name for requirement in requirements for name in requirement}
 
     def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
         """Follow a local `$ref` (#/components/...) to what it names."""
@@ -89,7 +103,11 @@ def _routes(base_path: str, spec: dict[str, Any]) -> list[Route]:
         regex = re.sub(r"\\\{[^/]+?\\\}", "([^/]+)", re.escape(base_path + template))
         operations = {
             method.upper(): Operation(
-                operation["operationId"], snake_case(operation["operationId"]), operation, spec
+                operation["operationId"],
+                snake_case(operation["operationId"]),
+                operation,
+                spec,
+                tuple(path_item.get("parameters", [])),
             )
             for method, operation in path_item.items()
             if method in HTTP_METHODS
@@ -98,14 +116,9 @@ def _routes(base_path: str, spec: dict[str, Any]) -> list[Route]:
         integers = frozenset(
             parameter["name"]
             for operation in operations.values()
-            for parameter in _parameters(operation, path_item)
+            for parameter in operation.parameters()
             if parameter.get("in") == "path"
             and parameter.get("schema", {}).get("type") == "integer"
         )
         routes.append(Route(re.compile(regex), operations, names, integers))
     return routes
-
-
-def _parameters(operation: Operation, path_item: dict[str, Any]) -> list[dict[str, Any]]:
-    raw = [*path_item.get("parameters", []), *operation.spec.get("parameters", [])]
-    return [operation.resolve(parameter) for parameter in raw]

@@ -1,8 +1,9 @@
 """The polling hot path, answered without Connexion's per-request machinery.
 
 Front ends poll `status`, `progress` and `log` every few seconds per open job, and
-most of the time a poll is plain: a GET with valid credentials of one kind and
-parameters the spec accepts, about a job the entrance holds. The fast lane answers
+VIAS consoles show and list tasks the same way; most of the time a poll is plain: a
+GET with valid credentials of one kind and parameters the spec accepts, about a job
+the entrance (or a task the project) holds. The fast lane answers
 exactly those, with the same handler and the same JSON encoder Connexion would use;
 everything else (no or bad credentials, a parameter the spec refuses or this lane
 does not read the way Connexion would, a `Prefer` header, a body, an error from the
@@ -15,6 +16,7 @@ parameter is checked with a precompiled validator of its own schema.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
@@ -32,7 +34,8 @@ from linkis_mock.contract.validation import readable_media_type
 
 Handler = Callable[..., Awaitable[Any]]
 Encode = Callable[[Any], str]
-FAST_OPERATIONS = frozenset({"getStatus", "getProgress", "getLog"})
+FAST_OPERATIONS = frozenset({"getStatus", "getProgress", "getLog", "showTaskInfo", "listTasks"})
+VIAS_SCHEME = "viasToken"  # an operation it guards gets the token's project as `user`
 # Only canonical spellings, read the way Connexion reads them.
 INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
 BOOLEANS = {"true": True, "false": False}
@@ -69,6 +72,7 @@ class FastOperation:
     route: Route
     parameters: tuple[Parameter, ...]
     handler: Handler
+    by_vias_token: bool  # else by the Linkis session cookie or token pair
 
     def with_handler(self, handler: Handler) -> FastOperation:
         return replace(self, handler=handler)
@@ -135,32 +139,50 @@ class FastLane:
         self, operation: FastOperation, path_values: dict[str, str], scope: Scope
     ) -> bytes | None:
         call = call_of(scope)
-        if not _plain_and_authenticated(call):
+        arguments = _arguments(operation, path_values, call)
+        if arguments is None:
             return None
         try:
-            query = parse_qsl(scope["query_string"].decode(), keep_blank_values=True)
-        except UnicodeDecodeError:
-            return None
-        arguments = operation.arguments(path_values, query)
-        if arguments is PASSED_ON:
-            return None
-        try:
-            reply, status = await operation.handler(call=call, **arguments)
+            result = await operation.handler(call=call, **arguments)
         except Exception:  # the full stack answers it, with the real error
             return None
-        if status != 200:
-            return None
-        return self.encode(reply).encode()
+        reply, status = result if isinstance(result, tuple) else (result, 200)
+        return self.encode(reply).encode() if status == 200 else None
 
 
-def _plain_and_authenticated(call: Call) -> bool:
-    """No body and no `Prefer`, and valid credentials of exactly one kind."""
+def _arguments(
+    operation: FastOperation, path_values: dict[str, str], call: Call
+) -> dict[str, Any] | None:
+    """The handler's keyword arguments, or None for a request that is not plain or whose
+    credentials are not good and of one kind."""
+    if not _plain(call):
+        return None
+    try:
+        query = parse_qsl(call.scope["query_string"].decode(), keep_blank_values=True)
+    except UnicodeDecodeError:
+        return None
+    arguments = operation.arguments(path_values, query)
+    if arguments is PASSED_ON:
+        return None
+    if operation.by_vias_token:
+        arguments["user"] = _vias_project(call)
+        return arguments if arguments["user"] is not None else None
+    return arguments if Credentials.of(call.headers).valid_of_one_kind(call.sim) else None
+
+
+def _plain(call: Call) -> bool:
+    """No body and no `Prefer`."""
     headers = call.headers
     if "prefer" in headers or "transfer-encoding" in headers or not readable_media_type(headers):
         return False
-    if headers.get("content-length", "0") != "0":
-        return False
-    return Credentials.of(headers).valid_of_one_kind(call.sim)
+    return headers.get("content-length", "0") == "0"
+
+
+def _vias_project(call: Call) -> str | None:
+    """The project of the one X-Auth-Token the request carries, if the mock knows it
+    (as connexion's API-key check reads the header: the first, as sent)."""
+    tokens = call.headers.getlist("x-auth-token")
+    return call.sim.vias.project_of_token(tokens[0]) if len(tokens) == 1 else None
 
 
 def fast_operations(routes: RouteTable, resolve: Callable[[str], Handler]) -> list[FastOperation]:
@@ -168,10 +190,15 @@ def fast_operations(routes: RouteTable, resolve: Callable[[str], Handler]) -> li
     found = []
     for operation_id in sorted(FAST_OPERATIONS):
         route, operation = routes.find("GET", operation_id)
+        handler = resolve(operation.function_name)
+        accepted = inspect.signature(handler).parameters  # Connexion passes only these
         parameters = tuple(
-            _parameter(operation.resolve(raw)) for raw in operation.spec.get("parameters", [])
+            _parameter(raw)
+            for raw in operation.parameters()
+            if pythonic(raw["name"]) in accepted and raw["in"] in {"path", "query"}
         )
-        found.append(FastOperation(route, parameters, resolve(operation.function_name)))
+        by_vias_token = VIAS_SCHEME in operation.security_schemes()
+        found.append(FastOperation(route, parameters, handler, by_vias_token))
     return found
 
 
