@@ -19,7 +19,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -40,6 +40,7 @@ VIAS_SCHEME = "viasToken"  # an operation it guards gets the token's project as 
 INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
 BOOLEANS = {"true": True, "false": False}
 PASSED_ON = None
+KNOWN_VALUES = 4096  # the most values each parameter remembers the reading of
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,23 @@ class Parameter:
     kind: str
     default: Any
     validator: Draft4Validator
+    # raw text -> what `read` made of it: a poll repeats the same few values, and
+    # a schema check is a tenth of a poll's time
+    known: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def read(self, raw: str) -> Any:
         """The value Connexion would pass, or PASSED_ON when this lane is not sure."""
+        try:
+            return self.known[raw]
+        except KeyError:
+            pass
+        value = self._read(raw)
+        if len(self.known) >= KNOWN_VALUES:
+            self.known.clear()
+        self.known[raw] = value
+        return value
+
+    def _read(self, raw: str) -> Any:
         if self.kind == "integer":
             value: Any = int(raw) if INTEGER.fullmatch(raw) else PASSED_ON
         elif self.kind == "boolean":
