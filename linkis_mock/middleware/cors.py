@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import partial
 
-from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkis_mock.context import call_of
 
@@ -51,15 +51,32 @@ class CorsMiddleware:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        api = call_of(scope).api if scope["type"] == "http" else None
-        if api is not None and api.cross_origin and self._allowed_origin(scope):
+        call = call_of(scope) if scope["type"] == "http" else None
+        if call is None or call.api is None or not call.api.cross_origin:
+            await self.app(scope, receive, send)
+            return
+        origin = call.headers.get("origin")
+        if origin is None:
+            # What Starlette's would do (only `Vary: Origin` added), without its
+            # per-request header objects: most calls, a poller's, come without Origin.
+            await self.app(scope, receive, partial(_varying_by_origin, send=send))
+        elif self.allowed and self.allowed.fullmatch(origin):
             await self.cors(scope, receive, send)
-        else:
+        else:  # other origins pass by CORS untouched: no CORS headers at all
             await self.app(scope, receive, send)
 
-    def _allowed_origin(self, scope: Scope) -> bool:
-        """Requests from other origins pass by CORS untouched: no CORS headers at all."""
-        origin = Headers(scope=scope).get("origin")
-        if origin is None:
-            return True
-        return bool(self.allowed and self.allowed.fullmatch(origin))
+
+async def _varying_by_origin(message: Message, send: Send) -> None:
+    """Starlette's `headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])`:
+    the Vary values joined into the first Vary header, or a new one at the end."""
+    if message["type"] == "http.response.start":
+        headers = message["headers"] = list(message.get("headers", []))
+        places = [index for index, (name, _) in enumerate(headers) if name == b"vary"]
+        if not places:
+            headers.append((b"vary", b"Origin"))
+        else:
+            joined = b", ".join([*(headers[index][1] for index in places), b"Origin"])
+            headers[places[0]] = (b"vary", joined)
+            for index in reversed(places[1:]):
+                del headers[index]
+    await send(message)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from functools import partial
 
 import httpx
 import pytest
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Message, Receive, Scope, Send
 
-from linkis_mock.middleware.cors import origin_regex
+from linkis_mock.middleware.cors import _varying_by_origin, origin_regex
 from linkis_mock.testing import Mock
 
 PREFLIGHT = {
@@ -109,3 +114,43 @@ def test_origin_patterns() -> None:
     assert not pattern.fullmatch("http://localhost:8080.evil.com")
     assert not pattern.fullmatch("https://a.b.example.com.evil")
     assert not pattern.fullmatch("http://localhostx:1")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [(b"content-type", b"application/json")],
+        [(b"vary", b"Accept"), (b"content-type", b"application/json")],
+        [(b"vary", b"Accept"), (b"x-a", b"1"), (b"vary", b"Cookie"), (b"Vary", b"Odd")],
+    ],
+    ids=["no vary", "one vary", "several"],
+)
+def test_a_reply_without_origin_varies_as_starlettes_cors_makes_it(
+    headers: list[tuple[bytes, bytes]],
+) -> None:
+    """The lane for calls without Origin adds what Starlette's CORSMiddleware would."""
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        del scope, receive, send
+
+    async def both() -> None:
+        starlette = CORSMiddleware(app, allow_origin_regex="x", allow_credentials=True)
+        for add in (
+            partial(starlette.send, send=send, request_headers=Headers()),
+            partial(_varying_by_origin, send=send),
+        ):
+            await add({"type": "http.response.start", "status": 200, "headers": list(headers)})
+
+    asyncio.run(both())
+    assert sent[0]["headers"] == sent[1]["headers"]
+    assert any(name == b"vary" and value.endswith(b"Origin") for name, value in sent[1]["headers"])
+
+
+def test_a_call_without_origin_gets_vary_origin_once(running_mock: Mock) -> None:
+    reply = running_mock.http.get(running_mock.base_url + VIAS_TASKS, timeout=10)
+    assert reply.headers.get_list("vary") == ["Origin"]
+    assert cors_headers(reply) == {}
