@@ -10,6 +10,7 @@ same arguments (passed in LINKIS_MOCK_SERVE_ARGS); they share state through the
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import signal
@@ -94,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     import uvicorn  # noqa: PLC0415  # loaded once the arguments are known to be good
 
+    _freeze_what_start_made()
     uvicorn.run(
         app,
         host=settings.host,
@@ -108,7 +110,18 @@ def worker_app() -> MockApp:
     """The app of one of N workers (uvicorn's factory)."""
     args = build_parser().parse_args(json.loads(os.environ[ARGS_VARIABLE]))
     args.scenario = None  # the parent already started the state file from it
-    return _app(args, _settings(args))
+    app = _app(args, _settings(args))
+    _freeze_what_start_made()
+    return app
+
+
+def _freeze_what_start_made() -> None:
+    """Move what start made (the specs, Connexion's tables, the app: most of the heap, and
+    it lives as long as the process) out of the garbage collector's reach. Otherwise
+    each full collection scans it all: 50 to 110 ms under a poll load, which was the
+    polls' p99."""
+    gc.collect()
+    gc.freeze()
 
 
 def _serve_workers(args: argparse.Namespace, argv: list[str], settings: Settings) -> int:
@@ -171,6 +184,7 @@ def _proxy(args: argparse.Namespace) -> int:
     # it found; with the default one the process would die before the report is written.
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, lambda number, frame: None)
+    _freeze_what_start_made()
     uvicorn.run(
         app,
         host=settings.host,
