@@ -11,7 +11,7 @@ import secrets
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from linkis_mock.context import Call, MockContext, attach
+from linkis_mock.context import Call, MockContext, attach, detach
 
 REQUEST_ID_HEADER = b"x-request-id"
 
@@ -28,17 +28,24 @@ class RequestContextMiddleware:
         api = self.context.apis.for_path(str(scope["path"]))
         call = Call(self.context, scope, api)
         attach(scope, call)
-        if api is None or not api.request_ids:
-            await self.app(scope, receive, send)
-            return
-        call.request_id = secrets.token_hex(16)
-        header = call.request_id.encode()
+        try:
+            if api is None or not api.request_ids:
+                await self.app(scope, receive, send)
+            else:
+                await self.app(scope, receive, _with_request_id(call, send))
+        finally:
+            detach(scope)
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start" and not call.forwarded:
-                headers = [(k, v) for k, v in message.get("headers", []) if k != REQUEST_ID_HEADER]
-                headers.append((REQUEST_ID_HEADER, header))
-                message = {**message, "headers": headers}
-            await send(message)
 
-        await self.app(scope, receive, send_with_id)
+def _with_request_id(call: Call, send: Send) -> Send:
+    call.request_id = secrets.token_hex(16)
+    header = call.request_id.encode()
+
+    async def send_with_id(message: Message) -> None:
+        if message["type"] == "http.response.start" and not call.forwarded:
+            headers = [(k, v) for k, v in message.get("headers", []) if k != REQUEST_ID_HEADER]
+            headers.append((REQUEST_ID_HEADER, header))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return send_with_id
