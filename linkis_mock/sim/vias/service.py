@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from linkis_mock.api_types import admin
@@ -260,6 +261,7 @@ def _done(task_id: str) -> api.ActionReply:
     return {"id": task_id, "status_code": 200, "status_msg": "success"}
 
 
+@lru_cache(maxsize=1024)  # a list names each of its tasks' services twice
 def _service_id(service_name: str) -> str:
     return str(uuid.UUID(hashlib.sha256(service_name.encode()).hexdigest()[:32]))
 
