@@ -4,7 +4,6 @@ server with it and a server without it, and it does answer the plain polls."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -16,11 +15,10 @@ from starlette.testclient import TestClient
 
 from linkis_mock.app import create_app
 from linkis_mock.config import load_settings
-from linkis_mock.testing import API, Mock, in_process
+from linkis_mock.testing import API, Mock
+from tests.helpers.lanes import INSTANCE, with_and_without_the_lane
 from tests.helpers.sim import submit_body
 
-INSTANCE = "127.0.0.1:9999"  # both servers make the same execIDs
-CONFIG = f'[server]\ninstance = "{INSTANCE}"\nfast_lane = {{fast_lane}}\n'
 COOKIE = "linkis_user_session_ticket_id_v1"
 JOBS = (
     "--@mock duration=600\nselect 1",
@@ -63,12 +61,6 @@ class Pair:
         self.exec_ids: list[str] = []
         self.tickets: dict[int, str] = {}  # by id(mock): both have the same base URL
         for mock in (fast, full):
-            mock.reset()
-            mock.freeze()
-        # The same simulated instant on both, so logs carry the same times.
-        fast_ms, full_ms = (mock.admin("GET", "/clock")["now"] for mock in (fast, full))
-        (full if full_ms < fast_ms else fast).advance(abs(fast_ms - full_ms) / 1000)
-        for mock in (fast, full):
             client = mock.as_token("alice")
             ids = [
                 client.post("/entrance/submit", json=submit_body(code)).json()["data"]["execID"]
@@ -95,17 +87,8 @@ class Pair:
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    tmp = tmp_path_factory.mktemp("fast-lane")
-    mocks = []
-    for fast_lane in ("true", "false"):
-        config = Path(tmp) / f"fast-{fast_lane}.toml"
-        config.write_text(CONFIG.format(fast_lane=fast_lane))
-        mocks.append(in_process(load_settings(config)))
-    try:
+    with with_and_without_the_lane(tmp_path_factory.mktemp("fast-lane")) as mocks:
         yield Pair(*mocks)
-    finally:
-        for mock in mocks:
-            mock.stop()
 
 
 @settings(

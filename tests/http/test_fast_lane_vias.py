@@ -5,7 +5,6 @@ ones. (tests/http/test_fast_lane.py does the same for the Linkis polls.)"""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import httpx
@@ -17,9 +16,9 @@ from starlette.testclient import TestClient
 
 from linkis_mock.app import create_app
 from linkis_mock.config import load_settings
-from linkis_mock.testing import Mock, in_process
+from linkis_mock.testing import Mock
+from tests.helpers.lanes import with_and_without_the_lane
 
-CONFIG = '[server]\ninstance = "127.0.0.1:9999"\nfast_lane = {fast_lane}\n'
 PROJECT = "0123456789abcdef0123456789abcdef"  # vias-dev-token's
 OTHER_PROJECT = "fedcba9876543210fedcba9876543210"  # vias-other-token's
 SERVICE = "c-intrusion-detection-cloud"
@@ -50,11 +49,6 @@ class Pair:
         self.fast, self.full = fast, full
         self.task_ids: list[str] = []
         for mock in (fast, full):
-            mock.reset()
-            mock.freeze()
-        fast_ms, full_ms = (mock.admin("GET", "/clock")["now"] for mock in (fast, full))
-        (full if full_ms < fast_ms else fast).advance(abs(fast_ms - full_ms) / 1000)
-        for mock in (fast, full):
             client = mock.client("/v2")
             ids = [
                 client.post(
@@ -77,17 +71,8 @@ class Pair:
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
-    tmp = tmp_path_factory.mktemp("fast-lane-vias")
-    mocks = []
-    for fast_lane in ("true", "false"):
-        config = Path(tmp) / f"fast-{fast_lane}.toml"
-        config.write_text(CONFIG.format(fast_lane=fast_lane))
-        mocks.append(in_process(load_settings(config)))
-    try:
+    with with_and_without_the_lane(tmp_path_factory.mktemp("fast-lane-vias")) as mocks:
         yield Pair(*mocks)
-    finally:
-        for mock in mocks:
-            mock.stop()
 
 
 @settings(
