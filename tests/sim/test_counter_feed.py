@@ -160,6 +160,19 @@ def test_a_connection_lost_in_a_query_fails_its_waiters_and_a_new_one_is_made() 
     assert database.connections == 2
 
 
+def test_any_other_failure_of_a_query_fails_its_waiters_rather_than_leave_them_waiting() -> None:
+    database = Database()
+    feed = _feed(database)
+    database.drop = psycopg.errors.UndefinedTable('relation "meta" does not exist')
+
+    async def main() -> list[BaseException | int]:
+        return await asyncio.gather(*(feed.latest_seq() for _ in range(3)), return_exceptions=True)
+
+    failures = asyncio.run(asyncio.wait_for(main(), 5))
+    assert all(isinstance(failure, StorageUnavailableError) for failure in failures)
+    assert 'relation "meta" does not exist' in str(failures[0])
+
+
 def test_a_connection_from_another_event_loop_is_replaced() -> None:
     """Each asyncio.run is a new loop, as in-process tests' apps may see."""
     database = Database()

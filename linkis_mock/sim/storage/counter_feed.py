@@ -66,6 +66,8 @@ class CounterFeed:
                     waiters.set_result(await self._query())
                 except StorageUnavailableError as exc:
                     waiters.set_exception(exc)
+                except Exception as exc:  # a waiter left unanswered would hang
+                    waiters.set_exception(StorageUnavailableError.of(self._name, describe(exc)))
         finally:
             self._sender = None
 
