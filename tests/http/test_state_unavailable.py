@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from linkis_mock.config import load_settings
@@ -144,3 +145,22 @@ def test_each_connection_of_a_replica_bounds_its_wait_for_a_frozen_server(
 async def _write_unit(state: PostgresBackend) -> None:
     with state.unit(writes=True):
         pass
+
+
+def test_a_database_that_refuses_the_mocks_statements_is_a_503_not_a_500(
+    database: PostgresServer,
+) -> None:
+    """Someone dropped a table under the running mock: each request that needs it says
+    so, in its API's format, and nothing crashes."""
+    url = fresh_database(database)
+    mock = in_process(load_settings(state=url))
+    try:
+        assert submit(mock)[0] == 200
+        with psycopg.connect(url, autocommit=True) as db:
+            db.execute("DROP TABLE jobs")
+        status, linkis = submit(mock)
+        assert status == 503, linkis
+        assert 'relation "jobs" does not exist' in str(linkis["message"])
+        assert (linkis["status"], linkis["data"]) == (1, {})
+    finally:
+        mock.stop()

@@ -85,7 +85,8 @@ class PostgresBackend(RowBackend):
 
     @contextmanager
     def _connection(self) -> Iterator[BoundedConnection]:
-        """The connection, opened again if it was lost; a failure loses it."""
+        """The connection, opened again if it was lost; a failure loses it, and any error
+        of the database is the request's 503."""
         if self._db is None:
             self._reconnect()
         assert self._db is not None
@@ -94,6 +95,9 @@ class PostgresBackend(RowBackend):
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             self._lose(exc)
             raise StorageUnavailableError(self._unavailable()) from exc
+        except psycopg.Error as exc:  # the database refused a statement (a table dropped)
+            self._must_reload = True
+            raise StorageUnavailableError.of(self.name, describe(exc)) from exc
 
     def _reconnect(self) -> None:
         if time.monotonic() < self._next_attempt:
