@@ -8,9 +8,10 @@ inside a unit is never taken twice. Every commit moves the `seq` meta row: a req
 learns whether others committed from one query of it that requests arriving together
 share (storage.counter_feed), and a unit looks again under the lock.
 
-psycopg 3, synchronous, one connection per process: the storage interface is
-synchronous because handlers do not await inside a unit, so units never interleave
-within a process; a pool would only hold connections no unit waits for.
+psycopg 3, two connections per process. The units' is synchronous, as the storage
+interface is: handlers do not await inside a unit, so units never interleave within a
+process, and a pool would only hold connections no unit waits for. The change feed's
+is asyncio, so that requests await its query instead of blocking the event loop.
 """
 
 from __future__ import annotations
@@ -94,19 +95,19 @@ class PostgresBackend(RowBackend):
             yield self._db
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             self._lose(exc)
-            raise StorageUnavailableError(self._unavailable()) from exc
+            raise self._unavailable() from exc
         except psycopg.Error as exc:  # the database refused a statement (a table dropped)
             self._must_reload = True
             raise StorageUnavailableError.of(self.name, describe(exc)) from exc
 
     def _reconnect(self) -> None:
         if time.monotonic() < self._next_attempt:
-            raise StorageUnavailableError(self._unavailable())
+            raise self._unavailable()
         try:
             self._db = self._connect()
         except psycopg.Error as exc:
             self._lose(exc)
-            raise StorageUnavailableError(self._unavailable()) from exc
+            raise self._unavailable() from exc
 
     def _lose(self, exc: psycopg.Error) -> None:
         self._lost_reason = describe(exc)
@@ -117,8 +118,8 @@ class PostgresBackend(RowBackend):
                 self._db.close()
         self._db = None
 
-    def _unavailable(self) -> str:
-        return str(StorageUnavailableError.of(self.name, self._lost_reason))
+    def _unavailable(self) -> StorageUnavailableError:
+        return StorageUnavailableError.of(self.name, self._lost_reason)
 
     def _execute(self, sql: str, params: Row = ()) -> Iterable[Row]:
         with self._connection() as db:
