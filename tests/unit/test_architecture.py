@@ -109,3 +109,25 @@ def test_each_base_path_is_written_once_in_its_specs_servers() -> None:
         if any(text == base or text.startswith((base + "/", base + "{")) for base in base_paths)
     ]
     assert found == [], found
+
+
+def test_a_started_app_has_not_loaded_what_only_some_requests_need() -> None:
+    """openpyxl (which pulls in numpy: a fifth of an idle server's memory), the proxy's
+    aiohttp and PostgreSQL's psycopg are imported when first needed, not at start."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import json, sys, linkis_mock\n"
+            "linkis_mock.create_app()\n"
+            "print(json.dumps(sorted(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    imported = json.loads(loaded.stdout)
+    assert "linkis_mock.sim.linkis.exports" in imported
+    lazy = ("openpyxl", "numpy", "aiohttp", "psycopg")
+    assert sorted(m for m in imported if m.split(".")[0] in lazy) == []

@@ -41,11 +41,6 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from itertools import islice
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Color, Font
-from openpyxl.utils import get_column_letter
-
 __all__ = [
     "CsvOptions",
     "ExportError",
@@ -631,15 +626,27 @@ def _column_widths(rows: Sequence[Sequence[_CellValue]], formats: Sequence[str])
     return [min(int(width * 256) / 256, _MAX_COLUMN_WIDTH) for width in widths]
 
 
+def _new_workbook() -> Any:
+    """openpyxl is imported by the first xlsx download, not at start: it pulls in numpy,
+    a third of the idle server's memory."""
+    from openpyxl import Workbook  # noqa: PLC0415
+
+    return Workbook(write_only=True)
+
+
 def _header_font() -> Any:
     """`getDefaultHeadStyle` (`StorageExcelWriter.scala:62-70`): bold, 14 pt, BLACK (index 8),
     on POI's default font name."""
+    from openpyxl.styles import Color, Font  # noqa: PLC0415 (see _new_workbook)
+
     return Font(name="Calibri", size=14, bold=True, color=Color(indexed=8))
 
 
 def _styled_cell(
     sheet: Any, value: _CellValue, *, number_format: str = "", font: Any = None
 ) -> Any:
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 (see _new_workbook)
+
     cell = WriteOnlyCell(sheet, value=value)
     if number_format:
         cell.number_format = number_format
@@ -665,6 +672,8 @@ def _sheet_rows(
 
 
 def _write_result_sheet(sheet: Any, rows: list[list[_CellValue]], formats: list[str]) -> None:
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 (see _new_workbook)
+
     for column, width in enumerate(_column_widths(rows, formats), start=1):
         if width > 0:
             sheet.column_dimensions[get_column_letter(column)].width = width
@@ -705,7 +714,7 @@ def result_xlsx(
         (_checked_sheet_name(name, taken), *_sheet_rows(table, null_text, auto_format, row_cap))
         for name, table in sheets
     ]
-    workbook = Workbook(write_only=True)
+    workbook = _new_workbook()
     for name, rows, formats in prepared:
         _write_result_sheet(workbook.create_sheet(name), rows, formats)
     return _saved(workbook)
@@ -842,7 +851,7 @@ def job_list_xlsx(tasks: Sequence[Mapping[str, Any]], *, english: bool, with_use
     Durations always use the Chinese formatter, whatever the language. No column is auto-sized.
     A text over 32767 chars raises ExportError (the server then sends an empty body)."""
     rows = [_job_list_headers(english, with_user), *(_job_row(task, with_user) for task in tasks)]
-    workbook = Workbook(write_only=True)
+    workbook = _new_workbook()
     sheet = workbook.create_sheet(JOB_LIST_SHEET)
     for row in rows:
         sheet.append(row)
