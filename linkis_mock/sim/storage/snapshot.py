@@ -174,10 +174,10 @@ def _script_from(s: dict[str, Any]) -> Script:
         queue_s=float(s["queue_s"]),
         running_s=float(s["running_s"]),
         rows=int(s["rows"]),
-        error=str(s["error"]),
+        error=sys.intern(str(s["error"])),
         retries=int(s["retries"]),
-        stage_tasks=tuple(int(x) for x in s["stage_tasks"]),
-        columns=tuple(Column(str(c["name"]), str(c["data_type"])) for c in s["columns"]),
+        stage_tasks=_shared_stage_tasks(tuple(int(x) for x in s["stage_tasks"])),
+        columns=_shared_columns(tuple((str(c["name"]), str(c["data_type"])) for c in s["columns"])),
         digest=str(s["digest"]),
         directive_problem=s.get("directive_problem"),
         log_lines=int(s.get("log_lines", 0)),
@@ -194,6 +194,19 @@ def _script_from(s: dict[str, Any]) -> Script:
 @functools.lru_cache(maxsize=1024)
 def _shared_script(script: Script) -> Script:
     return script
+
+
+# A script's parts repeat across jobs whose code differs (every `select n` has the same
+# columns and error text): shared, a restart holds them once, as the submits that made
+# them did, instead of once per job.
+@functools.lru_cache(maxsize=1024)
+def _shared_stage_tasks(stage_tasks: tuple[int, ...]) -> tuple[int, ...]:
+    return stage_tasks
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_columns(columns: tuple[tuple[str, str], ...]) -> tuple[Column, ...]:
+    return tuple(Column(name, data_type) for name, data_type in columns)
 
 
 def _timeline_from(t: dict[str, Any]) -> Timeline:
@@ -223,7 +236,16 @@ def _shared_timings(values: tuple[tuple[str, float], ...]) -> Timings:
 
 def _timings(raw: dict[str, Any]) -> Timings:
     """The timings a job was planned with; jobs planned alike share one object."""
-    return _shared_timings(tuple(sorted((str(k), float(v)) for k, v in raw.items())))
+    try:
+        return _saved_timings(tuple(raw.items()))
+    except TypeError:  # a value that is not hashable: Timings refuses it below
+        return _shared_timings(tuple(sorted((str(k), float(v)) for k, v in raw.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _saved_timings(items: tuple[tuple[str, Any], ...]) -> Timings:
+    """Keyed by the items as saved (one lookup for a restart's 100 000 jobs)."""
+    return _shared_timings(tuple(sorted((str(k), float(v)) for k, v in items)))
 
 
 def task_to_json(task: ViasTask) -> dict[str, Any]:
