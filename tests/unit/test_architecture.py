@@ -57,20 +57,9 @@ def test_importing_the_whole_simulator_loads_no_web_framework() -> None:
         ).removesuffix(".__init__")
         for path in sorted((ROOT / "linkis_mock" / "sim").rglob("*.py"))
     ]
-    loaded = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import importlib, json, sys\n"
-            f"for name in {modules!r}: importlib.import_module(name)\n"
-            "print(json.dumps(sorted(sys.modules)))",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
+    imported = _modules_loaded_by(
+        f"import importlib\nfor name in {modules!r}: importlib.import_module(name)"
     )
-    imported = json.loads(loaded.stdout)
     assert len(modules) > 20 and all(module in imported for module in modules)
     frameworks = sorted(m for m in imported if m.split(".")[0] in WEB_FRAMEWORKS)
     assert frameworks == [], frameworks
@@ -114,20 +103,20 @@ def test_each_base_path_is_written_once_in_its_specs_servers() -> None:
 def test_a_started_app_has_not_loaded_what_only_some_requests_need() -> None:
     """openpyxl (which pulls in numpy: a fifth of an idle server's memory), the proxy's
     aiohttp and PostgreSQL's psycopg are imported when first needed, not at start."""
+    imported = _modules_loaded_by("import linkis_mock\nlinkis_mock.create_app()")
+    assert "linkis_mock.sim.linkis.exports" in imported
+    lazy = ("openpyxl", "numpy", "aiohttp", "psycopg")
+    assert sorted(m for m in imported if m.split(".")[0] in lazy) == []
+
+
+def _modules_loaded_by(code: str) -> list[str]:
+    """The modules a fresh interpreter has loaded after running `code`."""
     loaded = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import json, sys, linkis_mock\n"
-            "linkis_mock.create_app()\n"
-            "print(json.dumps(sorted(sys.modules)))",
-        ],
+        [sys.executable, "-c", f"{code}\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"],
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
     )
-    imported = json.loads(loaded.stdout)
-    assert "linkis_mock.sim.linkis.exports" in imported
-    lazy = ("openpyxl", "numpy", "aiohttp", "psycopg")
-    assert sorted(m for m in imported if m.split(".")[0] in lazy) == []
+    modules: list[str] = json.loads(loaded.stdout)
+    return modules

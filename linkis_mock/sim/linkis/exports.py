@@ -628,7 +628,7 @@ def _column_widths(rows: Sequence[Sequence[_CellValue]], formats: Sequence[str])
 
 def _new_workbook() -> Any:
     """openpyxl is imported by the first xlsx download, not at start: it pulls in numpy,
-    a third of the idle server's memory."""
+    a fifth of the idle server's memory."""
     from openpyxl import Workbook  # noqa: PLC0415
 
     return Workbook(write_only=True)

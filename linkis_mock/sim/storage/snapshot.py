@@ -229,23 +229,16 @@ def _timeline_from(t: dict[str, Any]) -> Timeline:
     return timeline
 
 
-@functools.lru_cache(maxsize=64)
-def _shared_timings(values: tuple[tuple[str, float], ...]) -> Timings:
-    return Timings(**dict(values))
-
-
 def _timings(raw: dict[str, Any]) -> Timings:
-    """The timings a job was planned with; jobs planned alike share one object."""
-    try:
-        return _saved_timings(tuple(raw.items()))
-    except TypeError:  # a value that is not hashable: Timings refuses it below
-        return _shared_timings(tuple(sorted((str(k), float(v)) for k, v in raw.items())))
+    """The timings a job was planned with; jobs planned alike share one object. Keyed by
+    the items as saved: one lookup for each of a restart's 100 000 jobs (a value that is
+    not hashable is a TypeError, as float() of it would be)."""
+    return _shared_timings(tuple(raw.items()))
 
 
 @functools.lru_cache(maxsize=64)
-def _saved_timings(items: tuple[tuple[str, Any], ...]) -> Timings:
-    """Keyed by the items as saved (one lookup for a restart's 100 000 jobs)."""
-    return _shared_timings(tuple(sorted((str(k), float(v)) for k, v in items)))
+def _shared_timings(items: tuple[tuple[str, Any], ...]) -> Timings:
+    return Timings(**{str(k): float(v) for k, v in items})
 
 
 def task_to_json(task: ViasTask) -> dict[str, Any]:
