@@ -126,6 +126,10 @@ async def clear_journal(call: Call) -> Reply[api.JournalCleared]:
 # ---- proxy mode: contract violations ----------------------------------------------------
 
 
+async def get_reloads(call: Call) -> Reply[api.ReloadReport]:
+    return _json(call.mock.reloads.report())
+
+
 async def get_violations(call: Call) -> Reply[api.ViolationReport]:
     return _json(call.mock.violations.summary())
 

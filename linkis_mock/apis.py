@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from linkis_mock.specs import ADMIN_SPEC, LINKIS_SPEC, VIAS_SPEC, load_spec
@@ -48,9 +49,11 @@ class Api:
         cross_origin: bool,
         journaled: bool,
         request_ids: bool,
+        specs: Path | None = None,
     ) -> Api:
-        """The API of a spec file, its base path read from the spec's `servers`."""
-        spec = load_spec(spec_file)
+        """The API of a spec file (the copy in `specs` if there is one), its base path
+        read from the spec's `servers`."""
+        spec = load_spec(spec_file, specs)
         return cls(
             name=name,
             spec_file=spec_file,
@@ -75,9 +78,10 @@ class Api:
 
 
 class ApiRegistry:
-    """The three APIs, each with its spec parsed once."""
+    """The three APIs, each with its spec parsed once; `specs`: a folder of spec copies
+    served instead of the packaged ones (SpecError if one cannot be served)."""
 
-    def __init__(self) -> None:
+    def __init__(self, specs: Path | None = None) -> None:
         self.linkis = Api.declare(
             "linkis",
             LINKIS_SPEC,
@@ -87,6 +91,7 @@ class ApiRegistry:
             cross_origin=True,
             journaled=True,
             request_ids=False,
+            specs=specs,
         )
         self.vias = Api.declare(
             "vias",
@@ -97,6 +102,7 @@ class ApiRegistry:
             cross_origin=True,
             journaled=True,
             request_ids=True,
+            specs=specs,
         )
         self.admin = Api.declare(
             "admin",
@@ -107,6 +113,7 @@ class ApiRegistry:
             cross_origin=False,  # same-origin only: the dashboard is served beside it
             journaled=False,  # the dashboard polls it
             request_ids=False,
+            specs=specs,
         )
 
     def __iter__(self) -> Iterator[Api]:

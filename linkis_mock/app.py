@@ -38,6 +38,7 @@ from linkis_mock.contract.units import in_unit
 from linkis_mock.contract.validation import VALIDATOR_MAP
 from linkis_mock.control.faults import FaultBook
 from linkis_mock.control.journal import Journal
+from linkis_mock.control.reloads import ReloadLog
 from linkis_mock.middleware.fast_lane import FastOperation, fast_operations
 from linkis_mock.pipeline import layers
 from linkis_mock.sim.simulator import Simulator
@@ -69,31 +70,40 @@ def create_app(
     scenario: dict[str, Any] | None = None,
     state: str | Path | None = None,
     record: bool = False,
+    previous: MockContext | None = None,
 ) -> MockApp:
     """`scenario`: a snapshot to start from (raises SnapshotError if it cannot be restored).
     `state`: keep state in this SQLite file, or in the PostgreSQL database of a
     `postgresql://` URL (a scenario only fills a new one); by default `settings.state`.
-    `record`: in proxy mode, record what the real servers answer (`context.recorder`)."""
+    `record`: in proxy mode, record what the real servers answer (`context.recorder`).
+    `previous`: the context of the app this one replaces (`serve --reload`): its state
+    in memory (jobs, tasks, sessions, the clock, fault rules), its journal and its
+    record of reloads carry over. With a state file the state is the file's anyway.
+    Raises SpecError for spec copies (`settings.specs`) that cannot be served."""
     settings = settings or Settings()
-    simulator = Simulator(settings.sim)
+    state = state if state is not None else settings.state
+    carried = None
+    if previous is not None and state is None and scenario is None:
+        carried = previous.sim.stores
+    simulator = Simulator(settings.sim, stores=carried)
     if scenario is not None:
         restore(simulator.stores, scenario)
+    apis = ApiRegistry(settings.specs)
     storage: StorageBackend | None = None
-    state = state if state is not None else settings.state
     if state is not None:
         storage = backend_for(str(state), simulator.stores, settings.state_timeout_s)
         storage.open()
-    apis = ApiRegistry()
     routes = RouteTable({api.base_path: api.spec for api in apis})
     context = MockContext(
         settings=settings,
         apis=apis,
         routes=routes,
         sim=simulator,
-        journal=Journal(settings.journal_capacity),
+        journal=previous.journal if previous else Journal(settings.journal_capacity),
         faults=FaultBook(settings.sim.seed, settings.faults, simulator.stores.documents),
         storage=storage,
         recorder=_recorder(routes) if record and settings.proxy is not None else None,
+        reloads=previous.reloads if previous else ReloadLog(),
     )
     mapper = ErrorMapper(apis, routes, settings.sim.instance)
     fast_lane = _fast_lane(context) if settings.fast_lane else None

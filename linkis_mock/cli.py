@@ -23,10 +23,12 @@ from linkis_mock.contract import json_policy
 from linkis_mock.sim.storage.backend import StorageError
 from linkis_mock.sim.storage.locations import is_database_url, without_password
 from linkis_mock.sim.storage.snapshot import SnapshotError, check_version
-from linkis_mock.specs import ADMIN_SPEC, schema_problem
+from linkis_mock.specs import ADMIN_SPEC, SpecError, schema_problem
 
 if TYPE_CHECKING:
     from linkis_mock.app import MockApp
+    from linkis_mock.context import MockContext
+    from linkis_mock.reload import ReloadingApp
 
 ARGS_VARIABLE = "LINKIS_MOCK_SERVE_ARGS"
 # On SIGTERM, requests in flight get this long to finish before connections are cut.
@@ -56,6 +58,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers", type=int, default=1, help="worker processes sharing --state (default 1)"
     )
+    serve.add_argument(
+        "--specs",
+        type=Path,
+        help="serve the copies of the specs in this folder (linkis-entrance.yaml, "
+        "vias-task.yaml, admin.yaml; any missing one is the packaged spec)",
+    )
+    serve.add_argument(
+        "--reload",
+        action="store_true",
+        help="take in edits of --specs, --config and --scenario without a restart, "
+        "keeping jobs, tasks, sessions and the clock",
+    )
     serve.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
     _proxy_arguments(commands)
     return parser
@@ -77,7 +91,7 @@ def _proxy_arguments(commands: Any) -> None:
         "--fail-on-violation", action="store_true", help="exit 1 if any violation was seen"
     )
     proxy.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
-    proxy.set_defaults(workers=1, seed=None, scenario=None, state=None)
+    proxy.set_defaults(workers=1, seed=None, scenario=None, state=None, specs=None, reload=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = _settings(args)
         if args.workers > 1:
             return _serve_workers(args, argv, settings)
-        app = _app(args, settings)
+        app = _reloading(args, settings) if args.reload else _app(args, settings)
     except StartError as exc:
         print(f"linkis-mock: {exc}", file=sys.stderr)
         return 2
@@ -124,7 +138,25 @@ def _freeze_what_start_made() -> None:
     gc.freeze()
 
 
+def _reloading(args: argparse.Namespace, settings: Settings) -> ReloadingApp:
+    """The app of `serve --reload`: each edit of the watched files builds the next one."""
+    from linkis_mock.app import create_app  # noqa: PLC0415
+    from linkis_mock.reload import ReloadingApp, Watched  # noqa: PLC0415
+
+    def create(
+        settings: Settings, previous: MockContext | None, scenario: dict[str, Any] | None
+    ) -> MockApp:
+        return create_app(settings, previous=previous, scenario=scenario)
+
+    watched = Watched(config=args.config, scenario=args.scenario, specs=settings.specs)
+    if not watched.files():
+        raise StartError("--reload watches --specs, --config and --scenario: give one of them")
+    return ReloadingApp(_app(args, settings), lambda: _settings(args), _scenario, create, watched)
+
+
 def _serve_workers(args: argparse.Namespace, argv: list[str], settings: Settings) -> int:
+    if args.reload:
+        raise StartError("--reload serves one process: it cannot go with --workers")
     if settings.state is None:
         raise StartError(
             "--workers needs --state FILE or URL: the workers share their state through it"
@@ -163,6 +195,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             seed=args.seed,
             proxy=proxy,
             state=args.state,
+            specs=args.specs,
         )
     except ConfigError as exc:
         raise StartError(str(exc)) from exc
@@ -227,6 +260,8 @@ def _app(args: argparse.Namespace, settings: Settings) -> MockApp:
         return create_app(settings, scenario=scenario, state=state)
     except SnapshotError as exc:
         raise StartError(f"cannot start from scenario {args.scenario}: {exc}") from exc
+    except SpecError as exc:
+        raise StartError(f"cannot serve the spec {exc}") from exc
     except (StorageError, OSError) as exc:
         where, shown = "database" if is_database_url(state or "") else "file", _shown(state)
         reason = str(exc).removeprefix(f"{shown} ")  # "... holds state version 7, ..."

@@ -84,6 +84,8 @@ class Settings:
     # `serve`: a SQLite file's path or a PostgreSQL URL to keep state in (None: memory).
     state: str | None = None
     state_timeout_s: float = 5.0
+    # A folder whose linkis-entrance.yaml, vias-task.yaml or admin.yaml replace the packaged ones.
+    specs: Path | None = None
 
 
 # ---- the file's shape -------------------------------------------------------------------
@@ -106,6 +108,8 @@ class ServerSection(Section):
     # The entrance instance written into execIDs (default host:port).
     instance: Annotated[str, Field(pattern=r"^[^\s:/]{1,253}:[0-9]{1,5}$")] | None = None
     fast_lane: bool = True
+    # A folder of spec copies served instead of the packaged specs (linkis_mock.specs).
+    specs: Annotated[str, Field(min_length=1, max_length=4096)] | None = None
 
 
 class AuthSection(Section):
@@ -268,6 +272,7 @@ def load_settings(
     seed: int | None = None,
     proxy: dict[str, Any] | None = None,
     state: str | None = None,
+    specs: Path | None = None,
 ) -> Settings:
     """Command-line values win over the environment, the environment over the file.
     `proxy` (the proxy command's flags, by [proxy] key) asks for proxy mode."""
@@ -275,7 +280,12 @@ def load_settings(
     flags = {
         section: {key: value for key, value in given.items() if value is not None}
         for section, given in {
-            "server": {"host": host, "port": port, "seed": seed},
+            "server": {
+                "host": host,
+                "port": port,
+                "seed": seed,
+                "specs": None if specs is None else str(specs),
+            },
             "proxy": proxy or {},
             "state": {"url": state},
         }.items()
@@ -433,6 +443,7 @@ def _settings(config: ConfigFile) -> Settings:
         fast_lane=server.fast_lane,
         state=config.state.url,
         state_timeout_s=config.state.timeout_s,
+        specs=None if server.specs is None else Path(server.specs),
     )
 
 

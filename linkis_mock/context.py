@@ -23,6 +23,7 @@ from linkis_mock.contract import envelope
 from linkis_mock.contract.routes import RouteTable
 from linkis_mock.control.faults import FaultBook
 from linkis_mock.control.journal import Journal
+from linkis_mock.control.reloads import ReloadLog
 from linkis_mock.proxy.violations import ViolationBook
 from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import MethodStyle
@@ -53,6 +54,8 @@ class MockContext:
     # Proxy mode: what the real servers' traffic broke of the contract, and the recording.
     violations: ViolationBook = field(default_factory=ViolationBook)
     recorder: Recorder | None = None
+    # `serve --reload`: what was taken in and refused, shared by the apps a reload builds.
+    reloads: ReloadLog = field(default_factory=ReloadLog)
 
 
 @dataclass(slots=True)

@@ -3,13 +3,15 @@
 The specs are written in the repository's `openapi/` folder and nowhere else; the build
 maps that folder into the package as `linkis_mock.openapi` (pyproject.toml), so
 `importlib.resources` finds them the same way in a checkout, an editable install and a
-wheel.
+wheel. `serve --specs DIR` serves copies of them from a folder instead (a file of the
+same name there replaces the packaged one), checked as OpenAPI 3.0 when read.
 """
 
 from __future__ import annotations
 
 import functools
 from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -25,10 +27,40 @@ ADMIN_SPEC = "admin.yaml"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_spec(name: str) -> dict[str, Any]:
-    """A fresh parse of one spec (callers may change what they get)."""
-    text = files(SPECS_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-    spec: dict[str, Any] = yaml.load(text, Loader=YAML_LOADER)
+class SpecError(ValueError):
+    """A spec copy (`--specs DIR`) that cannot be served."""
+
+
+def load_spec(name: str, folder: Path | None = None) -> dict[str, Any]:
+    """A fresh parse of one spec (callers may change what they get): the copy in
+    `folder` if there is one, else the packaged spec."""
+    copy = folder / name if folder is not None else None
+    if copy is None or not copy.exists():
+        text = files(SPECS_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+        spec: dict[str, Any] = yaml.load(text, Loader=YAML_LOADER)
+        return spec
+    return _checked_copy(copy)
+
+
+def _checked_copy(path: Path) -> dict[str, Any]:
+    """A user's copy of a spec, refused with one line naming what is wrong."""
+    from openapi_spec_validator import validate  # noqa: PLC0415  # only for copies
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError  # noqa: PLC0415
+
+    try:
+        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise SpecError(f"{path}: {' '.join(str(exc).split())}") from None
+    if not isinstance(spec, dict) or not str(spec.get("openapi", "")).startswith("3.0"):
+        raise SpecError(f"{path}: not an OpenAPI 3.0 document")
+    try:
+        validate(spec)
+    except OpenAPIValidationError as exc:
+        where = "/".join(str(part) for part in exc.path)
+        raise SpecError(f"{path}: {str(exc).splitlines()[0]} (at /{where})") from None
+    servers = spec.get("servers")
+    if not (isinstance(servers, list) and servers and isinstance(servers[0], dict)):
+        raise SpecError(f"{path}: servers[0].url is missing (it gives the base path)")
     return spec
 
 

@@ -164,6 +164,19 @@ class Replica(TypedDict):
     pid: int
 
 
+WatchingItem: TypeAlias = str
+
+
+File: TypeAlias = str
+
+
+class Reload(TypedDict):
+    time: str
+    files: list[File]
+    outcome: Literal["applied", "refused"]
+    problem: str | None
+
+
 class OperationChecked(TypedDict):
     operationId: str
     exchanges: int
@@ -269,6 +282,14 @@ class Journal(TypedDict):
     capacity: int
     replica: Replica
     entries: list[JournalEntry]
+
+
+class ReloadReport(TypedDict):
+    enabled: bool
+    watching: list[WatchingItem]
+    applied: int
+    refused: int
+    reloads: list[Reload]
 
 
 class Violation(TypedDict):

@@ -13,10 +13,14 @@ from linkis_mock.sim.vias.service import Vias
 
 
 class Simulator:
-    def __init__(self, settings: SimSettings, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: SimSettings, clock: Clock | None = None, stores: Stores | None = None
+    ) -> None:
+        """`stores`: what another simulator kept, clock included, taken over as it is (a
+        reload with new settings); new jobs follow the new settings."""
         self.settings = settings
-        self.clock = clock or Clock()
-        self.stores = Stores(self.clock, settings.history_jobs)
+        self.clock = stores.clock if stores is not None else clock or Clock()
+        self.stores = stores if stores is not None else Stores(self.clock, settings.history_jobs)
         self.users = Users(settings, self.clock, self.stores.sessions)
         self.entrance = Entrance(settings, self.clock, self.stores.jobs)
         self.console = Console(settings.console)
