@@ -307,3 +307,27 @@ async def test_requests_during_a_reload_are_all_answered(
     answered, problem = await asyncio.gather(polls(), app.reload((changed,)))
     assert problem is None
     assert answered == [200] * 50
+
+
+async def test_with_a_state_file_the_next_app_serves_the_files_state(
+    edits: Edits, tmp_path: Path
+) -> None:
+    state = str(tmp_path / "state.db")
+
+    def settings() -> Settings:
+        return load_settings(edits.config, specs=edits.specs, state=state)
+
+    watched = Watched(edits.config, None, edits.specs)
+    app = ReloadingApp(create_app(settings()), settings, _scenario, _create, watched)
+    first = app.current
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+        exec_id = await _running_job(client)
+
+        assert await app.reload((edits.spec(_add_status_example),)) is None
+
+        assert app.current.context.sim is not first.context.sim  # read back from the file
+        assert await _state(client, exec_id) == "Running"
+        assert first.context.storage is not None and app.current.context.storage is not None
+        app.current.context.storage.close()
+        first.context.storage.close()
