@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import logging
 import os
 import signal
 import sys
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from linkis_mock.config import ConfigError, Settings, load_settings
 from linkis_mock.contract import json_policy
+from linkis_mock.logs import CLI_LOGGER, LOG_FORMATS, LOG_LEVELS, log_config, set_up
 from linkis_mock.sim.storage.backend import StorageError
 from linkis_mock.sim.storage.locations import is_database_url, without_password
 from linkis_mock.sim.storage.snapshot import SnapshotError, check_version
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
     from linkis_mock.reload import ReloadingApp
 
 ARGS_VARIABLE = "LINKIS_MOCK_SERVE_ARGS"
+_cli_log = logging.getLogger(CLI_LOGGER)
 # On SIGTERM, requests in flight get this long to finish before connections are cut.
 GRACEFUL_SHUTDOWN_S = 10
 
@@ -70,9 +73,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="take in edits of --specs, --config and --scenario without a restart, "
         "keeping jobs, tasks, sessions and the clock",
     )
-    serve.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    _output_arguments(serve)
     _proxy_arguments(commands)
     return parser
+
+
+def _output_arguments(command: argparse.ArgumentParser) -> None:
+    """How `serve` and `proxy` talk: their log and, for https front ends, TLS."""
+    command.add_argument(
+        "--log-level",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        default="info",
+        help="uvicorn log level (default info)",
+    )
+    command.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default="text",
+        help="text (default: readable lines) or json (one JSON object a line, a request each)",
+    )
+    command.add_argument("--ssl-certfile", type=Path, help="serve https with this certificate")
+    command.add_argument("--ssl-keyfile", type=Path, help="... and this private key (PEM)")
 
 
 def _proxy_arguments(commands: Any) -> None:
@@ -90,33 +112,30 @@ def _proxy_arguments(commands: Any) -> None:
     proxy.add_argument(
         "--fail-on-violation", action="store_true", help="exit 1 if any violation was seen"
     )
-    proxy.add_argument("--log-level", default="info", help="uvicorn log level (default info)")
+    _output_arguments(proxy)
     proxy.set_defaults(workers=1, seed=None, scenario=None, state=None, specs=None, reload=False)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
+    set_up(args.log_format, args.log_level)
     if args.command == "proxy":
         return _proxy(args)
     try:
         settings = _settings(args)
         if args.workers > 1:
             return _serve_workers(args, argv, settings)
+        options = _uvicorn_options(args, settings)
         app = _reloading(args, settings) if args.reload else _app(args, settings)
     except StartError as exc:
-        print(f"linkis-mock: {exc}", file=sys.stderr)
+        _tell(args, str(exc), logging.ERROR, event="start-failed")
         return 2
     import uvicorn  # noqa: PLC0415  # loaded once the arguments are known to be good
 
+    _announce(args, settings)
     _freeze_what_start_made()
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=args.log_level,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-    )
+    uvicorn.run(app, **options)
     return 0
 
 
@@ -124,6 +143,8 @@ def worker_app() -> MockApp:
     """The app of one of N workers (uvicorn's factory)."""
     args = build_parser().parse_args(json.loads(os.environ[ARGS_VARIABLE]))
     args.scenario = None  # the parent already started the state file from it
+    # uvicorn set up the worker's log from the parent's log_config; warnings join it.
+    logging.captureWarnings(args.log_format == "json")
     app = _app(args, _settings(args))
     _freeze_what_start_made()
     return app
@@ -161,20 +182,96 @@ def _serve_workers(args: argparse.Namespace, argv: list[str], settings: Settings
         raise StartError(
             "--workers needs --state FILE or URL: the workers share their state through it"
         )
+    options = _uvicorn_options(args, settings)
     _app(args, settings)  # creates the state file (from --scenario) once, before the workers
     os.environ[ARGS_VARIABLE] = json.dumps(argv)
     import uvicorn  # noqa: PLC0415
 
-    uvicorn.run(
-        "linkis_mock.cli:worker_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=args.workers,
-        log_level=args.log_level,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-    )
+    _announce(args, settings)
+    uvicorn.run("linkis_mock.cli:worker_app", factory=True, workers=args.workers, **options)
     return 0
+
+
+def _uvicorn_options(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    """What the three ways of serving tell uvicorn (the workers of `--workers` too)."""
+    tls = _tls_files(args.ssl_certfile, args.ssl_keyfile)
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": args.log_level,
+        "log_config": log_config(args.log_format, args.log_level),
+        "access_log": args.log_format == "text",  # JSON mode writes its own line a request
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+        **tls,
+    }
+
+
+def _tls_files(certfile: Path | None, keyfile: Path | None) -> dict[str, str]:
+    """uvicorn's `ssl_certfile` and `ssl_keyfile`, once they are known to load (uvicorn
+    would fail on them later, with a traceback)."""
+    if certfile is None and keyfile is None:
+        return {}
+    if certfile is None or keyfile is None:
+        raise StartError("--ssl-certfile and --ssl-keyfile go together: give both or neither")
+    for flag, path in (("--ssl-certfile", certfile), ("--ssl-keyfile", keyfile)):
+        if not path.is_file() or not os.access(path, os.R_OK):
+            raise StartError(f"{flag} {path}: no such file, or it cannot be read")
+    import ssl  # noqa: PLC0415
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except (ssl.SSLError, OSError) as exc:
+        raise StartError(
+            f"--ssl-certfile {certfile} --ssl-keyfile {keyfile}: not a certificate and its "
+            f"private key in PEM ({exc})"
+        ) from exc
+    return {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)}
+
+
+def _announce(args: argparse.Namespace, settings: Settings) -> None:
+    """JSON mode: the start-up event (uvicorn then says where it listens)."""
+    if args.log_format != "json":
+        return
+    scheme = "https" if args.ssl_certfile is not None else "http"
+    url = f"{scheme}://{settings.host}:{settings.port}"
+    state = settings.state
+    backend = "memory" if state is None else "postgresql" if is_database_url(state) else "sqlite"
+    _cli_log.info(
+        "linkis-mock %s %s on %s",
+        args.command,
+        _version(),
+        url,
+        extra={
+            "event": "start",
+            "command": args.command,
+            "version": _version(),
+            "instance": settings.sim.instance,
+            "url": url,
+            "stateBackend": backend,
+            "state": None if state is None else _shown(state),
+            "workers": args.workers,
+            "reload": bool(args.reload),
+            "logLevel": args.log_level,
+        },
+    )
+
+
+def _tell(args: argparse.Namespace, message: str, level: int, **extra: Any) -> None:
+    """A message of the command itself: a `linkis-mock: ...` line on stderr, or in JSON
+    mode a JSON object like every other line."""
+    if args.log_format == "json":
+        _cli_log.log(level, "%s", message, extra=extra)
+    else:
+        print(f"linkis-mock: {message}", file=sys.stderr)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+    try:
+        return version("linkis-mock")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -208,8 +305,9 @@ def _proxy(args: argparse.Namespace) -> int:
         from linkis_mock.app import create_app  # noqa: PLC0415
 
         app = create_app(settings, record=args.record is not None)
+        options = _uvicorn_options(args, settings)
     except StartError as exc:
-        print(f"linkis-mock: {exc}", file=sys.stderr)
+        _tell(args, str(exc), logging.ERROR, event="start-failed")
         return 2
     import uvicorn  # noqa: PLC0415
 
@@ -217,14 +315,9 @@ def _proxy(args: argparse.Namespace) -> int:
     # it found; with the default one the process would die before the report is written.
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, lambda number, frame: None)
+    _announce(args, settings)
     _freeze_what_start_made()
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=args.log_level,
-        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-    )
+    uvicorn.run(app, **options)
     return _proxy_results(app, args)
 
 
@@ -232,15 +325,17 @@ def _proxy_results(app: MockApp, args: argparse.Namespace) -> int:
     book, recorder = app.context.violations, app.context.recorder
     if recorder is not None and args.record is not None:
         args.record.write_text(json.dumps(recorder.scenario(), ensure_ascii=False, indent=1))
-        print(f"linkis-mock: recorded the session as a scenario in {args.record}", file=sys.stderr)
+        _tell(args, f"recorded the session as a scenario in {args.record}", logging.INFO)
     if args.report is not None:
         from linkis_mock.proxy.report import write_report  # noqa: PLC0415
 
         unrecorded = recorder.unmapped() if recorder is not None else None
         junit = write_report(book, args.report, unrecorded)
-        print(f"linkis-mock: violations in {args.report} and {junit}", file=sys.stderr)
+        _tell(args, f"violations in {args.report} and {junit}", logging.INFO)
     total = book.total
-    print(f"linkis-mock: {total} contract violation(s) seen", file=sys.stderr)
+    _tell(
+        args, f"{total} contract violation(s) seen", logging.INFO, event="violations", total=total
+    )
     return 1 if args.fail_on_violation and total else 0
 
 
@@ -248,10 +343,8 @@ def _app(args: argparse.Namespace, settings: Settings) -> MockApp:
     scenario = _scenario(args.scenario)
     state = settings.state
     if scenario is not None and state is not None and _holds_state(state):
-        print(
-            f"linkis-mock: {state} already holds state; continuing from it, not from --scenario",
-            file=sys.stderr,
-        )
+        message = f"{state} already holds state; continuing from it, not from --scenario"
+        _tell(args, message, logging.WARNING)
         scenario = None
     # The web framework is loaded only for arguments that got this far.
     from linkis_mock.app import create_app  # noqa: PLC0415

@@ -5,9 +5,10 @@
     ┌──────▼─────── middleware/ (pure ASGI) ────────────────────────────────────┐
     │ ServerErrorMiddleware    Connexion's: what escapes below, as the API's 500 │
     │ RequestContext           the request's Call: this app, its API, its ids    │
+    │ Journal                  journaled APIs: who asked what, and the status;   │
+    │                          with --log-format json, every request's log line  │
     │ Cors                     cross-origin APIs: preflights, CORS headers       │
     │ StorageSync              with --state: take in what other workers saved    │
-    │ Journal                  journaled APIs: who asked what, and the status    │
     │ Limits                   413 / 414 / 431 before the request is read        │
     │ Faults                   fault rules: wait, fail or cut the connection     │
     │ Proxy                    proxy mode: the real server answers, and is       │
@@ -58,6 +59,7 @@ from linkis_mock.context import MockContext
 from linkis_mock.contract.errors import ErrorMapper
 from linkis_mock.contract.prefer import PreferMiddleware
 from linkis_mock.contract.validation import BodyTypeMiddleware
+from linkis_mock.logs import request_logger
 from linkis_mock.middleware.cors import CorsMiddleware
 from linkis_mock.middleware.fast_lane import FastLane, FastOperation
 from linkis_mock.middleware.faults import FaultMiddleware
@@ -96,9 +98,11 @@ def layers(
         )
     ours: list[Any] = [
         partial(RequestContextMiddleware, context=context),
+        partial(
+            JournalMiddleware, journal=context.journal, routes=routes, requests_log=request_logger()
+        ),
         cors if proxy is None else None,
         None if storage is None else partial(StorageSyncMiddleware, storage=storage, mapper=mapper),
-        partial(JournalMiddleware, journal=context.journal, routes=routes),
         partial(LimitsMiddleware, limits=settings.limits, mapper=mapper),
         partial(
             FaultMiddleware, book=context.faults, routes=routes, mapper=mapper, storage=storage
