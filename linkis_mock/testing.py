@@ -40,7 +40,11 @@ from linkis_mock.config import Settings, load_settings
 ROOT = Path(__file__).resolve().parent.parent
 API = base_paths()["linkis"]
 ADMIN = base_paths()["admin"]
+VIAS = base_paths()["vias"]
 TOKEN = "LINKIS-AUTH"
+# The default config's VIAS token and the project it is bound to ([vias.tokens]).
+VIAS_TOKEN = "vias-dev-token"
+VIAS_PROJECT = "0123456789abcdef0123456789abcdef"
 START_TIMEOUT_S = 20
 
 
@@ -91,6 +95,15 @@ class Mock:
         reply = client.post("/user/login", json={"userName": user, "password": password or user})
         assert reply.json()["status"] == 0, reply.text
         return client
+
+    @property
+    def vias_url(self) -> str:
+        """The VIAS API's root; its paths go on with a project id."""
+        return self.base_url + VIAS
+
+    def vias(self, token: str = VIAS_TOKEN, project: str = VIAS_PROJECT) -> httpx.Client:
+        """A client of one VIAS project (paths relative to it: `/tasks`), with its token."""
+        return self.client(f"{VIAS}/{project}", headers={"X-Auth-Token": token})
 
     @property
     def admin_url(self) -> str:

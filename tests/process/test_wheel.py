@@ -4,70 +4,26 @@ checkout, serves everything (specs, handlers, dashboard, Swagger UI) and runs a 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from linkis_mock.testing import ROOT, free_port
+from tests.helpers.wheel import install_wheel, run
 
 pytestmark = pytest.mark.runs_long
 
 TOKEN = {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
-PACKAGED = ("pyproject.toml", "README.md", "linkis_mock", "handlers", "openapi")
-
-
-def _run(*args: str | Path, cwd: Path) -> str:
-    result = subprocess.run(
-        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    return result.stdout
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(the wheel, the fresh venv it is installed in)."""
-    tmp = tmp_path_factory.mktemp("wheel")
-    # Built from a copy of what the package is made of: the build leaves build/ and
-    # *.egg-info where it runs, and stale files there would hide a missing one.
-    source = tmp / "source"
-    source.mkdir()
-    for name in PACKAGED:
-        if (ROOT / name).is_dir():
-            ignore = shutil.ignore_patterns("__pycache__")
-            shutil.copytree(ROOT / name, source / name, ignore=ignore)
-        else:
-            shutil.copy(ROOT / name, source / name)
-    venv = tmp / "venv"
-    # Building the wheel and making the venv take seconds each: at the same time. The
-    # venv gets no pip of its own; this pip installs into it (--python).
-    making_venv = subprocess.Popen([sys.executable, "-m", "venv", "--without-pip", venv])
-    _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", tmp, source, cwd=tmp)
-    assert making_venv.wait(timeout=120) == 0
-    (wheel,) = tmp.glob("linkis_mock-*.whl")
-    constraints = ROOT / "constraints.txt"
-    python = venv / "bin" / "python"
-    _run(
-        sys.executable,
-        "-m",
-        "pip",
-        "--python",
-        python,
-        "install",
-        "--quiet",
-        "-c",
-        constraints,
-        wheel,
-        cwd=tmp,
-    )
-    yield wheel, venv
+    return install_wheel(tmp_path_factory.mktemp("wheel"))
 
 
 def test_the_wheel_holds_every_module_spec_and_page(installed: tuple[Path, Path]) -> None:
@@ -88,7 +44,7 @@ def test_the_installed_mock_serves_from_outside_the_checkout(
     installed: tuple[Path, Path], tmp_path: Path
 ) -> None:
     _, venv = installed
-    where = _run(
+    where = run(
         venv / "bin" / "python",
         "-c",
         "import linkis_mock, linkis_mock.handlers; "
