@@ -71,12 +71,12 @@ def _expected_requests(seen: dict[str, str]) -> Counter[tuple[str, str]]:
     )
 
 
-def _lines(mock: RunningMock, until: str) -> list[str]:
-    """The output so far, once a line holding `until` is there."""
+def _lines(mock: RunningMock, until: str, times: int = 1) -> list[str]:
+    """The output so far, once `until` is in it `times` times."""
     deadline = time.monotonic() + 10
     while True:
         text = mock.log_path.read_text()
-        if until in text or time.monotonic() > deadline:
+        if text.count(until) >= times or time.monotonic() > deadline:
             return text.splitlines()
         time.sleep(0.05)
 
@@ -160,7 +160,9 @@ def test_json_mode_with_workers_logs_each_request_once(tmp_path: Path) -> None:
     )
     try:
         seen = _traffic(mock)
-        lines = _lines(mock, LAST_PATH)
+        _lines(mock, LAST_PATH)
+        # the readiness poll needs only one worker: the other may still be starting
+        lines = _lines(mock, "Started server process", times=2)
     finally:
         mock.stop()
     events = _events(lines)  # the parent's and both workers' lines
