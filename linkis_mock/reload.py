@@ -202,21 +202,20 @@ def misfit(context: MockContext) -> str | None:
     spec's JobState or TaskState does not list (clients generated from it would fail to
     read it); None when it fits."""
     apis, sim = context.apis, context.sim
-    allowed_jobs = _enum(apis.linkis.spec, "JobState")
-    allowed_tasks = _enum(apis.vias.spec, "TaskState")
-    if allowed_jobs is not None:
-        for job in sim.entrance.job_summaries():
-            if job["state"] not in allowed_jobs:
+    jobs = ((f"job {job['taskID']}", job["state"]) for job in sim.entrance.job_summaries())
+    tasks = ((f"task {task['id']}", task["state"]) for task in sim.vias.task_summaries())
+    for spec_file, spec, schema, states in (
+        (LINKIS_SPEC, apis.linkis.spec, "JobState", jobs),
+        (VIAS_SPEC, apis.vias.spec, "TaskState", tasks),
+    ):
+        allowed = _enum(spec, schema)
+        if allowed is None:  # the copy dropped the schema: nothing to check against
+            continue
+        for which, state in states:
+            if state not in allowed:
                 return (
-                    f"the current state no longer fits the specs: job {job['taskID']} is"
-                    f" {job['state']}, which {LINKIS_SPEC}'s JobState does not allow"
-                )
-    if allowed_tasks is not None:
-        for task in sim.vias.task_summaries():
-            if task["state"] not in allowed_tasks:
-                return (
-                    f"the current state no longer fits the specs: task {task['id']} is"
-                    f" {task['state']}, which {VIAS_SPEC}'s TaskState does not allow"
+                    f"the current state no longer fits the specs: {which} is {state},"
+                    f" which {spec_file}'s {schema} does not allow"
                 )
     return None
 
