@@ -13,8 +13,8 @@ from linkis_mock.testing import ROOT
 PACKAGED = ("pyproject.toml", "README.md", "linkis_mock", "handlers", "openapi")
 
 
-def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
-    """A command's output; it must succeed."""
+def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, expect: int = 0) -> str:
+    """A command's output; it must exit with `expect`."""
     result = subprocess.run(
         [str(a) for a in args],
         cwd=cwd,
@@ -24,7 +24,7 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
         timeout=300,
         check=False,
     )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert result.returncode == expect, result.stdout[-3000:] + result.stderr[-2000:]
     return result.stdout
 
 

@@ -228,28 +228,27 @@ async def test_a_spec_the_state_no_longer_fits_is_refused(
     assert await _state(client, exec_id) == "Running"
 
 
-async def test_a_bad_config_value_is_refused(
-    served: tuple[ReloadingApp, httpx.AsyncClient], edits: Edits
+@pytest.mark.parametrize(
+    ("added", "problem"),
+    [
+        ("[timings]\nrunning = -1\n", "timings.running in "),
+        ("[server]\nport = 9999\n", "[server] port cannot change without a restart"),
+    ],
+    ids=["a value out of bounds", "the port, which needs a restart"],
+)
+async def test_a_config_edit_that_cannot_be_taken_in_is_refused(
+    served: tuple[ReloadingApp, httpx.AsyncClient], edits: Edits, added: str, problem: str
 ) -> None:
     app, client = served
-    edits.config.write_text(CONFIG + "\n[timings]\nrunning = -1\n")
+    before = app.current
+    edits.config.write_text(f"{CONFIG}\n{added}")
 
-    problem = await app.reload((str(edits.config.resolve()),))
+    refused = await app.reload((str(edits.config.resolve()),))
 
-    assert problem is not None
-    assert "running" in problem
+    assert refused is not None
+    assert problem in refused
+    assert app.current is before
     assert (await client.get(f"{ADMIN}/reload")).json()["refused"] == 1
-
-
-async def test_the_port_cannot_change_without_a_restart(
-    served: tuple[ReloadingApp, httpx.AsyncClient], edits: Edits
-) -> None:
-    app, _ = served
-    edits.config.write_text(CONFIG + "\n[server]\nport = 9999\n")
-
-    problem = await app.reload((str(edits.config.resolve()),))
-
-    assert problem == "[server] port cannot change without a restart"
 
 
 async def test_new_config_fault_rules_replace_the_ones_in_force(

@@ -9,7 +9,6 @@ import inspect
 import json
 import os
 import re
-import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
@@ -159,19 +158,12 @@ def test_a_users_project_gets_the_fixtures_from_the_installed_wheel(
     )
     (project / "test_their_client.py").write_text(USER_TESTS + origin, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    ran = subprocess.run(
-        [venv / "bin" / "python", "-m", "pytest", "-q", "-ra", "-p", "no:cacheprovider"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert ran.returncode == 1, ran.stdout[-3000:] + ran.stderr[-2000:]
-    assert outcomes(ran.stdout) == {"passed": USER_PASSED + 1, "failed": 1}, ran.stdout[-3000:]
-    assert "FAILED test_their_client.py::test_deliberately_wrong" in ran.stdout
-    assert "assert 1 == 2" in ran.stdout
+    pytest_in_venv = (venv / "bin" / "python", "-m", "pytest")
+    options = ("-q", "-ra", "-p", "no:cacheprovider")
+    ran = run(*pytest_in_venv, *options, cwd=project, env=env, expect=1)
+    assert outcomes(ran) == {"passed": USER_PASSED + 1, "failed": 1}, ran[-3000:]
+    assert "FAILED test_their_client.py::test_deliberately_wrong" in ran
+    assert "assert 1 == 2" in ran
     # The installed pytest lists its options: the entry point registered the plugin.
     listed = run(venv / "bin" / "python", "-m", "pytest", "--help", cwd=project, env=env)
     assert "--linkis-mock-scope=SCOPE" in listed and "linkis_mock_config" in listed
