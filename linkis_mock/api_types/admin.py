@@ -6,6 +6,17 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypeAlias, TypedDict
 
 
+class Health(TypedDict):
+    status: Literal["ok"]
+    instance: str
+
+
+class Readiness(TypedDict):
+    ready: Literal[True]
+    specs: list[str]
+    state: Literal["memory", "sqlite", "postgresql"]
+
+
 class ClockState(TypedDict):
     now: int
     nowIso: str
