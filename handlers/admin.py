@@ -41,6 +41,29 @@ def _clock(state: ClockReading) -> api.ClockState:
     }
 
 
+# ---- health -----------------------------------------------------------------------------
+
+
+async def get_health(call: Call) -> Reply[api.Health]:
+    return _json({"status": "ok", "instance": call.mock.settings.sim.instance})
+
+
+async def get_readiness(call: Call) -> Reply[api.Readiness]:
+    """The specs were loaded when the app was built; the state backend answered the
+    request's look for others' changes (StorageSync: a 503 in its place otherwise)."""
+    storage = call.mock.storage
+    return _json(
+        {
+            "ready": True,
+            "specs": [served.spec_file for served in call.mock.apis],
+            "state": "memory" if storage is None else storage.kind,
+        }
+    )
+
+
+# ---- the clock ---------------------------------------------------------------------------
+
+
 async def get_clock(call: Call) -> Reply[api.ClockState]:
     return _json(_clock(call.sim.clock.reading()))
 
@@ -166,7 +189,9 @@ async def delete_fault(call: Call, id_: str) -> Reply[api.FaultList]:
 
 async def get_snapshot(call: Call) -> Reply[api.Snapshot]:
     # The snapshot is built generically (dataclasses.asdict); Schemathesis checks its shape.
-    return _json(cast("api.Snapshot", snapshot.take(call.sim.stores)))
+    # Session tickets go only to the plane's owners (linkis_mock.control.admin_access).
+    owner = call.mock.settings.admin.shows_secrets
+    return _json(cast("api.Snapshot", snapshot.take(call.sim.stores, sessions=owner)))
 
 
 async def put_snapshot(call: Call, body: dict[str, Any]) -> Reply[api.Snapshot]:

@@ -36,6 +36,9 @@ class Api:
     cross_origin: bool  # CORS with credentials, for front ends on another origin
     journaled: bool
     request_ids: bool  # every reply carries X-Request-Id, as Huawei Cloud's gateway sends
+    # Its security is checked by the pipeline's AdminGuard, not by Connexion: only the
+    # guard knows whether a token is set at all (linkis_mock.control.admin_access).
+    guarded: bool = False
 
     @classmethod
     def declare(
@@ -49,6 +52,7 @@ class Api:
         cross_origin: bool,
         journaled: bool,
         request_ids: bool,
+        guarded: bool = False,
         specs: Path | None = None,
     ) -> Api:
         """The API of a spec file (the copy in `specs` if there is one), its base path
@@ -65,6 +69,7 @@ class Api:
             cross_origin=cross_origin,
             journaled=journaled,
             request_ids=request_ids,
+            guarded=guarded,
         )
 
     def claims(self, path: str) -> bool:
@@ -113,6 +118,7 @@ class ApiRegistry:
             cross_origin=False,  # same-origin only: the dashboard is served beside it
             journaled=False,  # the dashboard polls it
             request_ids=False,
+            guarded=True,
             specs=specs,
         )
 

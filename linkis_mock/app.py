@@ -159,7 +159,7 @@ def _add_api(app: AsyncApp, api: Api, wrap: HandlerWrapper | None) -> None:
     """Mount one spec, and serve it as written (Connexion would serve it with its
     $refs resolved, which cannot be done for the recursive FileTree schema)."""
     app.add_api(
-        copy.deepcopy(api.spec),  # Connexion changes what it is given
+        _for_connexion(api),
         base_path=api.base_path,
         resolver=SnakeCaseResolver() if wrap is None else WrappingResolver(wrap),
         jsonifier=JSONIFIER,
@@ -175,6 +175,19 @@ def _add_api(app: AsyncApp, api: Api, wrap: HandlerWrapper | None) -> None:
     )
     path = api.base_path + SPEC_JSON
     app.add_url_rule(path, api.spec_file, _spec_endpoint(api.spec), methods=["GET"])
+
+
+def _for_connexion(api: Api) -> dict[str, Any]:
+    """A copy of the API's spec (Connexion changes what it is given); a guarded API's
+    without its security, which the AdminGuard layer has checked already."""
+    spec = copy.deepcopy(api.spec)
+    if api.guarded:
+        spec["security"] = []
+        for path_item in spec.get("paths", {}).values():
+            for operation in path_item.values():
+                if isinstance(operation, dict):
+                    operation.pop("security", None)
+    return spec
 
 
 def _add_dashboard(app: AsyncApp, admin_base_path: str) -> None:

@@ -14,16 +14,19 @@ import gc
 import json
 import logging
 import os
+import secrets
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linkis_mock.config import ConfigError, Settings, load_settings
 from linkis_mock.contract import json_policy
 from linkis_mock.logs import CLI_LOGGER, LOG_FORMATS, LOG_LEVELS, log_config, set_up
+from linkis_mock.redaction import without_password
 from linkis_mock.sim.storage.backend import StorageError
-from linkis_mock.sim.storage.locations import is_database_url, without_password
+from linkis_mock.sim.storage.locations import backend_kind, is_database_url
 from linkis_mock.sim.storage.snapshot import SnapshotError, check_version
 from linkis_mock.specs import ADMIN_SPEC, SpecError, schema_problem
 
@@ -33,6 +36,7 @@ if TYPE_CHECKING:
     from linkis_mock.reload import ReloadingApp
 
 ARGS_VARIABLE = "LINKIS_MOCK_SERVE_ARGS"
+ADMIN_TOKEN_VARIABLE = "LINKIS_MOCK_ADMIN__TOKEN"
 _cli_log = logging.getLogger(CLI_LOGGER)
 # On SIGTERM, requests in flight get this long to finish before connections are cut.
 GRACEFUL_SHUTDOWN_S = 10
@@ -78,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _admin_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--admin-token",
+        help="the admin API's token (Authorization: Bearer ...); the environment's "
+        f"{ADMIN_TOKEN_VARIABLE} keeps it out of the process list",
+    )
+
+
 def _output_arguments(command: argparse.ArgumentParser) -> None:
     """How `serve` and `proxy` talk: their log and, for https front ends, TLS."""
     command.add_argument(
@@ -95,6 +107,7 @@ def _output_arguments(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--ssl-certfile", type=Path, help="serve https with this certificate")
     command.add_argument("--ssl-keyfile", type=Path, help="... and this private key (PEM)")
+    _admin_argument(command)
 
 
 def _proxy_arguments(commands: Any) -> None:
@@ -123,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "proxy":
         return _proxy(args)
     try:
-        settings = _settings(args)
+        settings = _admin_plane(args, _settings(args))
         if args.workers > 1:
             return _serve_workers(args, argv, settings)
         options = _uvicorn_options(args, settings)
@@ -235,7 +248,7 @@ def _announce(args: argparse.Namespace, settings: Settings) -> None:
     scheme = "https" if args.ssl_certfile is not None else "http"
     url = f"{scheme}://{settings.host}:{settings.port}"
     state = settings.state
-    backend = "memory" if state is None else "postgresql" if is_database_url(state) else "sqlite"
+    backend = backend_kind(state)
     _cli_log.info(
         "linkis-mock %s %s on %s",
         args.command,
@@ -293,15 +306,44 @@ def _settings(args: argparse.Namespace) -> Settings:
             proxy=proxy,
             state=args.state,
             specs=args.specs,
+            admin_token=args.admin_token,
         )
     except ConfigError as exc:
         raise StartError(str(exc)) from exc
 
 
+def _admin_plane(args: argparse.Namespace, settings: Settings) -> Settings:
+    """Bound beyond loopback with no admin token set and the plane not opened on purpose,
+    the mock makes a token for this start and prints it once; its workers and reloads
+    read it from the environment. An opened plane is warned of."""
+    access, where = settings.admin, f"{settings.host}:{settings.port}"
+    if access.needs_made_token:
+        token = secrets.token_urlsafe(32)
+        os.environ[ADMIN_TOKEN_VARIABLE] = token
+        _tell(
+            args,
+            f"no admin token is set and the mock listens on {where}, beyond loopback: "
+            f"the admin API needs 'Authorization: Bearer {token}' (made for this start; "
+            f"set {ADMIN_TOKEN_VARIABLE} or [admin] token to choose one)",
+            logging.WARNING,
+            event="admin-token",
+        )
+        return replace(settings, admin=replace(access, token=token))
+    if access.mode == "open":
+        _tell(
+            args,
+            f"the admin API is open to anyone who can reach {where} ([admin] open = true): "
+            "they can reset the mock, add fault rules and read the journal",
+            logging.WARNING,
+            event="admin-open",
+        )
+    return settings
+
+
 def _proxy(args: argparse.Namespace) -> int:
     """Serves the proxy until it is stopped, then writes the report and the recording."""
     try:
-        settings = _settings(args)
+        settings = _admin_plane(args, _settings(args))
         from linkis_mock.app import create_app  # noqa: PLC0415
 
         app = create_app(settings, record=args.record is not None)

@@ -30,6 +30,7 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from linkis_mock.control.admin_access import AdminAccess, is_loopback_name
 from linkis_mock.control.faults import FaultRuleError, rule_from
 from linkis_mock.control.journal import DEFAULT_CAPACITY
 from linkis_mock.middleware.limits import Limits
@@ -57,6 +58,8 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8080
 ENV_PREFIX = "LINKIS_MOCK_"
 ENV_NESTING = "__"
+# The flags whose names are not their keys' (the others are `--<key>`).
+FLAGS = {("state", "url"): "--state", ("admin", "token"): "--admin-token"}
 YEAR_S = 365 * 24 * 3600
 LONG_MAX = 2**63 - 1
 SIM, TIMINGS, VIAS, VIAS_TIMINGS = SimSettings(), Timings(), ViasSettings(), ViasTimings()
@@ -86,6 +89,8 @@ class Settings:
     state_timeout_s: float = 5.0
     # A folder whose linkis-entrance.yaml, vias-task.yaml or admin.yaml replace the packaged ones.
     specs: Path | None = None
+    # Who may use the admin plane (linkis_mock.control.admin_access).
+    admin: AdminAccess = field(default_factory=AdminAccess)
 
 
 # ---- the file's shape -------------------------------------------------------------------
@@ -203,6 +208,18 @@ class StateSection(Section):
     timeout_s: Annotated[float, Field(gt=0, le=3600, allow_inf_nan=False)] = 5.0
 
 
+# RFC 6750's token68 characters: what an `Authorization: Bearer` header can carry.
+AdminToken = Annotated[str, Field(min_length=1, max_length=512, pattern=r"^[A-Za-z0-9._~+/-]+=*$")]
+
+
+class AdminSection(Section):
+    """Who may use the admin plane: the holder of `token` (when set); with none set, a
+    loopback mock's local callers, or anyone, beyond loopback, when `open`."""
+
+    token: AdminToken | None = None
+    open: bool = False
+
+
 class RetentionSection(Section):
     jobs_per_group: Count = SIM.jobs_per_group
     log_lines_per_job: Count = SIM.log_lines_per_job
@@ -236,6 +253,7 @@ class ConfigFile(BaseSettings):
     console: ConsoleSection = ConsoleSection()
     proxy: ProxySection = ProxySection()
     state: StateSection = StateSection()
+    admin: AdminSection = AdminSection()
 
     @field_validator("users")
     @classmethod
@@ -273,6 +291,7 @@ def load_settings(
     proxy: dict[str, Any] | None = None,
     state: str | None = None,
     specs: Path | None = None,
+    admin_token: str | None = None,
 ) -> Settings:
     """Command-line values win over the environment, the environment over the file.
     `proxy` (the proxy command's flags, by [proxy] key) asks for proxy mode."""
@@ -288,6 +307,7 @@ def load_settings(
             },
             "proxy": proxy or {},
             "state": {"url": state},
+            "admin": {"token": admin_token},
         }.items()
     }
     flags = {section: given for section, given in flags.items() if given}
@@ -353,7 +373,9 @@ def _one_line(error: ValidationError, config_file: Path | None, flags: dict[str,
     problem = error.errors(include_url=False)[0]
     location = list(problem["loc"])
     if len(location) == 2 and location[1] in flags.get(str(location[0]), {}):
-        where = "--" + str(location[1]).replace("_", "-")
+        where = FLAGS.get((str(location[0]), str(location[1]))) or "--" + str(location[1]).replace(
+            "_", "-"
+        )
     elif (variable := _env_name(location)) is not None:
         where = f"{variable} (environment)"
     else:
@@ -444,6 +466,9 @@ def _settings(config: ConfigFile) -> Settings:
         state=config.state.url,
         state_timeout_s=config.state.timeout_s,
         specs=None if server.specs is None else Path(server.specs),
+        admin=AdminAccess(
+            token=config.admin.token, open=config.admin.open, loopback=is_loopback_name(server.host)
+        ),
     )
 
 

@@ -24,6 +24,8 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from linkis_mock.redaction import without_secret_parameters
+
 if TYPE_CHECKING:
     from linkis_mock.control.journal import Entry
 
@@ -80,6 +82,17 @@ class QuietCuts(logging.Filter):
         return logging.getLogger(record.name).isEnabledFor(logging.INFO)
 
 
+class SecretParameters(logging.Filter):
+    """uvicorn's access line with the values of secret query parameters (`?token=...`)
+    replaced: logs are read by more people than the mock's owners."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and "?" in str(args[2]):
+            record.args = (*args[:2], without_secret_parameters(str(args[2])), *args[3:])
+        return True
+
+
 def log_config(log_format: LogFormat, log_level: str = "info") -> dict[str, Any]:
     """uvicorn's `log_config` for `serve` and `proxy` (and the workers of `--workers`,
     which get it pickled). A new dict each call: set up logging with one, give uvicorn
@@ -117,7 +130,7 @@ def _text_config() -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"quiet_cuts": {"()": QuietCuts}},
+        "filters": {"quiet_cuts": {"()": QuietCuts}, "secret_parameters": {"()": SecretParameters}},
         "formatters": {
             "default": {
                 "()": "uvicorn.logging.DefaultFormatter",
@@ -131,7 +144,7 @@ def _text_config() -> dict[str, Any]:
         },
         "handlers": {
             "default": _stream("default", "ext://sys.stderr", filters=["quiet_cuts"]),
-            "access": _stream("access", "ext://sys.stdout"),
+            "access": _stream("access", "ext://sys.stdout", filters=["secret_parameters"]),
         },
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},

@@ -8,6 +8,7 @@
     │ Journal                  journaled APIs: who asked what, and the status;   │
     │                          with --log-format json, every request's log line  │
     │ Cors                     cross-origin APIs: preflights, CORS headers       │
+    │ AdminGuard               the admin plane: its token, other sites, Host     │
     │ StorageSync              with --state: take in what other workers saved    │
     │ Limits                   413 / 414 / 431 before the request is read        │
     │ Faults                   fault rules: wait, fail or cut the connection     │
@@ -60,6 +61,7 @@ from linkis_mock.contract.errors import ErrorMapper
 from linkis_mock.contract.prefer import PreferMiddleware
 from linkis_mock.contract.validation import BodyTypeMiddleware
 from linkis_mock.logs import request_logger
+from linkis_mock.middleware.admin_guard import AdminGuardMiddleware
 from linkis_mock.middleware.cors import CorsMiddleware
 from linkis_mock.middleware.fast_lane import FastLane, FastOperation
 from linkis_mock.middleware.faults import FaultMiddleware
@@ -102,7 +104,21 @@ def layers(
             JournalMiddleware, journal=context.journal, routes=routes, requests_log=request_logger()
         ),
         cors if proxy is None else None,
-        None if storage is None else partial(StorageSyncMiddleware, storage=storage, mapper=mapper),
+        partial(
+            AdminGuardMiddleware,
+            access=settings.admin,
+            admin_base_path=context.apis.admin.base_path,
+            routes=routes,
+            mapper=mapper,
+        ),
+        None
+        if storage is None
+        else partial(
+            StorageSyncMiddleware,
+            storage=storage,
+            mapper=mapper,
+            stateless=routes.stateless_paths(),
+        ),
         partial(LimitsMiddleware, limits=settings.limits, mapper=mapper),
         partial(
             FaultMiddleware, book=context.faults, routes=routes, mapper=mapper, storage=storage

@@ -32,6 +32,7 @@ import pytest
 if TYPE_CHECKING:
     import httpx
 
+    from linkis_mock.config import Settings
     from linkis_mock.testing import Mock
 
 __all__ = ["AdminError", "LinkisMock", "LinkisMockServer", "ServerOptions"]
@@ -227,7 +228,7 @@ class AdminError(AssertionError):
 
 
 def _admin(mock: Mock, method: str, path: str, **kwargs: Any) -> Any:
-    reply = mock.http.request(method, mock.admin_url + path, **kwargs)
+    reply = mock.admin_request(method, path, **kwargs)
     if reply.status_code != 200:
         try:
             problem = reply.json()
@@ -309,15 +310,10 @@ def start_server(options: ServerOptions, tmp_dir: Path) -> LinkisMockServer:
 
 
 def _serve(options: ServerOptions) -> Mock:
-    from linkis_mock.config import ConfigError, load_settings  # noqa: PLC0415
     from linkis_mock.testing import free_port, serve_in_thread  # noqa: PLC0415
 
     port = free_port()
-    try:
-        settings = load_settings(options.config, port=port, seed=options.seed)
-    except ConfigError as exc:
-        _fail(f"linkis-mock cannot start: {exc}")
-    return serve_in_thread(settings, port=port)
+    return serve_in_thread(_settings(options, port), port=port)
 
 
 def _start_process(options: ServerOptions, tmp_dir: Path) -> Mock:
@@ -325,9 +321,23 @@ def _start_process(options: ServerOptions, tmp_dir: Path) -> Mock:
 
     args = [] if options.config is None else ["--config", str(options.config)]
     args += [] if options.seed is None else ["--seed", str(options.seed)]
+    # The process reads the same config and environment: the helpers learn its admin
+    # token (if one is set) here.
+    admin_token = _settings(options).admin.token
     try:
-        return start_mock(tmp_dir, *args)
+        mock = start_mock(tmp_dir, *args)
     except RuntimeError as exc:  # it exited early or never answered: the log says why
+        _fail(f"linkis-mock cannot start: {exc}")
+    mock.admin_token = admin_token
+    return mock
+
+
+def _settings(options: ServerOptions, port: int | None = None) -> Settings:
+    from linkis_mock.config import ConfigError, load_settings  # noqa: PLC0415
+
+    try:
+        return load_settings(options.config, port=port, seed=options.seed)
+    except ConfigError as exc:
         _fail(f"linkis-mock cannot start: {exc}")
 
 
@@ -358,7 +368,8 @@ class LinkisMock:
         from linkis_mock.testing import Mock  # noqa: PLC0415
 
         self.server = server
-        self._mock = Mock(server.base_url)  # this test's clients, closed by close()
+        # This test's clients, closed by close(), with the server's admin token.
+        self._mock = Mock(server.base_url, admin_token=server.mock.admin_token)
 
     # URLs
 

@@ -61,6 +61,7 @@ class Mock:
 
     base_url: str
     transport: httpx.BaseTransport | None = None  # None: over the network
+    admin_token: str | None = None  # the admin API's, if the mock has one
     clients: list[httpx.Client] = field(default_factory=list)
     on_stop: list[Callable[[], None]] = field(default_factory=list)
     _http: httpx.Client | None = None
@@ -109,8 +110,18 @@ class Mock:
     def admin_url(self) -> str:
         return self.base_url + ADMIN
 
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """What an admin request carries: the admin token, if the mock has one."""
+        return {} if self.admin_token is None else {"Authorization": f"Bearer {self.admin_token}"}
+
+    def admin_request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """An admin request (`path` under the admin root) with the admin token."""
+        headers = {**self.admin_headers, **kwargs.pop("headers", {})}
+        return self.http.request(method, f"{self.admin_url}{path}", headers=headers, **kwargs)
+
     def admin(self, method: str, path: str, **kwargs: Any) -> Any:
-        reply = self.http.request(method, f"{self.admin_url}{path}", **kwargs)
+        reply = self.admin_request(method, path, **kwargs)
         assert reply.status_code == 200, reply.text
         return reply.json()
 
@@ -169,7 +180,12 @@ def in_process(settings: Settings | None = None, **options: Any) -> LocalMock:
     portal_cm = anyio.from_thread.start_blocking_portal()
     portal = portal_cm.__enter__()
     lifespan = _Lifespan(app, portal)
-    mock = LocalMock(f"http://{settings.sim.instance}", InProcessTransport(app, portal), app=app)
+    mock = LocalMock(
+        f"http://{settings.sim.instance}",
+        InProcessTransport(app, portal),
+        admin_token=settings.admin.token,
+        app=app,
+    )
     mock.on_stop.append(lambda: _exit(portal_cm))
     mock.on_stop.append(lifespan.shut_down)
     return mock
@@ -234,7 +250,7 @@ def serve_in_thread(
     port = port or free_port()
     settings = settings or load_settings(port=port)
     app = create_app(settings, **options)
-    mock = LocalMock(f"http://127.0.0.1:{port}", app=app)
+    mock = LocalMock(f"http://127.0.0.1:{port}", admin_token=settings.admin.token, app=app)
     mock.on_stop.append(serve_asgi_in_thread(app, port))
     return mock
 
@@ -245,16 +261,20 @@ def proxy_of(
     *,
     served: bool = False,
     record: bool = False,
+    admin_token: str | None = None,
     **keys: Any,
 ) -> LocalMock:
     """`linkis-mock proxy` in front of the Linkis and VIAS servers at these base URLs:
     called in process, or `served` on a socket from a thread (for replies read as they
-    stream, or clients outside the process); `keys`: more `[proxy]` settings."""
+    stream, or clients outside the process); `admin_token`: its admin API's;
+    `keys`: more `[proxy]` settings."""
     targets = {"linkis_target": linkis, "vias_target": vias, **keys}
     if not served:
-        return in_process(load_settings(proxy=targets), record=record)
+        settings = load_settings(proxy=targets, admin_token=admin_token)
+        return in_process(settings, record=record)
     port = free_port()
-    return serve_in_thread(load_settings(port=port, proxy=targets), port=port, record=record)
+    settings = load_settings(port=port, proxy=targets, admin_token=admin_token)
+    return serve_in_thread(settings, port=port, record=record)
 
 
 def serve_asgi_in_thread(app: Any, port: int) -> Callable[[], None]:
@@ -288,11 +308,18 @@ class RunningMock(Mock):
 
 
 def start_mock(
-    tmp_dir: Path, *args: str, port: int | None = None, command: str = "serve"
+    tmp_dir: Path,
+    *args: str,
+    port: int | None = None,
+    command: str = "serve",
+    admin_token: str | None = None,
 ) -> RunningMock:
     """`port`: the same port again, for a restart (execIDs name the instance);
-    `command`: `serve`, or `proxy` (then `args` name its targets)."""
+    `command`: `serve`, or `proxy` (then `args` name its targets); `admin_token`: serve
+    the admin API with this token (`--admin-token`), which the helpers then send."""
     port = port or free_port()
+    if admin_token is not None:
+        args = (*args, "--admin-token", admin_token)
     log_path = tmp_dir / f"mock-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -313,14 +340,16 @@ def start_mock(
             stderr=subprocess.STDOUT,
             env={**os.environ},
         )
-    mock = RunningMock(f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+    mock = RunningMock(
+        f"http://127.0.0.1:{port}", admin_token=admin_token, process=process, log_path=log_path
+    )
     mock.on_stop.append(lambda: terminate(process))
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"mock exited early:\n{log_path.read_text()}")
         try:
-            if httpx.get(f"{mock.base_url}{ADMIN}/clock", timeout=1).status_code == 200:
+            if httpx.get(f"{mock.base_url}{ADMIN}/ready", timeout=1).status_code == 200:
                 return mock
         except httpx.TransportError:
             time.sleep(0.05)

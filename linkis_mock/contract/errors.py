@@ -183,9 +183,12 @@ class ErrorMapper:
         style = call.api.error_style if call.api is not None else "linkis-envelope"
         return self._formats[style].render(failure, call)
 
-    def refusal(self, scope: Scope, status: int, detail: str) -> Response:
-        """A reply made outside Connexion (faults, size limits), in the path's API format."""
-        return self.render(Rejected(status, detail), call_of(scope)).for_starlette()
+    def refusal(
+        self, scope: Scope, status: int, detail: str, headers: tuple[tuple[str, str], ...] = ()
+    ) -> Response:
+        """A reply made outside Connexion (faults, size limits, the admin plane's guard), in
+        the path's API format."""
+        return self.render(Rejected(status, detail, headers), call_of(scope)).for_starlette()
 
     def upstream_failure(self, scope: Scope, status: int, detail: str) -> Response:
         """Proxy mode: the real server's failure to answer, in the path's API format."""

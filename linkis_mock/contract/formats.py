@@ -67,10 +67,12 @@ class Unexpected:
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
-    """A refusal made outside Connexion (a size limit, a fault rule): that status."""
+    """A refusal made outside Connexion (a size limit, a fault rule, the admin plane's
+    guard): that status, and the headers it calls for (`WWW-Authenticate`)."""
 
     status: int
     detail: str
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +201,9 @@ class ProblemFormat:
                 return problem(status, f"No route for {method} {call.path}", headers)
             case Unexpected():
                 return problem(500, "unexpected error")
-            case Rejected(status, detail) | Upstream(status, detail):
+            case Rejected(status, detail, headers):
+                return problem(status, detail, headers)
+            case Upstream(status, detail):
                 return problem(status, detail)
 
 

@@ -10,6 +10,9 @@ from typing import Any
 from linkis_mock.contract.resolver import snake_case
 
 INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
+# An operation that reads no state (the liveness probe): it answers while a state
+# database is away, and a request to it does not wait for one.
+NO_STATE_EXTENSION = "x-linkis-reads-no-state"
 CONTROLLER_EXTENSION = "x-openapi-router-controller"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -26,6 +29,10 @@ class Operation:
     def function_name(self) -> str:
         """The handler's dotted name, as the resolver finds it."""
         return f"{self.spec[CONTROLLER_EXTENSION]}.{self.handler}"
+
+    @property
+    def reads_state(self) -> bool:
+        return not self.spec.get(NO_STATE_EXTENSION, False)
 
     @property
     def invalid_body_message(self) -> str | None:
@@ -61,6 +68,7 @@ class Route:
     operations: dict[str, Operation]  # by HTTP method
     parameter_names: tuple[str, ...]
     integer_parameters: frozenset[str] = frozenset()
+    template: str = ""  # the full path as the spec writes it, `{name}`s and all
 
     def parameter_values(self, path: str) -> tuple[str, ...]:
         match = self.pattern.fullmatch(path)
@@ -86,6 +94,15 @@ class RouteTable:
     def operation(self, method: str, path: str) -> Operation | None:
         route = self.route(path)
         return route.operations.get(method) if route else None
+
+    def stateless_paths(self) -> frozenset[str]:
+        """The paths (without parameters) whose every operation reads no state."""
+        return frozenset(
+            route.template
+            for route in self._routes
+            if not route.parameter_names
+            and not any(operation.reads_state for operation in route.operations.values())
+        )
 
     def find(self, method: str, operation_id: str) -> tuple[Route, Operation]:
         """The route and operation of an operationId (KeyError if no spec has it)."""
@@ -120,5 +137,5 @@ def _routes(base_path: str, spec: dict[str, Any]) -> list[Route]:
             if parameter.get("in") == "path"
             and parameter.get("schema", {}).get("type") == "integer"
         )
-        routes.append(Route(re.compile(regex), operations, names, integers))
+        routes.append(Route(re.compile(regex), operations, names, integers, base_path + template))
     return routes

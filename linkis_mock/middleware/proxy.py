@@ -43,6 +43,7 @@ from linkis_mock.context import call_of
 from linkis_mock.contract.errors import ErrorMapper, ReplyCut
 from linkis_mock.proxy.exchange import ApiName, Exchange
 from linkis_mock.proxy.upstreams import Upstreams
+from linkis_mock.redaction import without_password
 
 BUFFER_BYTES = 1024 * 1024
 VIOLATIONS_HEADER = b"x-mock-violations"
@@ -134,6 +135,7 @@ class ProxyMiddleware:
 
     def _failure(self, target: str, exc: Exception) -> tuple[int, str]:
         """The status and the reason a forward that failed gives the client."""
+        target = without_password(target)  # a target may carry user:password@
         if isinstance(exc, TimeoutError):  # aiohttp's timeouts are ClientErrors too
             return 504, f"{target} did not answer within {self.upstreams.timeout_s:g} s"
         if isinstance(exc, UpstreamCut):

@@ -11,15 +11,23 @@ from linkis_mock.sim.storage.backend import StorageBackend, StorageUnavailableEr
 
 class StorageSyncMiddleware:
     """Takes in what other workers saved before anything (auth, faults) reads state; a
-    database that is down makes the request a 503 in its API's format."""
+    database that is down makes the request a 503 in its API's format. `stateless`: the
+    paths of operations that read no state (the liveness probe), which never wait."""
 
-    def __init__(self, app: ASGIApp, storage: StorageBackend, mapper: ErrorMapper) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        storage: StorageBackend,
+        mapper: ErrorMapper,
+        stateless: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.storage = storage
         self.mapper = mapper
+        self.stateless = stateless
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and scope["path"] not in self.stateless:
             try:
                 await self.storage.catch_up()
             except StorageUnavailableError as exc:

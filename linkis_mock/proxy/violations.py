@@ -9,14 +9,19 @@ import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from linkis_mock.api_types import admin as api
 from linkis_mock.proxy.exchange import Exchange, Pairs
+from linkis_mock.redaction import (
+    REDACTED,
+    is_secret_name,
+    pointer_names_secret,
+    scrubbed,
+    secret_values,
+    without_secrets,
+)
 
-SECRET_HEADERS = frozenset({"cookie", "set-cookie", "token-code", "x-auth-token", "authorization"})
-SECRET_MEMBERS = frozenset({"password", "passwd", "token", "secret"})
-REDACTED = "[redacted]"
 EXAMPLE_BODY_CHARS = 4096
 MAX_VIOLATIONS = 10_000  # distinct ones; past it, new kinds are only counted
 Direction = Literal["request", "reply"]
@@ -96,10 +101,15 @@ class ViolationBook:
             )
             seen.exchanges += 1
             seen.with_violations += bool(found)
+            secrets = sent_secrets(exchange) if found else frozenset()
             for finding in found:
-                self._add(exchange, finding)
+                self._add(exchange, finding, secrets)
 
-    def _add(self, exchange: Exchange, finding: Finding) -> None:
+    def _add(self, exchange: Exchange, finding: Finding, secrets: frozenset[str]) -> None:
+        # What was found at a password or a token is not repeated, nor anywhere else.
+        actual = (
+            REDACTED if pointer_names_secret(finding.pointer) else scrubbed(finding.actual, secrets)
+        )
         key = (
             finding.operation_id,
             finding.direction,
@@ -110,7 +120,7 @@ class ViolationBook:
         known = self._violations.get(key)
         if known is not None:
             known.count += 1
-            known.actual = finding.actual
+            known.actual = actual
             known.last_seen_ms = exchange.finished_ms
         elif len(self._violations) < MAX_VIOLATIONS:
             self._violations[key] = Violation(
@@ -119,10 +129,10 @@ class ViolationBook:
                 finding.status,
                 finding.pointer,
                 finding.expected,
-                finding.actual,
+                actual,
                 exchange.finished_ms,
                 exchange.finished_ms,
-                example_of(exchange),
+                example_of(exchange, secrets),
             )
         else:
             self._uncounted += 1
@@ -166,46 +176,47 @@ class ViolationBook:
             return cleared
 
 
-def example_of(exchange: Exchange) -> api.ViolationExample:
-    """The exchange as kept for a report: credentials replaced, bodies cut."""
+def sent_secrets(exchange: Exchange) -> frozenset[str]:
+    """The credentials an exchange carried: what the request sent as secrets, and the
+    cookies and tokens the reply handed out."""
+    pairs = (*exchange.request_headers, *exchange.query, *exchange.reply_headers)
+    return secret_values(exchange.request_json(), pairs) | secret_values(exchange.reply_json())
+
+
+def example_of(exchange: Exchange, secrets: frozenset[str] = frozenset()) -> api.ViolationExample:
+    """The exchange as kept for a report: credentials replaced wherever they appear,
+    bodies cut."""
+    query = "&".join(
+        f"{name}={REDACTED if is_secret_name(name) else value}" for name, value in exchange.query
+    )
     return {
         "method": exchange.method,
-        "path": exchange.path,
-        "query": "&".join(f"{name}={value}" for name, value in exchange.query),
+        "path": scrubbed(exchange.path, secrets),
+        "query": scrubbed(query, secrets),
         "status": exchange.status,
-        "requestHeaders": _headers(exchange.request_headers),
-        "replyHeaders": _headers(exchange.reply_headers),
-        "requestBody": _body(exchange.request_body),
-        "replyBody": _body(exchange.reply_body),
+        "requestHeaders": _headers(exchange.request_headers, secrets),
+        "replyHeaders": _headers(exchange.reply_headers, secrets),
+        "requestBody": _body(exchange.request_body, secrets),
+        "replyBody": _body(exchange.reply_body, secrets),
     }
 
 
-def _headers(pairs: Pairs) -> dict[str, str]:
+def _headers(pairs: Pairs, secrets: frozenset[str]) -> dict[str, str]:
     kept: dict[str, str] = {}
     for name, value in pairs:
-        shown = REDACTED if name in SECRET_HEADERS else value
+        shown = REDACTED if is_secret_name(name) else scrubbed(value, secrets)
         kept[name] = f"{kept[name]}, {shown}" if name in kept else shown
     return kept
 
 
-def _body(body: bytes) -> str:
+def _body(body: bytes, secrets: frozenset[str]) -> str:
     try:
         document = json.loads(body) if body else None
     except (ValueError, RecursionError):
         document = None
     if document is not None:
-        text = json.dumps(_without_secrets(document), ensure_ascii=False)
+        text = json.dumps(without_secrets(document), ensure_ascii=False)
     else:
         text = body.decode("utf-8", "replace")
+    text = scrubbed(text, secrets)
     return text if len(text) <= EXAMPLE_BODY_CHARS else text[:EXAMPLE_BODY_CHARS] + "…"
-
-
-def _without_secrets(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: REDACTED if str(key).lower() in SECRET_MEMBERS else _without_secrets(item)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_without_secrets(item) for item in value]
-    return value

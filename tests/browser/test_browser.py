@@ -35,7 +35,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from linkis_mock.testing import ROOT, Mock
+from linkis_mock.config import load_settings
+from linkis_mock.testing import ROOT, Mock, free_port, serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -307,3 +308,65 @@ def test_the_dashboard_follows_a_job_and_fails_it(mock: Mock, page: Page, tmp_pa
     page.locator("button#reset").click()
     expect(page.locator("table#jobs tbody tr, table#tasks tbody tr")).to_have_count(0)
     assert mock.admin("GET", "/jobs")["jobs"] == []
+
+
+# --- 3. the dashboard of a mock with an admin token (issue 25) -------------------------------
+
+ADMIN_TOKEN = "dash-admin-token-7"
+
+
+@pytest.fixture
+def guarded_mock() -> Iterator[Mock]:
+    port = free_port()
+    mock = serve_in_thread(load_settings(port=port, admin_token=ADMIN_TOKEN), port=port)
+    try:
+        yield mock
+    finally:
+        mock.stop()
+
+
+def test_the_dashboard_asks_for_the_token_once_and_keeps_it_for_the_tab(
+    guarded_mock: Mock, page: Page, browser: Browser
+) -> None:
+    mock = guarded_mock
+    task_id = (
+        mock.client(headers=TOKEN_HEADERS)
+        .post(
+            "/entrance/submit",
+            json={
+                "executionContent": {"code": "select 1", "runType": "sql"},
+                "labels": {"engineType": "spark-2.4.3"},
+            },
+        )
+        .json()["data"]["taskID"]
+    )
+    page.goto(f"{mock.base_url}/__admin/ui/")
+    form = page.locator("#token-form")
+    expect(form).to_be_visible()
+    expect(page.locator("table#jobs tbody tr")).to_have_count(0)  # nothing without it
+
+    page.fill("#token", "not-the-token")
+    page.locator("#token-form button").click()
+    expect(form).to_be_visible()  # refused: asked again, and told so
+    expect(page.locator("#token-refused")).to_be_visible()
+
+    page.fill("#token", ADMIN_TOKEN)
+    page.locator("#token-form button").click()
+    expect(form).to_be_hidden()
+    row = page.locator(f'table#jobs tbody tr[data-task-id="{task_id}"]')
+    expect(row).to_have_count(1)
+    page.locator("button#freeze").click()  # a change, sent with the token
+    expect(page.locator("button#freeze")).to_have_text("Run")
+    assert mock.admin("GET", "/clock")["frozen"] is True
+
+    page.reload()  # the same tab keeps it
+    expect(row).to_have_count(1)
+    expect(form).to_be_hidden()
+
+    other = browser.new_context()  # another tab's session has none
+    try:
+        fresh = other.new_page()
+        fresh.goto(f"{mock.base_url}/__admin/ui/")
+        expect(fresh.locator("#token-form")).to_be_visible()
+    finally:
+        other.close()

@@ -89,7 +89,9 @@ def test_an_unexpected_error_is_a_plain_500_in_the_apis_format(
 ) -> None:
     app = create_app(load_settings())
     break_simulator(app.context.sim, monkeypatch)
-    with TestClient(app, raise_server_exceptions=False) as client:
+    # A loopback mock's admin API answers only to loopback names (not TestClient's own).
+    local = "http://127.0.0.1:8080"
+    with TestClient(app, base_url=local, raise_server_exceptions=False) as client:
         reply = client.get(path, headers=headers)
     assert reply.status_code == 500
     assert_no_leak(reply)

@@ -96,7 +96,7 @@ def edits(tmp_path: Path) -> Edits:
 async def served(edits: Edits) -> AsyncIterator[tuple[ReloadingApp, httpx.AsyncClient]]:
     app = reloading(edits)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as client:
         yield app, client
 
 
@@ -270,7 +270,7 @@ async def test_an_edit_of_the_scenario_replaces_the_state(edits: Edits) -> None:
     edits.scenario.write_text(json.dumps(empty))
     app = reloading(edits, scenario=True)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as client:
         await _running_job(client)
         edits.scenario.write_text(
             json.dumps({**empty, "clock": {"nowMs": 1_700_000_000_000, "frozen": True, "speed": 1}})
@@ -286,7 +286,7 @@ async def test_an_edit_of_the_scenario_replaces_the_state(edits: Edits) -> None:
 async def test_without_reload_nothing_is_watched() -> None:
     app = create_app(load_settings())
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as client:
         report = (await client.get(f"{ADMIN}/reload")).json()
     assert report == {"enabled": False, "watching": [], "applied": 0, "refused": 0, "reloads": []}
 
@@ -320,7 +320,7 @@ async def test_with_a_state_file_the_next_app_serves_the_files_state(
     app = ReloadingApp(create_app(settings()), settings, _scenario, _create, watched)
     first = app.current
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://mock") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as client:
         exec_id = await _running_job(client)
 
         assert await app.reload((edits.spec(_add_status_example),)) is None

@@ -164,3 +164,36 @@ def test_a_database_that_refuses_the_mocks_statements_is_a_503_not_a_500(
         assert (linkis["status"], linkis["data"]) == (1, {})
     finally:
         mock.stop()
+
+
+def test_readiness_says_why_it_is_not_ready_and_liveness_stays_up(
+    database: PostgresServer, replica: LocalMock
+) -> None:
+    """An orchestrator takes a replica whose database is away out of rotation (readiness),
+    but does not restart it (liveness), which would not bring the database back."""
+    admin = replica.admin_url
+
+    def ready_again() -> None:
+        deadline = time.monotonic() + 10
+        while (ready := replica.http.get(admin + "/ready")).status_code != 200:
+            assert time.monotonic() < deadline, "never ready again"
+            time.sleep(0.2)
+        assert ready.json()["state"] == "postgresql"
+
+    ready_again()
+    database.stop()
+    down = replica.http.get(admin + "/ready")
+    assert down.status_code == 503
+    assert down.headers["content-type"] == "application/problem+json"
+    assert down.json()["detail"].startswith("the state database postgresql://")
+    assert replica.http.get(admin + "/health").status_code == 200
+    database.start()
+    ready_again()
+    with database.frozen():  # a database that answers nothing: the timeout, not a hang
+        started = time.monotonic()
+        frozen = replica.http.get(admin + "/ready", timeout=30)
+        assert frozen.status_code == 503
+        assert f"no answer in {TIMEOUT_S:g} s" in frozen.json()["detail"]
+        assert time.monotonic() - started < TIMEOUT_S + 2
+        assert replica.http.get(admin + "/health", timeout=5).status_code == 200
+    ready_again()

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
+from starlette.testclient import TestClient
 
 from linkis_mock import cli
 from linkis_mock.sim.settings import SimSettings
@@ -257,3 +260,96 @@ def test_serve_refuses_a_broken_scenario(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "cannot start from scenario" in result.stderr
     assert "snapshot version 1" in result.stderr
+
+
+# ---- the admin token at start (issue 25) ---------------------------------------------------
+ADMIN_TOKEN_VARIABLE = "LINKIS_MOCK_ADMIN__TOKEN"
+MADE_TOKEN = re.compile(r"the admin API needs 'Authorization: Bearer ([A-Za-z0-9_-]{43})'")
+
+
+@pytest.fixture(autouse=True)
+def _no_admin_token_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve` beyond loopback puts the token it makes into the environment (for its
+    workers): set and removed here, so that monkeypatch removes it again after the test
+    whatever the command set."""
+    monkeypatch.setenv(ADMIN_TOKEN_VARIABLE, "placeholder")
+    monkeypatch.delenv(ADMIN_TOKEN_VARIABLE)
+
+
+def _started(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[Any, str]:
+    """`serve ARGS` run by its entry point up to where uvicorn would bind (no socket):
+    the app it would serve, and what it printed."""
+    served: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app))
+    assert cli.main(["serve", "--port", str(free_port()), *args]) == 0
+    return served["app"], capsys.readouterr().err
+
+
+def _clock_status(app: Any, headers: dict[str, str] | None = None) -> int:
+    with TestClient(app, base_url="http://mock-1.ci.internal:8080") as client:
+        return client.get("/__admin/clock", headers=headers).status_code
+
+
+def test_beyond_loopback_serve_makes_a_token_prints_it_once_and_requires_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app, printed = _started(monkeypatch, capsys, "--host", "0.0.0.0")
+    made = MADE_TOKEN.findall(printed)
+    assert len(made) == 1, printed
+    token = made[0]
+    assert _clock_status(app) == 401
+    assert _clock_status(app, {"Authorization": "Bearer wrong"}) == 401
+    assert _clock_status(app, {"Authorization": f"Bearer {token}"}) == 200
+    # Workers and reloads build their apps from the environment: the same token.
+    assert os.environ[ADMIN_TOKEN_VARIABLE] == token
+    again, printed_again = _started(monkeypatch, capsys, "--host", "0.0.0.0")
+    assert MADE_TOKEN.findall(printed_again) == []
+    assert _clock_status(again, {"Authorization": f"Bearer {token}"}) == 200
+
+
+@pytest.mark.parametrize("given", ["flag", "environment", "file"])
+def test_a_token_given_is_the_one_required_and_none_is_made(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    given: str,
+) -> None:
+    args = ["--host", "0.0.0.0"]
+    if given == "flag":
+        args += ["--admin-token", "chosen-token"]
+    elif given == "environment":
+        monkeypatch.setenv(ADMIN_TOKEN_VARIABLE, "chosen-token")
+    else:
+        args += ["--config", str(write(tmp_path, '[admin]\ntoken = "chosen-token"\n'))]
+    app, printed = _started(monkeypatch, capsys, *args)
+    assert "Bearer" not in printed and "chosen-token" not in printed
+    assert _clock_status(app) == 401
+    assert _clock_status(app, {"Authorization": "Bearer chosen-token"}) == 200
+
+
+def test_a_plane_opened_on_purpose_is_warned_of(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = write(tmp_path, "[admin]\nopen = true\n")
+    app, printed = _started(monkeypatch, capsys, "--host", "0.0.0.0", "--config", str(config))
+    assert "the admin API is open to anyone who can reach 0.0.0.0:" in printed
+    assert MADE_TOKEN.findall(printed) == []
+    assert _clock_status(app) == 200
+
+
+def test_on_loopback_no_token_is_made_or_needed(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app, printed = _started(monkeypatch, capsys, "--host", "127.0.0.1")
+    assert "admin" not in printed
+    with TestClient(app, base_url="http://127.0.0.1:8080") as client:
+        assert client.get("/__admin/clock").status_code == 200
+
+
+@pytest.mark.parametrize("token", ["has space", "ünïcode", ""])
+def test_a_token_a_header_cannot_carry_is_refused(
+    capsys: pytest.CaptureFixture[str], token: str
+) -> None:
+    _refused_in_one_line(_serve_here(capsys, "--admin-token", token), "--admin-token")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections import Counter
@@ -58,7 +59,7 @@ def _expected_requests(seen: dict[str, str]) -> Counter[tuple[str, str]]:
     """Each request the traffic made (and start_mock's one successful readiness poll)."""
     return Counter(
         [
-            ("GET", f"{ADMIN}/clock"),  # start_mock: the server is up
+            ("GET", f"{ADMIN}/ready"),  # start_mock: the server is up
             ("POST", f"{API}/user/login"),
             ("POST", f"{API}/entrance/submit"),
             ("GET", f"{API}/entrance/{seen['exec_id']}/status"),
@@ -137,8 +138,13 @@ def test_json_mode_prints_one_object_a_line_and_one_event_a_request(tmp_path: Pa
     preflight = _one(requests, "OPTIONS", f"{API}/user/login")  # answered by CORS itself
     assert (preflight["operationId"], preflight["status"]) == (None, 200)
     assert not any(e["method"] == "OPTIONS" for e in journal)  # and not journaled
-    admin = [e for e in requests if e["path"] == f"{ADMIN}/clock"]
-    assert [(e["operationId"], e["status"]) for e in admin] == [("getClock", 200)] * 2
+    admin = [
+        e for e in requests if e["path"].startswith(ADMIN + "/") and "journal" not in e["path"]
+    ]
+    assert sorted((e["operationId"], e["status"]) for e in admin) == [
+        ("getClock", 200),
+        ("getReadiness", 200),
+    ]
     unknown = _one(requests, "GET", LAST_PATH)
     assert (unknown["operationId"], unknown["status"], unknown["user"]) == (None, 404, None)
 
@@ -252,3 +258,51 @@ def test_an_error_with_a_traceback_is_one_json_object() -> None:
     )
     assert event["traceback"].startswith("Traceback (most recent call last)")
     assert event["traceback"].endswith("ValueError: boom\nsecond line")
+
+
+# ---- secrets never reach the logs (issue 25) -------------------------------------------------
+SECRETS_CONFIG = """
+[auth]
+tokens = ["tok-SECRET-41"]
+[[users]]
+name = "carol"
+password = "pw-SECRET-42"
+[vias.tokens]
+"vias-SECRET-43" = "0123456789abcdef0123456789abcdef"
+"""
+ADMIN_SECRET = "adm-SECRET-44"
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_no_password_token_or_ticket_is_logged(tmp_path: Path, log_format: str) -> None:
+    config = tmp_path / "mock.toml"
+    config.write_text(SECRETS_CONFIG)
+    mock = start_mock(
+        tmp_path,
+        *("--config", str(config), "--log-format", log_format, "--log-level", "debug"),
+        admin_token=ADMIN_SECRET,
+    )
+    try:
+        carol = mock.logged_in("carol", "pw-SECRET-42")
+        ticket = carol.cookies["linkis_user_session_ticket_id_v1"]
+        carol.post("/entrance/submit", json=SUBMIT)
+        wrong = mock.client().post(
+            "/user/login", json={"userName": "carol", "password": "pw-SECRET-45"}
+        )
+        assert wrong.json()["status"] != 0
+        mock.as_token("carol", "tok-SECRET-41").get("/user/userInfo")
+        mock.as_token("carol", "tok-SECRET-46").get("/user/userInfo")  # a token it refuses
+        vias = f"{mock.base_url}{VIAS}/{PROJECT}/tasks"
+        mock.http.get(vias, headers={"X-Auth-Token": "vias-SECRET-43"})
+        mock.admin("GET", "/snapshot")
+        mock.http.get(mock.admin_url + "/clock", headers={"Authorization": "Bearer adm-SECRET-47"})
+        mock.http.get(mock.api_url + "/user/userInfo?token=q-SECRET-48&password=q-SECRET-49&page=1")
+        mock.http.get(mock.base_url + LAST_PATH)
+        text = "\n".join(_lines(mock, LAST_PATH))
+    finally:
+        mock.stop()
+    assert "/user/userInfo" in text  # the requests were logged...
+    assert set(re.findall(r"[a-z]+-SECRET-\d+", text)) == set()  # ... and none of their secrets
+    assert ticket not in text
+    if log_format == "text":
+        assert "token=[redacted]&password=[redacted]&page=1" in text

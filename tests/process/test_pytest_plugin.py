@@ -222,6 +222,35 @@ def test_the_config_file_is_the_mocks(pytester: pytest.Pytester) -> None:
     inner(pytester).assert_outcomes(passed=1)
 
 
+@pytest.mark.parametrize("mode", ["thread", "process"])
+def test_the_helpers_send_the_admin_token_the_config_sets(
+    pytester: pytest.Pytester, mode: str
+) -> None:
+    (pytester.path / "mock.toml").write_text('[admin]\ntoken = "plugin-token-1"\n')
+    pytester.makeini(
+        f"[pytest]\nlinkis_mock_config = mock.toml\nlinkis_mock_mode = {mode}\n"
+        "linkis_mock_scope = session\n"
+    )
+    pytester.makepyfile(
+        f"""
+        import httpx
+
+        SUBMIT = {SUBMIT!r}
+
+        def test_first(linkis_mock, linkis_client):
+            assert httpx.get(linkis_mock.admin_url + "/clock").status_code == 401
+            linkis_mock.freeze()
+            job = linkis_client.post("/entrance/submit", json=SUBMIT).json()["data"]
+            linkis_mock.advance(10)
+            assert linkis_mock.job(job["taskID"])["state"] == "Succeed"
+
+        def test_second_starts_clean(linkis_mock):
+            assert linkis_mock.jobs() == []
+        """
+    )
+    inner(pytester).assert_outcomes(passed=2)
+
+
 def read_rows(
     client: httpx.Client, freeze: Callable[[], object], advance: Callable[[float], object]
 ) -> int:

@@ -4,6 +4,7 @@ or of nothing at all."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -205,6 +206,36 @@ def test_each_wrong_reply_is_reported_and_passed_on_unchanged(wrong_url: str) ->
     assert violation_at(summary, "getStatus", "/body/data/status")["actual"] == '"Weird"'
     assert violation_at(summary, "getUserInfo", "/status")["actual"] == "404"
     assert violation_at(summary, "showTaskInfo", "/header/x-request-id")["direction"] == "reply"
+
+
+def test_no_secret_reaches_the_violation_report(proxy: LocalMock) -> None:
+    """What was sent at a password is not repeated, nor are tickets, tokens and cookies in
+    the example exchanges (issue 25)."""
+    login = proxy.client().post(
+        "/user/login", json={"userName": "alice", "password": 918273645, "captcha": "pw-SECRET"}
+    )
+    assert login.status_code == 400  # the upstream's answer to it
+    logged_in = proxy.logged_in("alice")
+    logged_in.get("/user/userInfo", params={"token": "q-SECRET"})
+    text = json.dumps(report(proxy))
+    violation = violation_at(report(proxy), "login", "/body/password")
+    assert (violation["direction"], violation["actual"]) == ("request", "[redacted]")
+    assert "918273645" not in text
+    assert logged_in.cookies[SESSION_COOKIE] not in text
+    assert "pw-SECRET" in text  # a member that is not a secret is shown as it came
+
+
+def test_the_proxys_admin_plane_takes_its_token(upstream: LocalMock) -> None:
+    proxy = proxy_of(upstream.base_url, admin_token="proxy-admin-token")
+    try:
+        alice = proxy.as_token("alice")  # the Linkis API is forwarded as before
+        ok(alice.post("/entrance/submit", json=SUBMIT), "/api/entrance/submit")
+        bare = proxy.http.get(proxy.admin_url + "/violations")
+        assert bare.status_code == 401, bare.text
+        assert proxy.admin("GET", "/violations")["exchanges"] == 1
+        assert proxy.http.get(proxy.admin_url + "/health").status_code == 200
+    finally:
+        proxy.stop()
 
 
 # ---- no upstream, a slow one, a cut one -----------------------------------------------------

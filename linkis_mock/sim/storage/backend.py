@@ -11,7 +11,9 @@ it.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import Literal, Protocol
+
+StateKind = Literal["memory", "sqlite", "postgresql"]  # memory: no backend
 
 
 class StorageError(RuntimeError):
@@ -29,6 +31,8 @@ class StorageUnavailableError(StorageError):
 
 
 class StorageBackend(Protocol):
+    kind: StateKind
+
     def open(self) -> bool:
         """Load the medium's state into the stores, or save the stores into a new medium;
         True when the medium already held state (a restart continues from it)."""

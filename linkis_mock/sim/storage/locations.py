@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from linkis_mock.sim.storage.backend import StorageBackend
+from linkis_mock.sim.storage.backend import StateKind, StorageBackend
 from linkis_mock.sim.storage.stores import Stores
 
 DATABASE_SCHEMES = ("postgresql://", "postgres://")
-PASSWORD = re.compile(r"(?<=://)([^:@/]*):[^@/]*@")
 
 
 def is_database_url(location: str) -> bool:
     return location.startswith(DATABASE_SCHEMES)
 
 
-def without_password(url: str) -> str:
-    """The URL as messages show it: `postgresql://user@host/db`."""
-    return PASSWORD.sub(r"\1@", url)
+def backend_kind(location: str | None) -> StateKind:
+    """Where state given as `location` (`--state`, or none) is kept."""
+    if location is None:
+        return "memory"
+    return "postgresql" if is_database_url(location) else "sqlite"
 
 
 def backend_for(location: str, stores: Stores, timeout_s: float = 5.0) -> StorageBackend:

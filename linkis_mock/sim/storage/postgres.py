@@ -24,9 +24,9 @@ from functools import cache
 import psycopg
 from psycopg.pq import TransactionStatus
 
-from linkis_mock.sim.storage.backend import StorageError, StorageUnavailableError
+from linkis_mock.redaction import without_password
+from linkis_mock.sim.storage.backend import StateKind, StorageError, StorageUnavailableError
 from linkis_mock.sim.storage.counter_feed import CounterFeed
-from linkis_mock.sim.storage.locations import without_password
 from linkis_mock.sim.storage.pg_connections import (
     BoundedAsyncConnection,
     BoundedConnection,
@@ -65,6 +65,8 @@ class PostgresBackend(RowBackend):
     that requests meanwhile fail at once instead of each waiting for a connection.
     `timeout_s` bounds a connection, a statement and the wait for another replica's
     unit."""
+
+    kind: StateKind = "postgresql"
 
     def __init__(self, url: str, stores: Stores, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
         super().__init__(without_password(url), stores)

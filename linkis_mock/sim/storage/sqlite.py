@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from linkis_mock.sim.storage.backend import StorageError
+from linkis_mock.sim.storage.backend import StateKind, StorageError
 from linkis_mock.sim.storage.rows import Row, RowBackend
 from linkis_mock.sim.storage.stores import Stores
 
@@ -36,6 +36,8 @@ BUSY_TIMEOUT_MS = 10_000
 
 class SqliteBackend(RowBackend):
     """The storage backend of `serve --state FILE` (linkis_mock.sim.storage.backend)."""
+
+    kind: StateKind = "sqlite"
 
     def __init__(self, path: Path, stores: Stores) -> None:
         super().__init__(str(path), stores)
