@@ -126,7 +126,9 @@ def layers(
         proxy,
         cors if proxy is not None else None,
         partial(RouteGuardMiddleware, routes=routes, mapper=mapper),
-        partial(FastLane, operations=fast_lane, encode=encode) if fast_lane else None,
+        partial(FastLane, operations=fast_lane, encode=encode, mapper=mapper)
+        if fast_lane
+        else None,
     ]
     connexion: list[Any] = [
         ExceptionMiddleware,

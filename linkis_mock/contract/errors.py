@@ -190,6 +190,21 @@ class ErrorMapper:
         the path's API format."""
         return self.render(Rejected(status, detail, headers), call_of(scope)).for_starlette()
 
+    def refused_by_simulator(self, scope: Scope, exc: Exception) -> Response | None:
+        """The reply to what a handler raised, when the simulator refused the request
+        (an unknown job, another project's task) or the state database is away: the
+        same reply the handlers registered in `install` give through Connexion. None for
+        anything else (a bug), which only the full stack's handlers may answer."""
+        if isinstance(exc, LinkisError):
+            reply = self._linkis.linkis_error(exc, str(scope["path"]))
+        elif isinstance(exc, ViasError):
+            reply = HuaweiCloudFormat.vias_error(exc)
+        elif isinstance(exc, StorageUnavailableError):
+            reply = self.render(Rejected(503, str(exc)), call_of(scope))
+        else:
+            return None
+        return reply.for_starlette()
+
     def upstream_failure(self, scope: Scope, status: int, detail: str) -> Response:
         """Proxy mode: the real server's failure to answer, in the path's API format."""
         return self.render(Upstream(status, detail), call_of(scope)).for_starlette()

@@ -8,6 +8,9 @@ exactly those, with the same handler and the same JSON encoder Connexion would u
 everything else (no or bad credentials, a parameter the spec refuses or this lane
 does not read the way Connexion would, a `Prefer` header, a body, an error from the
 simulator) goes on down the full stack unchanged, which gives the real reply.
+The handler runs at most once: once the lane has run it, what it raised is answered
+here through the one error mapper (an unknown job's 400, a database's 503), never by
+running it again below; an unexpected error escapes to the outermost layer's 500.
 
 Routes, parameter names, defaults and schemas come from the spec, and each
 parameter is checked with a precompiled validator of its own schema.
@@ -25,14 +28,17 @@ from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
 from jsonschema import Draft4Validator
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import Call, call_of
+from linkis_mock.contract.errors import ErrorMapper
 from linkis_mock.contract.routes import Route, RouteTable
 from linkis_mock.contract.security import Credentials
 from linkis_mock.contract.validation import readable_media_type
 
 Handler = Callable[..., Awaitable[Any]]
+Answer = tuple[int, bytes] | Response  # a handler's reply, or the error it raised, rendered
 Encode = Callable[[Any], str]
 FAST_OPERATIONS = frozenset({"getStatus", "getProgress", "getLog", "showTaskInfo", "listTasks"})
 VIAS_SCHEME = "viasToken"  # an operation it guards gets the token's project as `user`
@@ -118,31 +124,41 @@ class FastOperation:
 
 
 class FastLane:
-    def __init__(self, app: ASGIApp, operations: list[FastOperation], encode: Encode) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        operations: list[FastOperation],
+        encode: Encode,
+        mapper: ErrorMapper,
+    ) -> None:
         self.app = app
         self.operations = operations
         self.encode = encode
+        self.mapper = mapper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body = None
+        answer = None
         if scope["type"] == "http" and scope["method"] == "GET":
-            body = await self._answer(scope)
-        if body is None:
+            answer = await self._answer(scope)
+        if answer is None:
             await self.app(scope, receive, send)
-            return
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 200,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        elif isinstance(answer, Response):
+            await answer(scope, receive, send)
+        else:
+            status, body = answer
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": body})
 
-    async def _answer(self, scope: Scope) -> bytes | None:
+    async def _answer(self, scope: Scope) -> Answer | None:
         path: str = scope["path"]
         for operation in self.operations:
             path_values = operation.route.path_parameters(path)
@@ -152,17 +168,20 @@ class FastLane:
 
     async def _run(
         self, operation: FastOperation, path_values: dict[str, str], scope: Scope
-    ) -> bytes | None:
+    ) -> Answer | None:
         call = call_of(scope)
         arguments = _arguments(operation, path_values, call)
         if arguments is None:
             return None
         try:
             result = await operation.handler(call=call, **arguments)
-        except Exception:  # the full stack answers it, with the real error
-            return None
+        except Exception as exc:
+            refusal = self.mapper.refused_by_simulator(scope, exc)
+            if refusal is None:
+                raise  # a bug: the outermost layer answers the API's 500
+            return refusal
         reply, status = result if isinstance(result, tuple) else (result, 200)
-        return self.encode(reply).encode() if status == 200 else None
+        return status, self.encode(reply).encode()
 
 
 def _arguments(

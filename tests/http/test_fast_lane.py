@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from linkis_mock.app import create_app
 from linkis_mock.config import load_settings
-from linkis_mock.testing import API, Mock
+from linkis_mock.testing import API, LocalMock, Mock
 from tests.helpers.lanes import INSTANCE, with_and_without_the_lane
 from tests.helpers.sim import submit_body
 
@@ -142,11 +142,33 @@ def test_the_fast_lane_answers_plain_polls_without_connexion(
             assert (
                 client.get(f"{API}/entrance/{exec_id}/{endpoint}", headers=token).status_code == 200
             )
+        # The simulator's refusal of a plain poll is the lane's answer too, not Connexion's.
+        unknown = client.get(f"{API}/entrance/unknown/status", headers=token)
+        assert unknown.status_code == 400
+        assert unknown.json()["status"] == 1
         passed_on = [
             client.get(f"{API}/entrance/{exec_id}/status", headers={**token, "Prefer": "code=400"}),
             client.get(f"{API}/entrance/{exec_id}/log?fromLine=01", headers=token),
-            client.get(f"{API}/entrance/unknown/status", headers=token),
             client.get(f"{API}/entrance/{exec_id}/status"),
         ]
         # Prefer is answered before security (its forced 400); the rest reach the breakage.
-        assert [reply.status_code for reply in passed_on] == [400, 500, 500, 500]
+        assert [reply.status_code for reply in passed_on] == [400, 500, 500]
+
+
+def test_a_poll_the_lane_takes_runs_its_handler_once(
+    monkeypatch: pytest.MonkeyPatch, running_mock: LocalMock
+) -> None:
+    """An unknown job's poll is refused by the simulator: the lane answers that refusal
+    itself rather than handing the request down to run the same handler again."""
+    entrance = running_mock.app.context.sim.entrance
+    asked: list[str] = []
+    status = entrance.status
+
+    def counted(exec_id: str, task_id: int | None) -> object:
+        asked.append(exec_id)
+        return status(exec_id, task_id)
+
+    monkeypatch.setattr(entrance, "status", counted)
+    reply = running_mock.as_token("alice").get("/entrance/nope/status")
+    assert reply.status_code == 400
+    assert asked == ["nope"]

@@ -138,9 +138,12 @@ def test_the_fast_lane_answers_plain_task_reads_without_connexion(
             reply = client.get(f"/v2/{PROJECT}/{path}", headers=token)
             assert reply.status_code == 200, reply.text
         assert client.get(f"/v2/{PROJECT}/tasks/{task_id}", headers=token).json()["name"] == "cam"
+        # The simulator's refusals of plain reads are the lane's answers too.
+        unknown = client.get(f"/v2/{PROJECT}/tasks/{'0' * 32}", headers=token)
+        assert (unknown.status_code, unknown.json()["error_code"]) == (400, "VIAS.00010007")
+        other_project = client.get(f"/v2/{OTHER_PROJECT}/tasks", headers=token)
+        assert other_project.status_code == 403
         passed_on = [
-            client.get(f"/v2/{PROJECT}/tasks/{'0' * 32}", headers=token),  # unknown task
-            client.get(f"/v2/{OTHER_PROJECT}/tasks", headers=token),  # another project's
             client.get(f"/v2/{PROJECT}/tasks?title=gate", headers=token),  # a filter unused
             client.get(f"/v2/{PROJECT}/tasks?page=01", headers=token),
             client.get(f"/v2/{PROJECT}/tasks"),
