@@ -1,4 +1,17 @@
-"""How operationIds in the specs name handler functions."""
+"""How operationIds in the specs name handler functions.
+
+Finding the handler of an operation, in three steps:
+
+1. the spec names the module, `x-openapi-router-controller: linkis_mock.handlers.entrance`,
+   and the operation, `operationId: getProgressWithResource`;
+2. `linkis_mock.handlers` is the repository's top-level `handlers/` folder: pyproject.toml
+   maps it (`[tool.setuptools.package-dir]`), so that the project's layout keeps
+   `handlers/` at the top and a wheel still carries it inside the package;
+3. the function is the operationId in snake_case (`SnakeCaseResolver` below):
+   `handlers/entrance.py`, `async def get_progress_with_resource(...)`.
+
+tests/unit/test_architecture.py holds all three for every operation of the specs.
+"""
 
 from __future__ import annotations
 

@@ -120,3 +120,39 @@ def _modules_loaded_by(code: str) -> list[str]:
     )
     modules: list[str] = json.loads(loaded.stdout)
     return modules
+
+
+def test_every_operation_finds_its_handler_by_the_three_steps_the_resolver_names() -> None:
+    """spec (controller + operationId) -> pyproject's package-dir mapping of handlers/ ->
+    the snake_case function in that file (linkis_mock/contract/resolver.py)."""
+    import tomllib  # noqa: PLC0415
+
+    from linkis_mock.contract.resolver import snake_case  # noqa: PLC0415
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    mapped = pyproject["tool"]["setuptools"]["package-dir"]
+    assert mapped["linkis_mock.handlers"] == "handlers"
+    found = 0
+    for api in ApiRegistry():
+        for item in api.spec["paths"].values():
+            for method, operation in item.items():
+                if method not in {"get", "put", "post", "delete", "patch"}:
+                    continue
+                controller = operation["x-openapi-router-controller"]
+                package, _, module = controller.rpartition(".")
+                source = ROOT / mapped[package] / f"{module}.py"
+                defined = _top_level_names(source)
+                assert snake_case(operation["operationId"]) in defined, (source, operation)
+                found += 1
+    assert found > 50
+
+
+def _top_level_names(source: Path) -> set[str]:
+    """The async functions a module defines, and the names it binds to one (an alias)."""
+    names = set()
+    for node in ast.parse(source.read_text()).body:
+        if isinstance(node, ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    return names
