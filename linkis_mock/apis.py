@@ -18,6 +18,7 @@ from typing import Any, Literal
 from linkis_mock.specs import ADMIN_SPEC, LINKIS_SPEC, VIAS_SPEC, load_spec
 
 ApiName = Literal["linkis", "vias", "admin"]
+ProxiedApiName = Literal["linkis", "vias"]  # the APIs proxy mode forwards to real servers
 # How failures are answered: the Linkis envelope, Huawei Cloud's error bodies, or
 # RFC 7807 problems (linkis_mock.contract.formats).
 ErrorStyle = Literal["linkis-envelope", "huawei-cloud", "problem"]

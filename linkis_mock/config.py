@@ -30,12 +30,10 @@ from pydantic_settings import (
     SettingsError,
 )
 
+from linkis_mock.apis import ProxiedApiName
 from linkis_mock.control.admin_access import AdminAccess, is_loopback_name
 from linkis_mock.control.faults import FaultRuleError, rule_from
 from linkis_mock.control.journal import DEFAULT_CAPACITY
-from linkis_mock.middleware.limits import Limits
-from linkis_mock.proxy.exchange import ApiName as ProxiedApi
-from linkis_mock.proxy.upstreams import Upstreams
 from linkis_mock.sim.settings import (
     DEFAULT_ACCOUNTS,
     DEFAULT_DEPARTMENTS,
@@ -64,11 +62,34 @@ YEAR_S = 365 * 24 * 3600
 LONG_MAX = 2**63 - 1
 SIM, TIMINGS, VIAS, VIAS_TIMINGS = SimSettings(), Timings(), ViasSettings(), ViasTimings()
 CONSOLE = ConsoleSettings()
-LIMITS = Limits()
 
 
 class ConfigError(ValueError):
     pass
+
+
+# ---- the settings' own types (the layers they configure import them from here) -----------
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Request sizes refused before anything reads the request (middleware/limits.py)."""
+
+    body_bytes: int = 10 * 1024 * 1024
+    url_bytes: int = 8 * 1024
+    header_bytes: int = 16 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Upstreams:
+    """Where proxy mode sends the Linkis and VIAS APIs, and how long it waits for them."""
+
+    targets: dict[ProxiedApiName, str]  # API name -> base URL of its real server, no trailing /
+    timeout_s: float = 30.0
+    connect_timeout_s: float = 5.0
+
+
+LIMITS = Limits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,7 +349,7 @@ def load_settings(
 
 
 def _upstreams(section: ProxySection) -> Upstreams:
-    targets: dict[ProxiedApi, str] = {}
+    targets: dict[ProxiedApiName, str] = {}
     if section.linkis_target is not None:
         targets["linkis"] = section.linkis_target.rstrip("/")
     if section.vias_target is not None:

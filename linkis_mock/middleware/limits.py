@@ -9,25 +9,15 @@ is in the error format of the API the path belongs to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from linkis_mock.config import Limits
+
 if TYPE_CHECKING:
     from linkis_mock.contract.errors import ErrorMapper
-
-DEFAULT_BODY_BYTES = 10 * 1024 * 1024
-DEFAULT_URL_BYTES = 8 * 1024
-DEFAULT_HEADER_BYTES = 16 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    body_bytes: int = DEFAULT_BODY_BYTES
-    url_bytes: int = DEFAULT_URL_BYTES
-    header_bytes: int = DEFAULT_HEADER_BYTES
 
 
 class LimitsMiddleware:

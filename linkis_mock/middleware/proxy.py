@@ -39,10 +39,10 @@ from aiohttp.abc import AbstractStreamWriter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from yarl import URL
 
+from linkis_mock.config import Upstreams
 from linkis_mock.context import call_of
 from linkis_mock.contract.errors import ErrorMapper, ReplyCut
 from linkis_mock.proxy.exchange import ApiName, Exchange
-from linkis_mock.proxy.upstreams import Upstreams
 from linkis_mock.redaction import without_password
 
 BUFFER_BYTES = 1024 * 1024

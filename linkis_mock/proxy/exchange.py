@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-ApiName = Literal["linkis", "vias"]
+from linkis_mock.apis import ProxiedApiName as ApiName
+
+__all__ = ["ApiName", "Exchange", "Pairs"]
+
 Pairs = tuple[tuple[str, str], ...]
 
 

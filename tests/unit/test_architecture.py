@@ -156,3 +156,58 @@ def _top_level_names(source: Path) -> set[str]:
         elif isinstance(node, ast.Assign):
             names.update(target.id for target in node.targets if isinstance(target, ast.Name))
     return names
+
+
+def _imports_of(path: Path) -> set[str]:
+    """The linkis_mock modules a file imports, wherever in it (a function's own import
+    too), except under `if TYPE_CHECKING:`, which never runs."""
+    tree = ast.parse(path.read_text())
+    skipped = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+        for inner in ast.walk(node)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.split(".")[0] == "linkis_mock"}
+
+
+def _package_graph() -> dict[str, set[str]]:
+    modules = {}
+    for path in (ROOT / "linkis_mock").rglob("*.py"):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        modules[name] = path
+    return {
+        name: {imported for imported in _imports_of(path) if imported in modules}
+        for name, path in modules.items()
+    }
+
+
+def test_no_module_of_the_package_imports_itself_through_others() -> None:
+    graph = _package_graph()
+    circles = []
+    for start in graph:
+        stack = [(start, [start])]
+        while stack:
+            module, trail = stack.pop()
+            for imported in graph[module]:
+                if imported == start and not start.endswith("__init__"):
+                    circles.append(trail)
+                elif imported not in trail and len(trail) < 12:
+                    stack.append((imported, [*trail, imported]))
+    package_faces = {"linkis_mock", "linkis_mock.proxy.recording"}  # re-exports only
+    real = [trail for trail in circles if not package_faces & set(trail)]
+    assert real == []
+
+
+def test_the_settings_sit_below_the_layers_they_configure() -> None:
+    layers = ("linkis_mock.middleware", "linkis_mock.contract", "linkis_mock.proxy")
+    imported = _imports_of(ROOT / "linkis_mock" / "config.py")
+    assert [name for name in imported if name.startswith(layers)] == []
