@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 SPECS := $(wildcard openapi/*.yaml)
 DOCS := build/docs
 
-.PHONY: install lock run test fuzz soak lint spec-lint types clients docs clean bench
+.PHONY: install lock run test fuzz soak lint spec-lint types clients docs clean bench image
 
 install: $(STAMP)
 
@@ -39,11 +39,12 @@ lock:
 run: install
 	$(BIN)/linkis-mock serve --host $(HOST) --port $(PORT)
 
-# The browser tests drive Debian's Chromium, installed here with apt-get when missing.
+# The browser tests drive Debian's Chromium, installed here with apt-get when missing; the
+# image tests (tests/image) the container image `make image` builds with podman, as root.
 # Test files run in parallel, one worker per core (pytest-xdist), each file on one worker
 # and in the order collected (the long ones are first: conftest.py); Python may cache
 # bytecode, which the many mock processes the tests start then share.
-test: lint install-postgres
+test: lint install-postgres image
 	tools/install_browser.sh
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
@@ -119,6 +120,16 @@ docs: install
 
 clean:
 	rm -rf $(VENV) node_modules build .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -f deploy/wheels/*.whl deploy/wheels/*.tar.gz
+
+# The container image (Dockerfile), built with podman as root, offline: podman and its tools
+# from Debian's packages when missing (tools/install_podman.sh), a local Debian bookworm base
+# image made with debootstrap, the runtime dependencies' wheels prepared on the host
+# (deploy/wheels), and the PostgreSQL image tests/image use beside it. IMAGE names the image;
+# tools/build_image.sh prints each step's time and the image's size.
+IMAGE ?= localhost/linkis-mock:dev
+image: install
+	IMAGE=$(IMAGE) tools/build_image.sh
 
 # A report, not a gate (bench/run.py): wrk throughput of the mock next to Prism
 # (bench/package.json) and a bare Starlette app, start-up time, memory and throughput with

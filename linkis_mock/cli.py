@@ -130,6 +130,7 @@ def _proxy_arguments(commands: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _stop_on_sigterm_until_serving()
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     set_up(args.log_format, args.log_level)
@@ -150,6 +151,18 @@ def main(argv: list[str] | None = None) -> int:
     _freeze_what_start_made()
     uvicorn.run(app, **options)
     return 0
+
+
+def _stop_on_sigterm_until_serving() -> None:
+    """A SIGTERM before uvicorn installs its own handler (while the app is built) ends the
+    process at once with 143. As a container's PID 1 the default action would be ignored,
+    and `docker stop` would wait its 10 s before killing it."""
+
+    def stop(number: int, frame: object) -> None:
+        del frame
+        raise SystemExit(128 + number)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def worker_app() -> MockApp:
