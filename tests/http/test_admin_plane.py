@@ -49,14 +49,20 @@ def mock_with(tmp_path: Path, config: str) -> LocalMock:
     return in_process(load_settings(path))
 
 
-@pytest.fixture
-def guarded(tmp_path: Path) -> Iterator[LocalMock]:
-    """A loopback mock with an admin token set."""
-    mock = mock_with(tmp_path, f'[admin]\ntoken = "{TOKEN}"\n')
+@pytest.fixture(scope="module")
+def guarded_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalMock]:
+    mock = mock_with(tmp_path_factory.mktemp("guarded"), f'[admin]\ntoken = "{TOKEN}"\n')
     try:
         yield mock
     finally:
         mock.stop()
+
+
+@pytest.fixture
+def guarded(guarded_mock: LocalMock) -> LocalMock:
+    """A loopback mock with an admin token set, reset for the test."""
+    guarded_mock.reset()
+    return guarded_mock
 
 
 def admin_call(mock: LocalMock, method: str, path: str, **kwargs: Any) -> httpx.Response:
