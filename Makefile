@@ -70,12 +70,17 @@ install-postgres:
 	  echo "install-postgres: apt-get finished but there is still no initdb" >&2; exit 1; }
 
 # Schemathesis on every spec, every phase and check, with more examples per operation
-# than `make test` runs; each spec's run stops generating after FUZZ_MAX_TIME seconds.
+# than `make test` runs; each spec's run stops generating after FUZZ_MAX_TIME seconds. Then
+# the raw-socket hostile-input net, exploring (new random cases each run) at 300 examples
+# per operation and backend (make test: 12, the same every run).
 FUZZ_MAX_EXAMPLES ?= 200
 FUZZ_MAX_TIME ?= 240
-fuzz: install clients
+HOSTILE_NET_EXAMPLES ?= 300
+fuzz: install clients install-postgres
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_MAX_TIME=$(FUZZ_MAX_TIME) \
 	  $(BIN)/pytest contract_tests/test_schemathesis.py
+	HOSTILE_NET_EXAMPLES=$(HOSTILE_NET_EXAMPLES) HOSTILE_NET_EXPLORE=1 \
+	  $(BIN)/pytest -n auto tests/http/test_hostile_net.py
 
 # A report: mixed submit, poll and kill load for SOAK_SECONDS (300) from a second process,
 # with the server's memory sampled; fails if it grows over 10% after the first minute or
