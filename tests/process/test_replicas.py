@@ -26,17 +26,40 @@ SUBMITS = 500
 REPLICAS = 3
 
 
-@pytest.fixture
-def replicas(tmp_path: Path, postgres: PostgresServer) -> Iterator[list[RunningMock]]:
+def started_replicas(folder: Path, postgres: PostgresServer) -> Iterator[list[RunningMock]]:
     url = fresh_database(postgres)
     started: list[RunningMock] = []
     try:
         for _ in range(REPLICAS):
-            started.append(start_mock(tmp_path, "--state", url))
+            started.append(start_mock(folder, "--state", url))
         yield started
     finally:
         for replica in started:
             replica.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_replicas(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresServer
+) -> Iterator[list[RunningMock]]:
+    yield from started_replicas(tmp_path_factory.mktemp("replicas"), postgres)
+
+
+@pytest.fixture
+def replicas(shared_replicas: list[RunningMock]) -> list[RunningMock]:
+    """The module's replicas, from a clean shared state: a reset on one (a new epoch, which
+    every replica loads afresh: no job, session, fault rule or id taken, the clock as at
+    start), and each replica's own journal cleared."""
+    shared_replicas[0].reset()
+    for replica in shared_replicas:
+        replica.admin("DELETE", "/journal")
+    return shared_replicas
+
+
+@pytest.fixture
+def own_replicas(tmp_path: Path, postgres: PostgresServer) -> Iterator[list[RunningMock]]:
+    """Replicas of the test's own, on a database of its own: for a test that kills one."""
+    yield from started_replicas(tmp_path, postgres)
 
 
 async def submit_everywhere(replicas: list[RunningMock], count: int) -> list[dict[str, Any]]:
@@ -188,10 +211,10 @@ def all_readable(replica: RunningMock, answered: list[dict[str, Any]]) -> None:
 
 
 def test_kill_9_of_a_replica_under_load_loses_no_answered_submit(
-    replicas: list[RunningMock],
+    own_replicas: list[RunningMock],
 ) -> None:
-    killed, *serving = replicas
-    with SubmitLoad(replicas) as load:
+    killed, *serving = own_replicas
+    with SubmitLoad(own_replicas) as load:
         time.sleep(1.5)
         killed.process.send_signal(signal.SIGKILL)
         killed.process.wait()
