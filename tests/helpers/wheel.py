@@ -1,8 +1,16 @@
 """The package as a user gets it: a wheel built from a copy of the package's own files,
-installed into a fresh venv (tests/process/test_wheel.py, test_pytest_plugin.py)."""
+installed into a fresh venv (tests/process/test_wheel.py, test_pytest_plugin.py).
+
+`installed_wheel()` builds that once for all of them, into build/test-wheel/<key>, where
+the key is a hash of every packaged file and of constraints.txt: test files on other
+workers (pytest-xdist) wait for the one that builds it, and a later run with the same
+files reuses it. `make test` builds it before pytest (`python -m tests.helpers.wheel`).
+"""
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -11,6 +19,9 @@ from pathlib import Path
 from linkis_mock.testing import ROOT
 
 PACKAGED = ("pyproject.toml", "README.md", "linkis_mock", "handlers", "openapi")
+# What the shared venv holds beside the wheel: pytest, for a user's project of tests.
+BESIDE = ("pytest",)
+CACHE = ROOT / "build" / "test-wheel"
 
 
 def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None, expect: int = 0) -> str:
@@ -65,3 +76,49 @@ def install_wheel(tmp: Path, *requirements: str) -> tuple[Path, Path]:
         cwd=tmp,
     )
     return wheel, venv
+
+
+def packaged_files() -> list[Path]:
+    files = []
+    for name in PACKAGED:
+        path = ROOT / name
+        if path.is_dir():
+            files += sorted(
+                p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _key() -> str:
+    digest = hashlib.sha256()
+    for path in [*packaged_files(), ROOT / "constraints.txt"]:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    digest.update(" ".join(BESIDE).encode())
+    return digest.hexdigest()[:16]
+
+
+def installed_wheel() -> tuple[Path, Path]:
+    """(the wheel, the venv it is installed in, with pytest beside it), built once for
+    these packaged files."""
+    folder = CACHE / _key()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with (CACHE / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder; the others wait for its result
+        done = folder / "done"
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            for stale in CACHE.iterdir():  # earlier keys' builds
+                if stale.is_dir():
+                    shutil.rmtree(stale, ignore_errors=True)
+            folder.mkdir()
+            install_wheel(folder, *BESIDE)
+            done.touch()
+    (wheel,) = folder.glob("linkis_mock-*.whl")
+    return wheel, folder / "venv"
+
+
+if __name__ == "__main__":
+    print(installed_wheel()[1])

@@ -19,7 +19,7 @@ import pytest
 
 from linkis_mock.config import load_settings
 from linkis_mock.testing import ROOT, in_process
-from tests.helpers.wheel import install_wheel, run
+from tests.helpers.wheel import installed_wheel, run
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.runs_long
@@ -136,9 +136,9 @@ def outcomes(output: str) -> dict[str, int]:
 
 
 def test_a_users_project_gets_the_fixtures_from_the_installed_wheel(
-    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
-    _, venv = install_wheel(tmp_path_factory.mktemp("plugin-wheel"), "pytest")
+    _, venv = installed_wheel()
     project = tmp_path / "their-project"
     project.mkdir()
     (project / "pyproject.toml").write_text(
@@ -222,35 +222,6 @@ def test_the_config_file_is_the_mocks(pytester: pytest.Pytester) -> None:
     inner(pytester).assert_outcomes(passed=1)
 
 
-@pytest.mark.parametrize("mode", ["thread", "process"])
-def test_the_helpers_send_the_admin_token_the_config_sets(
-    pytester: pytest.Pytester, mode: str
-) -> None:
-    (pytester.path / "mock.toml").write_text('[admin]\ntoken = "plugin-token-1"\n')
-    pytester.makeini(
-        f"[pytest]\nlinkis_mock_config = mock.toml\nlinkis_mock_mode = {mode}\n"
-        "linkis_mock_scope = session\n"
-    )
-    pytester.makepyfile(
-        f"""
-        import httpx
-
-        SUBMIT = {SUBMIT!r}
-
-        def test_first(linkis_mock, linkis_client):
-            assert httpx.get(linkis_mock.admin_url + "/clock").status_code == 401
-            linkis_mock.freeze()
-            job = linkis_client.post("/entrance/submit", json=SUBMIT).json()["data"]
-            linkis_mock.advance(10)
-            assert linkis_mock.job(job["taskID"])["state"] == "Succeed"
-
-        def test_second_starts_clean(linkis_mock):
-            assert linkis_mock.jobs() == []
-        """
-    )
-    inner(pytester).assert_outcomes(passed=2)
-
-
 def read_rows(
     client: httpx.Client, freeze: Callable[[], object], advance: Callable[[float], object]
 ) -> int:
@@ -318,14 +289,22 @@ def scenario_with_one_job(path: Path) -> Path:
 
 
 def test_a_session_mock_starts_each_test_from_the_scenario(pytester: pytest.Pytester) -> None:
+    """With an admin token in the config: the helpers (and the restore between tests)
+    send it, a bare admin call is refused."""
     scenario_with_one_job(pytester.path / "one-job.json")
-    pytester.makeini(SESSION_INI + "linkis_mock_scenario = one-job.json\n")
+    (pytester.path / "mock.toml").write_text('[admin]\ntoken = "plugin-token-1"\n')
+    pytester.makeini(
+        SESSION_INI + "linkis_mock_scenario = one-job.json\nlinkis_mock_config = mock.toml\n"
+    )
     pytester.makepyfile(
         f"""
+        import httpx
+
         SUBMIT = {SUBMIT!r}
         seen = []
 
         def test_first(linkis_mock):
+            assert httpx.get(linkis_mock.admin_url + "/jobs").status_code == 401
             assert [(j["taskID"], j["state"]) for j in linkis_mock.jobs()] == [(1, "Running")]
             linkis_mock.as_token("bob").post("/entrance/submit", json=SUBMIT)
             linkis_mock.set_job_state(1, "Cancelled")
@@ -384,8 +363,10 @@ def test_keep_state_carries_the_previous_tests_state(pytester: pytest.Pytester) 
 
 
 def test_a_process_of_its_own_with_the_config_and_seed(pytester: pytest.Pytester) -> None:
+    """The config's users and admin token are the process's; the helpers send the token."""
     (pytester.path / "mock.toml").write_text(
-        '[[users]]\nname = "carol"\npassword = "secret"\n', encoding="utf-8"
+        '[[users]]\nname = "carol"\npassword = "secret"\n[admin]\ntoken = "plugin-token-2"\n',
+        encoding="utf-8",
     )
     pytester.makepyfile(
         READ_ROWS
@@ -394,8 +375,11 @@ def test_a_process_of_its_own_with_the_config_and_seed(pytester: pytest.Pytester
             import os
             from pathlib import Path
 
+            import httpx
+
             def test_served_by_another_process(linkis_mock):
                 assert linkis_mock.mode == "process"
+                assert httpx.get(linkis_mock.admin_url + "/jobs").status_code == 401
                 assert linkis_mock.admin("GET", "/journal")["replica"]["pid"] != os.getpid()
                 carol = linkis_mock.logged_in("carol", "secret")
                 Path("rows.txt").write_text(

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from linkis_mock.testing import ROOT, free_port
-from tests.helpers.wheel import install_wheel, run
+from tests.helpers.wheel import installed_wheel, run
 
 pytestmark = pytest.mark.runs_long
 
@@ -21,9 +21,9 @@ TOKEN = {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def installed() -> tuple[Path, Path]:
     """(the wheel, the fresh venv it is installed in)."""
-    return install_wheel(tmp_path_factory.mktemp("wheel"))
+    return installed_wheel()
 
 
 def test_the_wheel_holds_every_module_spec_and_page(installed: tuple[Path, Path]) -> None:
