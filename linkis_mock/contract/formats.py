@@ -149,7 +149,8 @@ class LinkisEnvelopeFormat:
     @staticmethod
     def download_error(error: DownloadError) -> Reply:
         """A download's failure: the real body, plain text. The real status after the
-        response's reset is not established (linkis-console.md §11); 400 says it failed."""
+        response's reset is not established (docs/reference/linkis-console.md §11); 400 says it
+        failed."""
         return Reply(400, "text/plain; charset=utf-8", error.body.encode())
 
 

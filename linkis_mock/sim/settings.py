@@ -41,7 +41,7 @@ DEFAULT_DEPARTMENTS = {"hadoop": "linkis", "admin": "linkis", "alice": "linkis",
 @dataclass(frozen=True, slots=True)
 class Roles:
     """Who the job history treats as which kind of admin, and each user's department
-    (reference linkis-console.md §0.3). Names are compared case-insensitively."""
+    (docs/reference/linkis-console.md §0.3). Names are compared case-insensitively."""
 
     governance_admins: frozenset[str] = DEFAULT_ADMINS  # G: wds.linkis.governance.station.admin
     history_admins: frozenset[str] = DEFAULT_ADMINS  # H is G and these: wds.linkis.jobhistory.admin
@@ -89,7 +89,8 @@ DEFAULT_ERROR_MSG_TIP = (
 
 @dataclass(frozen=True, slots=True)
 class ConsoleSettings:
-    """What the gateway and the public services tell the web console (reference §8-10)."""
+    """What the gateway and the public services tell the web console
+    (docs/reference/linkis-console.md §8-10)."""
 
     engine_types: tuple[str, ...] = DEFAULT_ENGINE_TYPES  # wds.linkis.configuration.engine.type
     result_set_export_enable: bool = True  # linkis.web.result.set.export.enable

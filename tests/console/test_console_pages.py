@@ -3,7 +3,7 @@ page: each request is the one the console's own code sends (path, method, query 
 axios serialises it, body, headers), and each check is on a reply field that code reads.
 
 Citations name files under `linkis-web/src/` by their last two path parts, as the
-reference does (/work/shared/reference/linkis-console.md §12). Every api.js call goes
+reference does (docs/reference/linkis-console.md §12). Every api.js call goes
 through `console_fetch`, which applies the console's reply rule (common/service/api.js:151-197):
 a reply whose `status` is not 0 becomes an error toast (-1: the login handler), so the
 test fails with that reply. The browser's clock is the mock's frozen clock, read from the
@@ -41,7 +41,7 @@ JSON_CONTENT_TYPE = "application/json;charset=UTF-8"
 # vue.config.js:38-40,97-100: a default build has enableDisallowLogin (unless built with
 # DISALLOW_LOGIN=false) and the prefixes hduser,shduser,hadoop.
 DISALLOW_LOGIN_PREFIX = ("hduser", "shduser", "hadoop")
-# The reference's default `errorMsgTip` (linkis-console.md §4).
+# The real default `errorMsgTip` (docs/reference/linkis-console.md §4).
 ERROR_MSG_TIP = (
     "The request interface %s is abnormal. You can try to troubleshoot common problems in "
     "the knowledge base document"
@@ -243,7 +243,7 @@ def submit_as_console(
 
 def submit_in_turn(mock: LocalMock, client: httpx.Client, codes: Sequence[str]) -> list[Job]:
     """One job after another, 10 ms apart: lists sort by creation time, and ties have no
-    defined order (reference §0.4)."""
+    defined order (docs/reference/linkis-console.md §0.4)."""
     jobs = []
     for code in codes:
         jobs.append(submit_as_console(client, code))
@@ -475,9 +475,10 @@ def check_open_log(data: Mapping[str, Any]) -> dict[str, str]:
     """openLog's reply as viewHistory.getLogs (viewHistory.vue:483-492) uses it."""
     log = data["log"]
     assert isinstance(log, list), data
-    assert len(log) == 4, data  # ERROR, WARN, INFO, ALL (reference §6)
+    assert len(log) == 4, data  # ERROR, WARN, INFO, ALL (docs/reference/linkis-console.md §6)
     assert all(isinstance(part, str) for part in log), data
-    for part in log:  # every line of the file comes with its '\n' (reference §6)
+    # every line of the file comes with its '\n' (docs/reference/linkis-console.md §6)
+    for part in log:
         assert part == "" or part.endswith("\n"), data
     assert "fromLine" not in data, data  # viewHistory stores `openLog.fromLine`: undefined
     return convert_log(log)
@@ -551,7 +552,7 @@ def test_login_page(console: LocalMock) -> None:
     assert "linkis_user_session_ticket_id_v1=" in reply.headers.get("set-cookie", ""), reply
     assert login["userName"] == "admin", login  # :177 storage 'userName'
     assert login["enableWatermark"] is True, login  # :178 `? true : false`; dss/view/layout.vue:90
-    # Not read by linkis-web, but part of the reply (reference entrance §2.1):
+    # Not read by linkis-web, but part of the reply (docs/reference/linkis-entrance.md §2.1):
     assert login["isAdmin"] is True, login
     assert isinstance(login["sessionTimeOut"], int), login
     assert login["sessionTimeOut"] > 0, login
@@ -670,7 +671,7 @@ def check_alice_sees_her_own(
 ) -> None:
     """alice has no manage button (:126); her flags give isAdminView=false even in that
     model, and a hand-made isAdminView=true (not what the console sends) is ignored
-    (reference §1)."""
+    (docs/reference/linkis-console.md §1)."""
     alice_flags = governance_flags(alice)
     assert alice_flags == Flags(admin=False, history_admin=False, dept_admin=False)
     manage = HistoryPage(alice_flags, SearchBar(window), admin_model=True)
@@ -704,7 +705,8 @@ def test_history_page(console: LocalMock) -> None:
         "&isAdminView=false&instance=&isDeptView=false"
     )
     data = page.search(admin)
-    assert data["totalPage"] == 52, data  # the row count (reference §0.4), own jobs only
+    # totalPage is the row count (docs/reference/linkis-console.md §0.4), own jobs only
+    assert data["totalPage"] == 52, data
     assert math.ceil(data["totalPage"] / page.page_size) == 2  # :642
     assert [task["taskID"] for task in data["tasks"]] == newest_first[:50]
     check_own_rows(page, data, window, mine)
@@ -773,7 +775,8 @@ def open_view_history(
     viewHistory with the row's taskID, strongerExecId, status and engineInstance, and, in
     the manage view, proxyUser = the row's executeUser. created() (viewHistory.vue:129-176)
     then runs initHistory (:504-536) and getLogs (:466-502). The row's values are the
-    task's own (the list and `{id}/get` build the same object, reference §2)."""
+    task's own (the list and `{id}/get` build the same object:
+    docs/reference/linkis-console.md §2)."""
     # viewHistory.vue:506
     data = console_fetch(client, f"/jobhistory/{task_id}/get", None, "get")
     task: dict[str, Any] = data["task"]
@@ -889,8 +892,9 @@ def test_finished_job_views(console: LocalMock) -> None:
 
 
 def expected_csv(result: Mapping[str, Any], separator: str, null_value: str) -> str:
-    """The CSV the reference §7.1 describes: the header, then the rows, fields joined by the
-    separator, every line ending in '\\n'; null, 'NULL' and '' written as nullValue."""
+    """The CSV docs/reference/linkis-console.md §7.1 describes: the header, then the rows,
+    fields joined by the separator, every line ending in '\\n'; null, 'NULL' and '' written
+    as nullValue."""
 
     def cell(value: object) -> str:
         return null_value if value is None or value in ("", "NULL") else str(value)

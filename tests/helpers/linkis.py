@@ -71,7 +71,8 @@ def port_of(mock: Mock) -> int:
 
 
 def exec_id_for(mock: Mock, short_exec_id: str) -> str:
-    """§3.2: exec_id + len(app) + len(instance) (3 digits each) + app + instance + short id."""
+    """The execID of docs/reference/linkis-entrance.md §3.2: exec_id + len(app) +
+    len(instance) (3 digits each) + app + instance + short id."""
     instance = instance_of(mock)
     return f"exec_id{len(APP):03d}{len(instance):03d}{APP}{instance}{short_exec_id}"
 
@@ -126,7 +127,8 @@ def error_msg(mock: Mock, code: int, desc: str) -> dict[str, Any]:
 def check_coded(
     reply: httpx.Response, mock: Mock, code: int, desc: str, method: str | None
 ) -> None:
-    """A Linkis coded error: ST=1 / HTTP 400 and data.errorMsg (§1)."""
+    """A Linkis coded error: ST=1 / HTTP 400 and data.errorMsg
+    (docs/reference/linkis-entrance.md §1)."""
     check(
         reply,
         status=1,
@@ -142,7 +144,8 @@ def check_generic(
     exception_class: str | None = None,
     text: str | None = None,
 ) -> str:
-    """The generic 400 (§1): method null, data.errorMsg with errCode 0; returns the reason."""
+    """The generic 400 (docs/reference/linkis-entrance.md §1): method null, data.errorMsg with
+    errCode 0; returns the reason."""
     body = envelope(reply)
     assert reply.status_code == 400, reply.text
     assert body["status"] == 1, body

@@ -1,4 +1,4 @@
-"""Login, logout, sessions and tokens over real HTTP (reference §2, envelope §1)."""
+"""Login, logout, sessions and tokens over real HTTP (docs/reference/linkis-entrance.md §1, §2)."""
 
 from __future__ import annotations
 

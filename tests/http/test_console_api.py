@@ -1,5 +1,5 @@
 """The web console's calls around a job, over HTTP through the in-process app
-(/work/shared/reference/linkis-console.md §1-9 and the spec's operations): the history
+(docs/reference/linkis-console.md §1-9 and the spec's operations): the history
 searches and whose jobs they show, the caller's roles, a job's code and metrics, its
 diagnosis and log file, the result and job-list downloads, the gateway's user calls,
 the engine types, and the legacy execute body the console sends.
@@ -78,7 +78,7 @@ NO_COOKIE = "You are not logged in, please login first(您尚未登录，请先�
 UNKNOWN_TICKET = "You are not logged in, please login first!(您尚未登录，请先登录!)"
 HEARTBEAT_OK = "Maintain heartbeat success(维系心跳成功)"
 NO_LOG_PERMISSION = "This user has no permission to read this log(该用户无权限读取此日志)!"
-# Reference §9: every EngineType value, in declaration order.
+# docs/reference/linkis-console.md §9: every EngineType value, in declaration order.
 DEFAULT_ENGINE_TYPES = [
     "spark",
     "hive",
@@ -288,7 +288,7 @@ def open_log(client: httpx.Client, path: str, **params: str) -> list[str]:
 
 
 def en_duration(ms: int) -> str:
-    """ByteTimeUtils.msDurationToString (reference §5.1)."""
+    """ByteTimeUtils.msDurationToString (docs/reference/linkis-console.md §5.1)."""
     if ms < 1000:
         return f"{ms} ms"
     if ms < 60_000:
@@ -299,7 +299,7 @@ def en_duration(ms: int) -> str:
 
 
 def zh_duration(ms: int) -> str:
-    """Utils.msDurationToString (reference §5.3)."""
+    """Utils.msDurationToString (docs/reference/linkis-console.md §5.3)."""
     if ms < 1000:
         return f"{ms} ms"
     if ms < 60_000:
@@ -349,9 +349,9 @@ def csv_bytes(
     quote: bool = False,
     charset: str = "utf-8",
 ) -> bytes:
-    """StorageCSVWriter's rules (reference §7.1): one line per row, each ending in `\\n`;
-    null, `NULL` and "" written as nullValue (BLANK: ""); no quoting unless asked, then
-    every non-blank value loses its quotes and is wrapped in them."""
+    """StorageCSVWriter's rules (docs/reference/linkis-console.md §7.1): one line per row,
+    each ending in `\\n`; null, `NULL` and "" written as nullValue (BLANK: ""); no quoting
+    unless asked, then every non-blank value loses its quotes and is wrapped in them."""
     null_text = "" if null_value.upper() == "BLANK" else null_value
 
     def field(value: str) -> str:
@@ -669,7 +669,7 @@ def test_roles_from_the_config_decide_whose_jobs_lists_show(custom: LocalMock) -
 
 def test_own_jobs_are_those_submitted_not_those_executed(custom: LocalMock) -> None:
     """A job hadoop submits to run as alice (an admin token) is hadoop's in the lists;
-    its log file is readable by both (reference §0.3, §6)."""
+    its log file is readable by both (docs/reference/linkis-console.md §0.3, §6)."""
     hadoop = custom.as_token("hadoop", token="ADMIN-LINKIS")
     body = {**submit_body("select 1", "spark-2.4.3", "alice-IDE"), "executeUser": "alice"}
     task_id = ok(hadoop.post("/entrance/submit", json=body), "/api/entrance/submit")["taskID"]
@@ -1385,8 +1385,9 @@ def export(
 
 
 def job_list_row(task: Mapping[str, Any], with_user: bool) -> list[Any]:
-    """One row of the export from the list's record (JobhistoryUtils.java, reference
-    §5.3): strings, durations in the Chinese form, no cell for null."""
+    """One row of the export from the list's record (JobhistoryUtils.java,
+    docs/reference/linkis-console.md §5.3): strings, durations in the Chinese form, no cell
+    for null."""
     reuse = {None: "", True: "是", False: "否"}[task["isReuse"]]
     cells: list[Any] = [
         str(task["taskID"]),
@@ -1432,7 +1433,7 @@ def test_job_list_export_has_the_list_rows(mock: Mock) -> None:
     assert english[1:] == rows[1:]  # durations stay Chinese
     other = export(alice, {"Content-Language": "en-US"}, **flags)
     assert sheet_values(sheet_of(other, "任务信息表"))[0] == rows[0]
-    # runType is not one of its parameters (reference §5.3).
+    # runType is not one of its parameters (docs/reference/linkis-console.md §5.3).
     assert sheet_values(sheet_of(export(alice, runType="scala", **flags), "任务信息表")) == rows
 
 

@@ -1,4 +1,5 @@
-"""kill, killJobs and pause over real HTTP (reference §5.7, §5.8, §5.9, §4)."""
+"""kill, killJobs and pause over real HTTP
+(docs/reference/linkis-entrance.md §4, §5.7, §5.8, §5.9)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A job's life over real HTTP, driven by the frozen simulated clock.
 
-Reference §4 (states), §5.3-§5.6 (status, progress, log), §6 (log format and
-fromLine arithmetic), §8 (job history and result files).
+Reference: docs/reference/linkis-entrance.md §4, §5.3-5.6, §6, §8 (states; status, progress
+and log; log format and fromLine arithmetic; job history and result files).
 Default timing: Scheduled at +0.2 s, Running at +1.0 s, Succeed at +3.0 s.
 """
 

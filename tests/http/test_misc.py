@@ -1,6 +1,7 @@
 """Metrics, job history, result files, routes, the served spec and the admin clock API.
 
-Reference §5.10, §5.11, §7 (both metrics paths), §8 (job history, filesystem), §1 (404s).
+Reference: docs/reference/linkis-entrance.md §1, §5.10, §5.11, §7, §8 (404s, the metrics
+endpoints, both metrics paths, job history and the filesystem).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Submit and execute over real HTTP (reference §3, §5.1, §5.2; envelope §1)."""
+"""Submit and execute over real HTTP (docs/reference/linkis-entrance.md §1, §3, §5.1, §5.2)."""
 
 from __future__ import annotations
 

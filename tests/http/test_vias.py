@@ -1,4 +1,5 @@
-"""The Huawei Cloud VIAS task API over real HTTP (reference vias-task.md, openapi/vias-task.yaml).
+"""The Huawei Cloud VIAS task API over real HTTP (docs/reference/vias-task.md,
+openapi/vias-task.yaml).
 
 Every request goes through `Vias.call`, which checks what every VIAS response
 must carry: an `X-Request-Id` of 32 lowercase hex characters, a JSON body

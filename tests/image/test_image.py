@@ -64,8 +64,9 @@ password = "c4rol-secret"
 
 
 def short_exec_id(exec_id: str, instance: str | None = None) -> str:
-    """The short id of an execID of §3.2 (`exec_id` + the lengths of the application and the
-    instance in 3 digits each + both + the short id), checked to be of that form."""
+    """The short id of an execID (docs/reference/linkis-entrance.md §3.2: `exec_id` + the
+    lengths of the application and the instance in 3 digits each + both + the short id),
+    checked to be of that form."""
     match = EXEC_ID.match(exec_id)
     assert match, exec_id
     assert int(match["app"]) == len(APP), exec_id

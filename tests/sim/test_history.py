@@ -1,4 +1,4 @@
-"""Job history (§8.1) and the result filesystem (§8.2, §8.3)."""
+"""Job history and the result filesystem (docs/reference/linkis-entrance.md §8.1, §8.2, §8.3)."""
 
 from __future__ import annotations
 

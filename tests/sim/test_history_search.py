@@ -1,6 +1,6 @@
 """The job-history search (linkis_mock/sim/linkis/history_search.py): the windows of
 `jobhistory/list` and `listundonetasks`, the status list, each filter of the mapper's
-selects, and PageHelper's paging (linkis-console.md §0.4, §1, §3)."""
+selects, and PageHelper's paging (docs/reference/linkis-console.md §0.4, §1, §3)."""
 
 from __future__ import annotations
 

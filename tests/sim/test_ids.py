@@ -1,4 +1,5 @@
-"""execID layout, per-group indexes, taskIDs and malformed-id errors (§3)."""
+"""execID layout, per-group indexes, taskIDs and malformed-id errors
+(docs/reference/linkis-entrance.md §3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""status/progress/log lookups, kill (§5.3, §5.4, §5.6, §5.7) and killJobs (§5.8)."""
+"""status/progress/log lookups, kill and killJobs
+(docs/reference/linkis-entrance.md §5.3, §5.4, §5.6, §5.7, §5.8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The log endpoint: §6 fromLine/size arithmetic and the 4-element level array."""
+"""The log endpoint: fromLine/size arithmetic and the 4-element level array
+(docs/reference/linkis-entrance.md §5.6, §6)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def read(sim: Simulator, exec_id: str, from_line: int, size: int) -> tuple[list[
     return (text.split("\n") if text else []), data["fromLine"]
 
 
-# ---- the §6 table ---------------------------------------------------------------------
+# ---- the table of docs/reference/linkis-entrance.md §6 -------------------------------------------
 
 
 def test_from_line_1_size_minus_1_reads_all_and_returns_4() -> None:

@@ -1,6 +1,6 @@
 """`filesystem/openLog`'s splitting of a log file (linkis_mock/sim/linkis/log_file.py):
 which levels a `logLevel` asks for, and which of the four texts each line goes to
-(linkis-console.md §6; FsRestfulApi.java:1476-1569, WorkspaceUtil.java:33-79)."""
+(docs/reference/linkis-console.md §6; FsRestfulApi.java:1476-1569, WorkspaceUtil.java:33-79)."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_level_order_is_error_warn_info_all() -> None:
 
 
 def test_the_reference_example() -> None:
-    """Three lines, the third a stack-trace line (linkis-console.md §6)."""
+    """Three lines, the third a stack-trace line (docs/reference/linkis-console.md §6)."""
     assert split(INFO_LINE, ERROR_LINE, TRACE_LINE) == [
         text(ERROR_LINE, TRACE_LINE),
         "",

@@ -1,4 +1,4 @@
-"""pause (§5.9), runningtask (§5.10) and taskinfo (§5.11)."""
+"""pause, runningtask and taskinfo (docs/reference/linkis-entrance.md §5.9, §5.10, §5.11)."""
 
 from __future__ import annotations
 

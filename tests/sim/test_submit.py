@@ -1,4 +1,5 @@
-"""Submit/execute: validation, taskID use, legacy format, executeUser (§3.1, §5.1, §5.2)."""
+"""Submit/execute: validation, taskID use, legacy format, executeUser
+(docs/reference/linkis-entrance.md §3.1, §5.1, §5.2)."""
 
 from __future__ import annotations
 
@@ -251,7 +252,7 @@ def test_failed_row_has_no_exec_ids_and_is_private() -> None:
         sim.entrance.job_history(1, Caller("bob"), True)
 
 
-# ---- legacy format (§5.2) -------------------------------------------------------------
+# ---- legacy format (docs/reference/linkis-entrance.md §5.2) --------------------------------------
 
 
 def legacy(**fields: Any) -> dict[str, Any]:

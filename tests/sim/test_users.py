@@ -1,4 +1,4 @@
-"""Login, sessions and tokens as the gateway keeps them (§2)."""
+"""Login, sessions and tokens as the gateway keeps them (docs/reference/linkis-entrance.md §2)."""
 
 from __future__ import annotations
 

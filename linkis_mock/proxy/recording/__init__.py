@@ -35,8 +35,8 @@ How each thing becomes a snapshot's:
   the timeline follows; job history's status only fills in before and after the
   entrance was asked (history lags the entrance on a real server).
 - A log line is visible from the poll that first returned it. `fromLine` chunks are
-  laid end to end by their arithmetic (reference §6); blank lines, counted but never
-  shown, go to the end of their chunk.
+  laid end to end by their arithmetic (docs/reference/linkis-entrance.md §6); blank
+  lines, counted but never shown, go to the end of their chunk.
 - Progress is the mock's running attempts: each progress value seen is a stopped
   attempt (`Attempt.stopped_ms`) whose fraction is that value from the poll on, begun
   after the previous look at the job. Its numerator is at most that gap in ms, so a

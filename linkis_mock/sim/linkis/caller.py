@@ -1,5 +1,5 @@
 """Who calls an operation of the simulated Linkis services, as the security layer found
-out, with the roles the job history gives them (linkis-console.md §0.3)."""
+out, with the roles the job history gives them (docs/reference/linkis-console.md §0.3)."""
 
 from __future__ import annotations
 

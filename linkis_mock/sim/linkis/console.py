@@ -1,6 +1,6 @@
 """What the gateway and the configuration service tell the web console before it shows a
 page: login encryption (off), OAuth (off unless configured), the console's switches and
-the engine types (linkis-console.md §8-9)."""
+the engine types (docs/reference/linkis-console.md §8-9)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The simulated Linkis entrance, job history and result filesystem.
 
-Every rule and message follows the real server (see ../shared/reference/linkis-entrance.md);
+Every rule and message follows the real server (see docs/reference/linkis-entrance.md);
 the API layer only wraps what these operations return, or the `LinkisError` they raise,
 in the envelope. Each concern is a part of its own, and the entrance gives their
 operations one place, as the handlers call them:

@@ -46,7 +46,8 @@ class LinkisError(Exception):
 class DownloadError(Exception):
     """A failed download. The real handlers write the file straight to the response and,
     on failure, reset it and write `body` as plain text: `error(错误):<message>` for the
-    result downloads, nothing for the job-list export (linkis-console.md §5.3, §7.1)."""
+    result downloads, nothing for the job-list export
+    (docs/reference/linkis-console.md §5.3, §7.1)."""
 
     def __init__(self, body: str) -> None:
         super().__init__(body)

@@ -1,8 +1,8 @@
 """The bytes of the real Linkis server's download endpoints, built without a web framework.
 
 - `result_csv` / `result_xlsx`: `filesystem/resultsetToExcel` and `filesystem/resultsetsToExcel`
-  (reference `linkis-console.md` §7).
-- `job_list_xlsx`: `jobhistory/download-job-list` (reference §5.3).
+  (docs/reference/linkis-console.md §7).
+- `job_list_xlsx`: `jobhistory/download-job-list` (docs/reference/linkis-console.md §5.3).
 - `duration_zh` / `duration_en`: the two duration formatters the server uses.
 
 Every rule is copied from the Linkis source at HEAD `bad400a7` (paths below are shortened to the
@@ -449,7 +449,8 @@ def _csv_lines(table: ResultTable, options: CsvOptions, row_cap: int | None) -> 
 
 
 def result_csv(table: ResultTable, options: CsvOptions, row_cap: int | None) -> bytes:
-    """The csv body of `resultsetToExcel` for a table result set (reference §7.1).
+    """The csv body of `resultsetToExcel` for a table result set
+    (docs/reference/linkis-console.md §7.1).
 
     No BOM, no quoting or escaping unless `quote_retouch`. Text is encoded in chunks of at most
     49500 chars, as the writer flushes its buffer (`StorageCSVWriter.scala:92-110`)."""

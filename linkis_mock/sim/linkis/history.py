@@ -1,6 +1,6 @@
 """The job-history service: one job's record, the searches of the history and the
 running-jobs lists, the caller's admin roles, a job's code and metrics, its diagnosis,
-and the job-list export (linkis-console.md §1-5; QueryRestfulApi.java)."""
+and the job-list export (docs/reference/linkis-console.md §1-5; QueryRestfulApi.java)."""
 
 from __future__ import annotations
 

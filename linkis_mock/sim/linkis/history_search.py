@@ -1,6 +1,6 @@
 """Searching the job history as its mapper does: the filters of `jobhistory/list`,
 `listundonetasks` and the job-list export, newest first, and PageHelper's paging
-(linkis-console.md §0.4, §1, §3; JobHistoryMapper.xml:116-199)."""
+(docs/reference/linkis-console.md §0.4, §1, §3; JobHistoryMapper.xml:116-199)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """`filesystem/openLog`: a job's log file, split by level as the public service splits
-it (linkis-console.md §6; FsRestfulApi.java:1443-1569, WorkspaceUtil.java:33-79).
+it (docs/reference/linkis-console.md §6; FsRestfulApi.java:1443-1569,
+WorkspaceUtil.java:33-79).
 
 The file is the job's log as the entrance has written it by now, the same lines
 `entrance/{id}/log` gives, so a log read either way agrees.

@@ -1,5 +1,5 @@
 """The texts of the real entrance's replies and job logs, each written once
-(../shared/reference/linkis-entrance.md)."""
+(docs/reference/linkis-entrance.md; those of job history: docs/reference/linkis-console.md)."""
 
 from __future__ import annotations
 

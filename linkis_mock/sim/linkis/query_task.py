@@ -2,8 +2,8 @@
 the metrics the entrance records as the job moves, and the paths of its log and results.
 
 Everything is derived from the job's timeline at the instant asked, so a list, a
-record, a log and a diagnosis read at the same instant agree (linkis-console.md §2;
-TaskConversions.scala:229-403).
+record, a log and a diagnosis read at the same instant agree
+(docs/reference/linkis-console.md §2; TaskConversions.scala:229-403).
 """
 
 from __future__ import annotations

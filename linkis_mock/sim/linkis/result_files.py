@@ -1,5 +1,6 @@
 """A succeeded job's result files: the directory listing and one page of a file, as the
-console and the SDKs read them, and the downloads as CSV or xlsx (linkis-console.md §7).
+console and the SDKs read them, and the downloads as CSV or xlsx
+(docs/reference/linkis-entrance.md §8.2, §8.3; docs/reference/linkis-console.md §7).
 
 Each succeeded job has one table result set, `<resultLocation>/_0.dolphin`, computed
 from its script on demand; another user's result gets 80010.

@@ -1,5 +1,5 @@
 """The failures of the VIAS task API, in Huawei Cloud's six-member error body; codes and
-texts follow ../shared/reference/vias-task.md."""
+texts follow docs/reference/vias-task.md §3, §4."""
 
 from __future__ import annotations
 

@@ -3,8 +3,8 @@
 Like jobs, a task's states are a timeline on the simulated clock: an action
 plans the transient state now and the settled one a little later, and reading
 a task is a lookup at the current instant. Error codes and texts follow
-../shared/reference/vias-task.md; where the real mapping is undocumented the
-choice is the reference's recommendation.
+docs/reference/vias-task.md §4; where the real mapping is undocumented the
+choice is the one that section recommends.
 """
 
 from __future__ import annotations
