@@ -141,12 +141,12 @@ def _long_download(
     alice = proxy.as_token("alice")
     body = {
         **SUBMIT,
-        "executionContent": {"code": "select 1\n--@mock rows=200000 duration=1", "runType": "sql"},
+        "executionContent": {"code": "select 1\n--@mock rows=100000 duration=1", "runType": "sql"},
     }
     task_id = ok(alice.post("/entrance/submit", json=body), "/api/entrance/submit")["taskID"]
     upstream.advance(60)
     task = ok(alice.get(f"/jobhistory/{task_id}/get"), f"/api/jobhistory/{task_id}/get")["task"]
-    path = {"path": f"{task['resultLocation']}/_0.dolphin", "limit": "200000"}
+    path = {"path": f"{task['resultLocation']}/_0.dolphin", "limit": "100000"}
     direct = upstream.as_token("alice").get("/filesystem/resultsetToExcel", params=path)
     with alice.stream("GET", "/filesystem/resultsetToExcel", params=path) as streamed:
         pieces = list(streamed.iter_raw())
