@@ -7,7 +7,7 @@ from typing import Any
 
 from linkis_mock.api_types import linkis_entrance as api
 from linkis_mock.context import Call
-from linkis_mock.contract.security import SESSION_COOKIE, session_ticket
+from linkis_mock.contract.credentials import SESSION_COOKIE, session_ticket
 from linkis_mock.sim.linkis.ok import Ok
 
 Headers = dict[str, str]

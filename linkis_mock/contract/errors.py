@@ -32,6 +32,7 @@ from starlette.types import Scope
 
 from linkis_mock.apis import ApiRegistry, ErrorStyle
 from linkis_mock.context import Call, call_of
+from linkis_mock.contract.credentials import Credentials
 from linkis_mock.contract.formats import (
     ErrorFormat,
     Failure,
@@ -50,7 +51,6 @@ from linkis_mock.contract.formats import (
 )
 from linkis_mock.contract.json_policy import JsonPolicyError
 from linkis_mock.contract.routes import RouteTable
-from linkis_mock.contract.security import Credentials
 from linkis_mock.contract.validation import FieldProblem
 from linkis_mock.sim.linkis.errors import DownloadError, LinkisError
 from linkis_mock.sim.storage.backend import StorageUnavailableError

@@ -32,9 +32,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import Call, call_of
+from linkis_mock.contract.credentials import Credentials
 from linkis_mock.contract.errors import ErrorMapper
 from linkis_mock.contract.routes import Route, RouteTable
-from linkis_mock.contract.security import Credentials
 from linkis_mock.contract.validation import readable_media_type
 
 Handler = Callable[..., Awaitable[Any]]

@@ -8,9 +8,9 @@ import asyncio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import call_of
+from linkis_mock.contract.credentials import Credentials
 from linkis_mock.contract.errors import ErrorMapper, ReplyCut
 from linkis_mock.contract.routes import RouteTable
-from linkis_mock.contract.security import Credentials
 from linkis_mock.control.faults import FaultBook, FaultRule
 from linkis_mock.sim.storage.backend import StorageBackend, StorageUnavailableError
 

@@ -18,8 +18,8 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkis_mock.context import Call, call_of
+from linkis_mock.contract.credentials import Credentials
 from linkis_mock.contract.routes import RouteTable
-from linkis_mock.contract.security import Credentials
 from linkis_mock.control.journal import Entry, Journal
 from linkis_mock.logs import log_request
 

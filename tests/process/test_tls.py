@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from linkis_mock.contract.security import SESSION_COOKIE
+from linkis_mock.contract.credentials import SESSION_COOKIE
 from linkis_mock.testing import API, free_port, terminate
 
 SUBMIT = {
