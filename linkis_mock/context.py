@@ -20,7 +20,8 @@ from starlette.types import Scope
 from linkis_mock.apis import Api, ApiRegistry
 from linkis_mock.config import Settings
 from linkis_mock.contract import envelope
-from linkis_mock.contract.routes import RouteTable
+from linkis_mock.contract.credentials import Credentials
+from linkis_mock.contract.routes import RouteMatch, RouteTable
 from linkis_mock.control.faults import FaultBook
 from linkis_mock.control.journal import Journal
 from linkis_mock.control.reloads import ReloadLog
@@ -67,7 +68,10 @@ class Call:
     api: Api | None  # None for paths no API claims
     request_id: str = ""  # the X-Request-Id of APIs that send one
     forwarded: bool = False  # proxy mode: the real server answers, its reply goes back as is
+    # Read once, when a layer first asks, and shared by every layer after it.
     _headers: Headers | None = field(default=None, repr=False)
+    _matched: RouteMatch | bool | None = field(default=False, repr=False)
+    _credentials: Credentials | None = field(default=None, repr=False)
 
     @property
     def path(self) -> str:
@@ -82,6 +86,20 @@ class Call:
         if self._headers is None:
             self._headers = Headers(scope=self.scope)
         return self._headers
+
+    @property
+    def matched(self) -> RouteMatch | None:
+        """The request's route, operation and path parameters in the specs, if any."""
+        if self._matched is False:
+            self._matched = self.mock.routes.match(str(self.scope["method"]), self.path)
+        return self._matched if isinstance(self._matched, RouteMatch) else None
+
+    @property
+    def credentials(self) -> Credentials:
+        """What the request presents as credentials (cookie, token pair, VIAS token)."""
+        if self._credentials is None:
+            self._credentials = Credentials.of(self.headers)
+        return self._credentials
 
     @property
     def query_params(self) -> QueryParams:

@@ -100,15 +100,12 @@ def layers(
         )
     ours: list[Any] = [
         partial(RequestContextMiddleware, context=context),
-        partial(
-            JournalMiddleware, journal=context.journal, routes=routes, requests_log=request_logger()
-        ),
+        partial(JournalMiddleware, journal=context.journal, requests_log=request_logger()),
         cors if proxy is None else None,
         partial(
             AdminGuardMiddleware,
             access=settings.admin,
             admin_base_path=context.apis.admin.base_path,
-            routes=routes,
             mapper=mapper,
         ),
         None
@@ -120,9 +117,7 @@ def layers(
             stateless=routes.stateless_paths(),
         ),
         partial(LimitsMiddleware, limits=settings.limits, mapper=mapper),
-        partial(
-            FaultMiddleware, book=context.faults, routes=routes, mapper=mapper, storage=storage
-        ),
+        partial(FaultMiddleware, book=context.faults, mapper=mapper, storage=storage),
         proxy,
         cors if proxy is not None else None,
         partial(RouteGuardMiddleware, routes=routes, mapper=mapper),
@@ -134,9 +129,9 @@ def layers(
         ExceptionMiddleware,
         SwaggerUIMiddleware,
         RoutingMiddleware,
-        partial(PreferMiddleware, routes=routes, mapper=mapper),
+        partial(PreferMiddleware, mapper=mapper),
         SecurityMiddleware,
-        partial(BodyTypeMiddleware, routes=routes),
+        BodyTypeMiddleware,
         RequestValidationMiddleware,
         ResponseValidationMiddleware,
         LifespanMiddleware,

@@ -14,13 +14,12 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import call_of
 from linkis_mock.contract.formats import Refused
-from linkis_mock.contract.routes import Operation, RouteTable
+from linkis_mock.contract.routes import Operation
 
 if TYPE_CHECKING:
     from linkis_mock.contract.errors import ErrorMapper
@@ -108,14 +107,15 @@ class PreferMiddleware:
     """Runs before security and validation (a forced reply needs no credentials) and
     answers the request itself when `Prefer` asks for a documented reply."""
 
-    def __init__(self, app: ASGIApp, routes: RouteTable, mapper: ErrorMapper) -> None:
+    def __init__(self, app: ASGIApp, mapper: ErrorMapper) -> None:
         self.app = app
-        self.routes = routes
         self.mapper = mapper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        header = Headers(scope=scope).get("prefer") if scope["type"] == "http" else None
-        operation = self.routes.operation(scope["method"], scope["path"]) if header else None
+        call = call_of(scope) if scope["type"] == "http" else None
+        header = call.headers.get("prefer") if call is not None else None
+        matched = call.matched if call is not None and header else None
+        operation = matched.operation if matched else None
         reply = forced_reply(operation, parse_prefer(header)) if header and operation else None
         if isinstance(reply, Forced):
             response = Response(reply.body, status_code=reply.status, media_type=reply.media_type)

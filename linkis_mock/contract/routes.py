@@ -80,6 +80,16 @@ class Route:
         return dict(zip(self.parameter_names, match.groups(), strict=True)) if match else None
 
 
+@dataclass(frozen=True, slots=True)
+class RouteMatch:
+    """What a request's method and path name in the specs: its route, the operation (None
+    when the route lacks the method) and the path parameters' raw values by name."""
+
+    route: Route
+    operation: Operation | None
+    path_values: dict[str, str]
+
+
 class RouteTable:
     def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
         self.base_paths = tuple(specs)  # each spec's, as the registry of the APIs gave them
@@ -94,6 +104,15 @@ class RouteTable:
     def operation(self, method: str, path: str) -> Operation | None:
         route = self.route(path)
         return route.operations.get(method) if route else None
+
+    def match(self, method: str, path: str) -> RouteMatch | None:
+        """The route, operation and path parameters of a request, in one pass."""
+        for route in self._routes:
+            found = route.pattern.fullmatch(path)
+            if found is not None:
+                values = dict(zip(route.parameter_names, found.groups(), strict=True))
+                return RouteMatch(route, route.operations.get(method), values)
+        return None
 
     def stateless_paths(self) -> frozenset[str]:
         """The paths (without parameters) whose every operation reads no state."""

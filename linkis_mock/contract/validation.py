@@ -23,8 +23,8 @@ from jsonschema import Draft4Validator, ValidationError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from linkis_mock.context import call_of
 from linkis_mock.contract import json_policy
-from linkis_mock.contract.routes import RouteTable
 
 
 class FieldProblem(BadRequestProblem):  # type: ignore[misc]  # untyped base
@@ -101,19 +101,19 @@ class BodyTypeMiddleware:
       decodes it as UTF-8 for any operation, and a byte like 0x80 was a 500.
     """
 
-    def __init__(self, app: ASGIApp, routes: RouteTable) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            headers = Headers(scope=scope)
+            call = call_of(scope)
+            headers = call.headers
             if not readable_media_type(headers):
                 raise UnsupportedMediaTypeProblem(
                     detail="Content-Type is not a media type: it must be ASCII (RFC 9110)"
                 )
             if _untyped_body(headers):
-                operation = self.routes.operation(str(scope["method"]), str(scope["path"]))
+                operation = call.matched.operation if call.matched else None
                 if operation is not None and "requestBody" in operation.spec:
                     raise UnsupportedMediaTypeProblem(
                         detail="The request has a body but no Content-Type; send application/json"

@@ -5,11 +5,10 @@ untouched: their callers are governed by their own auth and CORS."""
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from linkis_mock.context import call_of
 from linkis_mock.contract.errors import ErrorMapper
-from linkis_mock.contract.routes import RouteTable
 from linkis_mock.control.admin_access import AdminAccess
 
 TOKEN_SCHEME_NAME = "adminToken"  # the admin spec's security scheme
@@ -22,13 +21,11 @@ class AdminGuardMiddleware:
         app: ASGIApp,
         access: AdminAccess,
         admin_base_path: str,
-        routes: RouteTable,
         mapper: ErrorMapper,
     ) -> None:
         self.app = app
         self.access = access
         self.prefix = admin_base_path + "/"
-        self.routes = routes
         self.mapper = mapper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -38,8 +35,9 @@ class AdminGuardMiddleware:
             await self.app(scope, receive, send)
             return
         method = str(scope["method"])
-        headers = Headers(scope=scope)
-        operation = self.routes.operation(method, path)
+        call = call_of(scope)
+        headers = call.headers
+        operation = call.matched.operation if call.matched else None
         refusal = self.access.refusal(
             method=method,
             host=headers.get("host"),

@@ -32,7 +32,6 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import Call, call_of
-from linkis_mock.contract.credentials import Credentials
 from linkis_mock.contract.errors import ErrorMapper
 from linkis_mock.contract.routes import Route, RouteTable
 from linkis_mock.contract.validation import readable_media_type
@@ -132,7 +131,7 @@ class FastLane:
         mapper: ErrorMapper,
     ) -> None:
         self.app = app
-        self.operations = operations
+        self.by_route = {operation.route.template: operation for operation in operations}
         self.encode = encode
         self.mapper = mapper
 
@@ -159,17 +158,17 @@ class FastLane:
             await send({"type": "http.response.body", "body": body})
 
     async def _answer(self, scope: Scope) -> Answer | None:
-        path: str = scope["path"]
-        for operation in self.operations:
-            path_values = operation.route.path_parameters(path)
-            if path_values is not None:
-                return await self._run(operation, path_values, scope)
-        return None
+        call = call_of(scope)
+        matched = call.matched  # the route the earlier layers found, or found now for them
+        operation = self.by_route.get(matched.route.template) if matched else None
+        if matched is None or operation is None:
+            return None
+        return await self._run(operation, matched.path_values, call)
 
     async def _run(
-        self, operation: FastOperation, path_values: dict[str, str], scope: Scope
+        self, operation: FastOperation, path_values: dict[str, str], call: Call
     ) -> Answer | None:
-        call = call_of(scope)
+        scope = call.scope
         arguments = _arguments(operation, path_values, call)
         if arguments is None:
             return None
@@ -201,7 +200,7 @@ def _arguments(
     if operation.by_vias_token:
         arguments["user"] = _vias_project(call)
         return arguments if arguments["user"] is not None else None
-    return arguments if Credentials.of(call.headers).valid_of_one_kind(call.sim) else None
+    return arguments if call.credentials.valid_of_one_kind(call.sim) else None
 
 
 def _plain(call: Call) -> bool:

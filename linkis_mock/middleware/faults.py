@@ -8,9 +8,7 @@ import asyncio
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import call_of
-from linkis_mock.contract.credentials import Credentials
 from linkis_mock.contract.errors import ErrorMapper, ReplyCut
-from linkis_mock.contract.routes import RouteTable
 from linkis_mock.control.faults import FaultBook, FaultRule
 from linkis_mock.sim.storage.backend import StorageBackend, StorageUnavailableError
 
@@ -24,7 +22,6 @@ class FaultMiddleware:
         self,
         app: ASGIApp,
         book: FaultBook,
-        routes: RouteTable,
         mapper: ErrorMapper,
         storage: StorageBackend | None = None,
     ) -> None:
@@ -32,7 +29,6 @@ class FaultMiddleware:
         as a unit of work, so that its count holds across processes."""
         self.app = app
         self.book = book
-        self.routes = routes
         self.mapper = mapper
         self.storage = storage
 
@@ -61,14 +57,13 @@ class FaultMiddleware:
             raise ConnectionCut(f"fault rule {rule.id} closed the connection")
 
     def _rule_for(self, scope: Scope) -> FaultRule | None:
-        path = str(scope["path"])
-        route = self.routes.route(path)
-        operation = route.operations.get(str(scope["method"])) if route else None
-        if route is None or operation is None:
-            return None
-        params = dict(zip(route.parameter_names, route.parameter_values(path), strict=False))
         call = call_of(scope)
-        owner = Credentials.of(call.headers).owner(call.sim)
+        matched = call.matched
+        operation = matched.operation if matched else None
+        if matched is None or operation is None:
+            return None
+        params = matched.path_values
+        owner = call.credentials.owner(call.sim)
         if self.storage is None:
             return self.book.fire(operation.operation_id, owner, params)
         if not self.book.may_fire(operation.operation_id, owner, params):

@@ -18,8 +18,6 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkis_mock.context import Call, call_of
-from linkis_mock.contract.credentials import Credentials
-from linkis_mock.contract.routes import RouteTable
 from linkis_mock.control.journal import Entry, Journal
 from linkis_mock.logs import log_request
 
@@ -29,13 +27,11 @@ class JournalMiddleware:
         self,
         app: ASGIApp,
         journal: Journal,
-        routes: RouteTable,
         requests_log: logging.Logger | None = None,
     ) -> None:
         """`requests_log`: where each request's event goes (linkis_mock.logs), if anywhere."""
         self.app = app
         self.journal = journal
-        self.routes = routes
         self.requests_log = requests_log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -62,13 +58,14 @@ class JournalMiddleware:
             failure = exc
             raise
         finally:
-            operation = self.routes.operation(str(scope["method"]), path)
+            matched = call.matched
+            operation = matched.operation if matched else None
             entry = Entry(
                 received_ms,
                 str(scope["method"]),
                 path,
                 operation.operation_id if operation else None,
-                Credentials.of(call.headers).owner(call.sim),
+                call.credentials.owner(call.sim),
                 status,
                 (time.perf_counter() - started) * 1000,
             )
