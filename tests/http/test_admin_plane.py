@@ -124,7 +124,7 @@ def test_readiness_names_the_state_file_it_read(tmp_path: Path) -> None:
 def test_every_operation_but_the_probes_needs_the_token(
     guarded: LocalMock, operation_id: str, method: str, path: str
 ) -> None:
-    body = {} if method in {"POST", "PUT"} else None
+    body: dict[str, Any] | None = {} if method in {"POST", "PUT"} else None
     without = admin_call(guarded, method, path, json=body)
     if operation_id in PROBES:
         assert without.status_code == 200, without.text

@@ -289,7 +289,8 @@ def _started(
 
 def _clock_status(app: Any, headers: dict[str, str] | None = None) -> int:
     with TestClient(app, base_url="http://mock-1.ci.internal:8080") as client:
-        return client.get("/__admin/clock", headers=headers).status_code
+        status: int = client.get("/__admin/clock", headers=headers).status_code
+        return status
 
 
 def test_beyond_loopback_serve_makes_a_token_prints_it_once_and_requires_it(
