@@ -80,7 +80,7 @@ async def advance_clock(call: Call, body: dict[str, Any]) -> Reply[api.ClockStat
         raise _refused(400, str(exc)) from None
 
 
-async def reset(call: Call) -> Reply[api.ResetResult]:
+async def reset(call: Call) -> Reply[api.ResetReport]:
     simulator = call.sim
     simulator.reset()
     call.mock.journal.clear()

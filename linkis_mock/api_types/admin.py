@@ -33,7 +33,7 @@ class ClockAdvance(TypedDict):
     seconds: float
 
 
-class ResetResult(TypedDict):
+class ResetReport(TypedDict):
     reset: Literal[True]
     clock: ClockState
 

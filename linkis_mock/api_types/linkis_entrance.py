@@ -40,7 +40,7 @@ class EmptyData(TypedDict):
     pass
 
 
-class SubmitData(TypedDict):
+class SubmitReplyData(TypedDict):
     execID: str
     taskID: int
 
@@ -94,7 +94,7 @@ class LogData(TypedDict):
     fromLine: int
 
 
-class KillData(TypedDict):
+class KillReplyData(TypedDict):
     execID: NotRequired[str]
 
 
@@ -103,7 +103,7 @@ class KillJobsItemData(TypedDict):
     stack: NotRequired[str]
 
 
-class PauseData(TypedDict):
+class PauseReplyData(TypedDict):
     execID: str
 
 
@@ -120,7 +120,7 @@ class TaskInfoData(TypedDict):
     limitExceeded: NotRequired[bool]
 
 
-class LoginData(TypedDict):
+class LoginReplyData(TypedDict):
     userName: str
     isAdmin: bool
     sessionTimeOut: int
@@ -197,7 +197,7 @@ class DiagnosisData(TypedDict):
     diagnosisMsg: str
 
 
-class OpenLogData(TypedDict):
+class OpenLogReplyData(TypedDict):
     log: list[str]
 
 
@@ -310,7 +310,7 @@ class SubmitReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: SubmitData
+    data: SubmitReplyData
 
 
 class StatusReply(TypedDict):
@@ -338,14 +338,14 @@ class KillReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: KillData
+    data: KillReplyData
 
 
 class PauseReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: PauseData
+    data: PauseReplyData
 
 
 class RunningTaskReply(TypedDict):
@@ -366,7 +366,7 @@ class LoginReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: LoginData | AlreadyLoggedInData
+    data: LoginReplyData | AlreadyLoggedInData
 
 
 class LogoutReply(TypedDict):
@@ -436,7 +436,7 @@ class OpenLogReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: OpenLogData
+    data: OpenLogReplyData
 
 
 class EngineTypeReply(TypedDict):
@@ -453,7 +453,7 @@ class OpenEngineLogRequest(TypedDict):
     parameters: OpenEngineLogParameters
 
 
-class OpenEngineLogData(TypedDict):
+class OpenEngineLogReplyData(TypedDict):
     result: EngineLogPage
     errorMsg: str
     isError: bool
@@ -495,7 +495,7 @@ class KillJobsItem(TypedDict):
     data: KillJobsItemData
 
 
-class KillJobsData(TypedDict):
+class KillJobsReplyData(TypedDict):
     messages: list[KillJobsItem]
 
 
@@ -578,7 +578,7 @@ class KillJobsReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: KillJobsData
+    data: KillJobsReplyData
 
 
 class JobHistoryReply(TypedDict):
@@ -599,7 +599,7 @@ class OpenEngineLogReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: OpenEngineLogData
+    data: OpenEngineLogReplyData
 
 
 class ErrorReply(TypedDict):
@@ -621,7 +621,7 @@ class JobExtraInfoData(TypedDict):
     metricsMap: JobMetricsMap
 
 
-OpenFileData: TypeAlias = OpenFilePage | OpenFileProhibited
+OpenFileReplyData: TypeAlias = OpenFilePage | OpenFileProhibited
 
 
 class SubmitRequest(TypedDict):
@@ -644,7 +644,7 @@ class OpenFileReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: OpenFileData
+    data: OpenFileReplyData
 
 
 class JobExtraInfoReply(TypedDict):

@@ -35,7 +35,7 @@ class ParsedRequest:
 
 
 class Submitter(EntrancePart):
-    def submit(self, body: dict[str, Any], caller: Caller, via_execute: bool) -> Ok[api.SubmitData]:
+    def submit(self, body: dict[str, Any], caller: Caller, via_execute: bool) -> Ok[api.SubmitReplyData]:
         """The real parser picks the format from the body, whichever URL was called."""
         parsed = (
             self._parse_current(body, caller)
