@@ -36,6 +36,13 @@ class EngineLogPage(TypedDict):
     rows: NotRequired[int]
 
 
+class GlobalVariable(TypedDict):
+    keyID: int
+    key: str
+    valueID: int
+    value: str
+
+
 class EmptyData(TypedDict):
     pass
 
@@ -296,6 +303,17 @@ class JobSource(TypedDict):
     scriptPath: NotRequired[str | None]
 
 
+class GlobalVariable1(TypedDict):
+    key: NotRequired[str | None]
+    value: NotRequired[str | None]
+    keyID: NotRequired[int | None]
+    valueID: NotRequired[int | None]
+
+
+class SaveGlobalVariablesRequest(TypedDict):
+    globalVariables: NotRequired[list[GlobalVariable1] | None]
+
+
 class KillJobsRequest(TypedDict):
     idList: list[str]
     taskIDList: list[int | str]
@@ -480,6 +498,17 @@ class NotFoundReply(TypedDict):
     data: EmptyData
 
 
+class SaveGlobalVariablesReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: EmptyData
+
+
+class GlobalVariableList(TypedDict):
+    globalVariables: list[GlobalVariable]
+
+
 class YarnMetrics(TypedDict):
     yarnResource: list[YarnResourceItem]
     corePercent: float
@@ -609,6 +638,13 @@ class ErrorReply(TypedDict):
     data: ErrorData
 
 
+class GlobalVariablesReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: GlobalVariableList
+
+
 class ProgressWithResourceData(TypedDict):
     progress: float
     execID: str
@@ -627,7 +663,7 @@ OpenFileReplyData: TypeAlias = OpenFilePage | OpenFileProhibited
 class SubmitRequest(TypedDict):
     executionContent: NotRequired[ExecutionContent]
     labels: NotRequired[JobLabels]
-    params: NotRequired[JobParams]
+    params: NotRequired[JobParams | NullValue]
     source: NotRequired[JobSource]
     executeUser: NotRequired[str]
     formatCode: NotRequired[bool]
