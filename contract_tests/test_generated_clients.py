@@ -127,7 +127,7 @@ def linkis(mock: Mock, generated_clients: Path) -> Iterator[LinkisClient]:
     """The generated Linkis client, logged in as USER: the session cookie is in its cookie jar."""
     from linkis_entrance_client import Client
     from linkis_entrance_client.api.user import login
-    from linkis_entrance_client.models import LoginReplyData, LoginReply, LoginRequest
+    from linkis_entrance_client.models import LoginReply, LoginReplyData, LoginRequest
 
     with Client(base_url=mock.api_url, raise_on_unexpected_status=True) as client:
         reply = login.sync(client=client, body=LoginRequest(user_name=USER, password=USER))

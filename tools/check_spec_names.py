@@ -72,27 +72,28 @@ def operations(spec: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def derived_names(spec: dict[str, Any]) -> dict[str, str]:
-    """Every name a generator derives from the spec, with where it comes from."""
+    """Every name a generator derives from the spec, with the first generator found to
+    derive it and from what."""
     names: dict[str, str] = {}
     for generator, fixed in FIXED.items():
         for name in fixed:
-            names[name] = f"{generator}'s own"
+            names.setdefault(name, f"{generator}'s own")
     for operation in operations(spec):
         op = pascal(operation["operationId"])
         where = f"operation {operation['operationId']}"
         for generator, suffixes in OPERATION_SUFFIXES.items():
             for suffix in suffixes:
-                names[op + suffix] = f"{generator}, {where}"
+                names.setdefault(op + suffix, f"{generator}, {where}")
         for status in operation.get("responses", {}):
-            names[op + str(status)] = f"orval, {where}"
-            names[f"{op}Response{status}"] = f"openapi-python-client, {where}"
+            names.setdefault(op + str(status), f"orval, {where}")
+            names.setdefault(f"{op}Response{status}", f"openapi-python-client, {where}")
         for parameter in operation.get("parameters", []):
             if "enum" in parameter.get("schema", {}):
-                names[op + pascal(parameter["name"])] = f"openapi-python-client, {where}"
+                names.setdefault(op + pascal(parameter["name"]), f"openapi-python-client, {where}")
     components = spec.get("components", {})
     for (kind, generator), suffix in COMPONENT_SUFFIXES.items():
         for name in components.get(kind, {}):
-            names[pascal(name) + suffix] = f"{generator}, components.{kind}.{name}"
+            names.setdefault(pascal(name) + suffix, f"{generator}, components.{kind}.{name}")
     return names
 
 
