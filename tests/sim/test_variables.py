@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import LinkisError
-from linkis_mock.sim.linkis.interceptors import java
+from linkis_mock.sim.linkis.interceptors import chain, java
+from linkis_mock.sim.linkis.interceptors.chain import Submission
 from linkis_mock.sim.linkis.interceptors.dates import CodedVariableError, Moment
 from linkis_mock.sim.linkis.interceptors.operations import OperationFailedError
 from linkis_mock.sim.linkis.interceptors.variables import substitute
@@ -420,3 +421,37 @@ def test_code_without_variables_comes_out_stripped_only(code: str, code_type: st
         assert result == code
     else:
         assert result == java.strip(code)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    code=CODE.filter(lambda text: text.strip() != ""),
+    code_type=st.sampled_from([t for t in CODE_TYPES if t]),
+    variables=st.dictionaries(st.sampled_from(["run_date", "n", "s", "run_today_h"]), VALUES),
+)
+def test_through_the_chain_a_failed_substitution_is_20050_with_a_documented_cause(
+    code: str, code_type: str, variables: dict[str, str]
+) -> None:
+    submission = Submission(
+        code=code,
+        code_type=code_type,
+        creator="Schedulis",  # not limited: only substitution and comments act on SQL
+        engine="spark",
+        engine_version="2.4.3",
+        label_user="alice",
+        submit_user="alice",
+        execute_user="alice",
+        params={"variable": variables},
+        global_variables={},
+        now_ms=EXAMPLE_CLOCK_MS,
+        instance=INSTANCE,
+    )
+    try:
+        chain.run(submission)
+    except chain.RefusalError as refusal:
+        if not refusal.desc.startswith(VR):  # the checks before and after substitution
+            assert code_type in ("scala", "shell", "sh"), (refusal.code, refusal.desc)
+            assert refusal.code in (50081, 20050, 20074), (refusal.code, refusal.desc)
+            return
+        assert refusal.code == 20050
+        assert refusal.shown[0] in (20041, 20042, 20044, 20045, 20046, 20049, 20050)
