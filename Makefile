@@ -88,7 +88,8 @@ fuzz: install clients install-postgres
 soak: install
 	$(BIN)/python tools/soak.py
 
-# The gates: every spec valid and lint-free under three linters, the generated
+# The gates: every spec valid and lint-free under three linters (and no schema named like a
+# type a client generator derives: tools/check_spec_names.py), the generated
 # types up to date with the specs, and the code ruff- and mypy --strict-clean.
 lint: install spec-lint clients
 	$(BIN)/python tools/generate_types.py --check
@@ -97,6 +98,7 @@ lint: install spec-lint clients
 
 spec-lint: install
 	$(BIN)/openapi-spec-validator $(SPECS)
+	$(BIN)/python tools/check_spec_names.py $(SPECS)
 	$(NPX) spectral lint $(SPECS) --fail-severity=hint
 	$(NPX) redocly lint $(SPECS)
 

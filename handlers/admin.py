@@ -1,5 +1,5 @@
-"""The admin API: the clock, reset, jobs and tasks on demand, the journal, the proxy's
-contract violations, fault rules."""
+"""The admin API: the clock, reset, jobs and tasks on demand, the users' global
+variables, the journal, the proxy's contract violations, fault rules."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ async def advance_clock(call: Call, body: dict[str, Any]) -> Reply[api.ClockStat
         raise _refused(400, str(exc)) from None
 
 
-async def reset(call: Call) -> Reply[api.ResetResult]:
+async def reset(call: Call) -> Reply[api.ResetReport]:
     simulator = call.sim
     simulator.reset()
     call.mock.journal.clear()
@@ -200,3 +200,18 @@ async def put_snapshot(call: Call, body: dict[str, Any]) -> Reply[api.Snapshot]:
     except snapshot.SnapshotError as exc:
         raise _refused(400, str(exc)) from None
     return await get_snapshot(call)
+
+
+# ---- the users' global variables ---------------------------------------------------------
+
+
+async def get_user_variables(call: Call, user: str) -> Reply[api.UserVariables]:
+    return _json({"user": user, "variables": call.sim.stores.variables.values(user)})
+
+
+async def set_user_variables(
+    call: Call, user: str, body: dict[str, Any]
+) -> Reply[api.UserVariables]:
+    variables = call.sim.stores.variables
+    variables.replace(user, body["variables"])
+    return _json({"user": user, "variables": variables.values(user)})

@@ -31,7 +31,7 @@ async def open_file(
 ) -> tuple[api.OpenFileReply, int]:
     caller = call.caller(token_info)
     read = call.sim.entrance.open_file(request.path, caller, request.page, request.page_size)
-    data: api.OpenFileData = read.data  # the mock's results are always table pages
+    data: api.OpenFileReplyData = read.data  # the mock's results are always table pages
     return call.ok(Ok(data, read.message))
 
 

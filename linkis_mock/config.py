@@ -121,6 +121,9 @@ Text = Annotated[str, Field(min_length=1, max_length=1024)]
 Seconds = Annotated[float, Field(ge=0, le=YEAR_S, allow_inf_nan=False)]
 Count = Annotated[int, Field(ge=1, le=100_000_000)]
 Bytes = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# A global variable's value: not blank, as the public service refuses a blank one.
+VariableValue = Annotated[str, Field(min_length=1, max_length=1024, pattern=r"\S")]
+UserVariables = Annotated[dict[Name, VariableValue], Field(max_length=1000)]
 
 
 class Section(BaseModel):
@@ -272,6 +275,8 @@ class ConfigFile(BaseSettings):
     roles: RolesSection = RolesSection()
     departments: Annotated[dict[Name, Text], Field(max_length=100_000)] = dict(DEFAULT_DEPARTMENTS)
     console: ConsoleSection = ConsoleSection()
+    # Each user's global variables at start and after a reset: `[variables.<user>]`.
+    variables: Annotated[dict[Name, UserVariables], Field(max_length=10_000)] = {}
     proxy: ProxySection = ProxySection()
     state: StateSection = StateSection()
     admin: AdminSection = AdminSection()
@@ -473,6 +478,9 @@ def _settings(config: ConfigFile) -> Settings:
         roles=_roles(config, accounts),
         console=ConsoleSettings(
             **(config.console.model_dump() | {"engine_types": tuple(config.console.engine_types)})
+        ),
+        variables=MappingProxyType(
+            {user: MappingProxyType(dict(values)) for user, values in config.variables.items()}
         ),
     )
     return Settings(

@@ -5,10 +5,16 @@
 #   build/clients/orval/<spec>/      orval: TanStack Query hooks over fetch (clients/orval.config.cjs)
 #   build/clients/hey-api/<spec>/    @hey-api/openapi-ts: types, SDK, fetch client
 #                                    (clients/openapi-ts.config.mjs)
+#   build/clients/defaults/          the three TypeScript generators in their default modes,
+#                                    with no config, as a team that just runs them on a spec
+#                                    gets them: orval/<spec>.ts (axios, one file),
+#                                    hey-api/<spec>/ (its default plugins),
+#                                    openapi-typescript/<spec>.ts (its own Redocly lint)
 #   build/clients/.generated         stamp, as old as the start of the run (Makefile, tests)
-# Any warning from a generator fails the run, and so does any tsc --strict error in the orval
-# and hey-api output (clients/generated.tsconfig.json), so a spec change that makes a client
-# incomplete or not compile breaks the build; build/clients is replaced only when all passed
+# Any warning from a generator fails the run, and so does any tsc --strict error in the orval,
+# hey-api and default-mode output (clients/generated.tsconfig.json), so a spec change that
+# makes a client incomplete or not compile breaks the build (a schema named like a type a
+# generator derives, say: tools/check_spec_names.py lints for that, these compiles hold it); build/clients is replaced only when all passed
 # (a failed run leaves its output in build/clients.tmp). Uses only tools installed in the repo
 # (.venv, node_modules).
 set -euo pipefail
@@ -76,14 +82,30 @@ done
 export CLIENTS_OUT="$STAGE"
 run orval "$ORVAL" --config clients/orval.config.cjs
 run @hey-api/openapi-ts "$HEYAPI" --file clients/openapi-ts.config.mjs
-# Their output must compile under tsc --strict: a tsconfig in the staging directory extends
+
+# The same generators with no config: orval's default is axios in one file (axios is pinned
+# in package.json at 1.18.1: the types of 1.19 and later no longer fit orval 7's generated
+# signatures, whatever the spec), hey-api's its default plugins (a `./` path: a bare
+# `openapi/x.yaml` reads as an `org/project` shorthand of its registry), openapi-typescript's
+# its own lint (no --redocly); written as .ts so that tsc checks them (it skips .d.ts files).
+for entry in "${SPECS[@]}"; do
+    spec=${entry%%:*}
+    run "orval (default mode) $spec" "$ORVAL" --input "openapi/$spec.yaml" \
+        --output "$STAGE/defaults/orval/$spec.ts"
+    run "@hey-api/openapi-ts (default mode) $spec" "$HEYAPI" -i "./openapi/$spec.yaml" \
+        -o "$STAGE/defaults/hey-api/$spec"
+    run "openapi-typescript (default mode) $spec" "$OTS" "openapi/$spec.yaml" \
+        --output "$STAGE/defaults/openapi-typescript/$spec.ts"
+done
+
+# All of it must compile under tsc --strict: a tsconfig in the staging directory extends
 # clients/generated.tsconfig.json with the staged files, so a failure leaves build/clients as it was.
-printf '{ "extends": "../../clients/generated.tsconfig.json", "include": ["orval", "hey-api"] }\n' \
+printf '{ "extends": "../../clients/generated.tsconfig.json", "include": ["orval", "hey-api", "defaults"] }\n' \
     >"$STAGE/tsconfig.json"
 if ! "$TSC" -p "$STAGE/tsconfig.json" >"$LOG" 2>&1; then
     cat "$LOG"
-    echo "generate_clients: the orval / hey-api output does not type-check (tsc --strict, see above);" \
-        "the generated files are in $STAGE" >&2
+    echo "generate_clients: the orval / hey-api / default-mode output does not type-check" \
+        "(tsc --strict, see above); the generated files are in $STAGE" >&2
     exit 1
 fi
 rm "$STAGE/tsconfig.json"
@@ -91,4 +113,4 @@ rm "$STAGE/tsconfig.json"
 rm -rf "$OUT"
 mv "$STAGE" "$OUT"
 touch -r "$STARTED" "$OUT/.generated"
-echo "generate_clients: wrote $OUT/python/*-client, $OUT/ts/*.d.ts, $OUT/orval/* and $OUT/hey-api/*; tsc --strict passed"
+echo "generate_clients: wrote $OUT/python/*-client, $OUT/ts/*.d.ts, $OUT/orval/*, $OUT/hey-api/* and $OUT/defaults/*; tsc --strict passed"

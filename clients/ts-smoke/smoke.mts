@@ -86,7 +86,7 @@ async function linkisFlow(): Promise<void> {
     .map((header) => header.split(";", 1)[0] ?? "")
     .find((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
   expect(ticket !== undefined, "login set no session cookie");
-  // A fresh login carries LoginData; a second one on a live session only the user name.
+  // A fresh login carries LoginReplyData; a second one on a live session only the user name.
   const loggedIn = login.data.data;
   expect("isAdmin" in loggedIn, "a fresh login replied as if already logged in");
   step(`login as ${loggedIn.userName} (admin: ${String(loggedIn.isAdmin)}), cookie ${SESSION_COOKIE}`);
@@ -98,7 +98,7 @@ async function linkisFlow(): Promise<void> {
 
   const linkis = createClient<LinkisPaths>({ baseUrl: api, headers: { Cookie: ticket } });
 
-  async function submit(code: string): Promise<Linkis["schemas"]["SubmitData"]> {
+  async function submit(code: string): Promise<Linkis["schemas"]["SubmitReplyData"]> {
     const { data, error } = await linkis.POST("/entrance/submit", {
       body: {
         executionContent: { code, runType: "sql" },

@@ -33,7 +33,7 @@ class ClockAdvance(TypedDict):
     seconds: float
 
 
-class ResetResult(TypedDict):
+class ResetReport(TypedDict):
     reset: Literal[True]
     clock: ClockState
 
@@ -86,11 +86,40 @@ class Session(TypedDict):
     lastUsedMs: int
 
 
+VariableSet: TypeAlias = dict[str, str]
+
+
+class UserVariables(TypedDict):
+    user: str
+    variables: VariableSet
+
+
+class UserVariablesInput(TypedDict):
+    variables: VariableSet
+
+
+class GlobalVariableRow(TypedDict):
+    keyID: int
+    key: str
+    valueID: int
+    value: str
+
+
 class Ident(TypedDict):
     task_id: int
     exec_id: str
     short_exec_id: str
     instance: str
+
+
+class LogItem(TypedDict):
+    level: str | None
+    text: str
+
+
+class Intake(TypedDict):
+    code: str
+    log: list[LogItem]
 
 
 class Column(TypedDict):
@@ -220,6 +249,11 @@ class Problem(TypedDict):
     detail: str
 
 
+class Variables(TypedDict):
+    lastId: int
+    users: dict[str, list[GlobalVariableRow]]
+
+
 class Timeline(TypedDict):
     transitionTimes: list[int]
     states: list[JobState]
@@ -246,6 +280,7 @@ class JobSnapshot(TypedDict):
     errorCode: int | None
     errorDesc: str | None
     killed: bool
+    intake: NotRequired[Intake | None]
     script: Script
     timeline: Timeline
 
@@ -323,6 +358,7 @@ class Snapshot(TypedDict):
     jobs: list[JobSnapshot]
     tasks: list[TaskSnapshot]
     sessions: list[Session]
+    variables: NotRequired[Variables]
 
 
 class ViolationReport(TypedDict):

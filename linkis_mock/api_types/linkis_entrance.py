@@ -36,11 +36,18 @@ class EngineLogPage(TypedDict):
     rows: NotRequired[int]
 
 
+class GlobalVariable(TypedDict):
+    keyID: int
+    key: str
+    valueID: int
+    value: str
+
+
 class EmptyData(TypedDict):
     pass
 
 
-class SubmitData(TypedDict):
+class SubmitReplyData(TypedDict):
     execID: str
     taskID: int
 
@@ -94,7 +101,7 @@ class LogData(TypedDict):
     fromLine: int
 
 
-class KillData(TypedDict):
+class KillReplyData(TypedDict):
     execID: NotRequired[str]
 
 
@@ -103,7 +110,7 @@ class KillJobsItemData(TypedDict):
     stack: NotRequired[str]
 
 
-class PauseData(TypedDict):
+class PauseReplyData(TypedDict):
     execID: str
 
 
@@ -120,7 +127,7 @@ class TaskInfoData(TypedDict):
     limitExceeded: NotRequired[bool]
 
 
-class LoginData(TypedDict):
+class LoginReplyData(TypedDict):
     userName: str
     isAdmin: bool
     sessionTimeOut: int
@@ -197,7 +204,7 @@ class DiagnosisData(TypedDict):
     diagnosisMsg: str
 
 
-class OpenLogData(TypedDict):
+class OpenLogReplyData(TypedDict):
     log: list[str]
 
 
@@ -296,6 +303,17 @@ class JobSource(TypedDict):
     scriptPath: NotRequired[str | None]
 
 
+class GlobalVariable1(TypedDict):
+    key: NotRequired[str | None]
+    value: NotRequired[str | None]
+    keyID: NotRequired[int | None]
+    valueID: NotRequired[int | None]
+
+
+class SaveGlobalVariablesRequest(TypedDict):
+    globalVariables: NotRequired[list[GlobalVariable1] | None]
+
+
 class KillJobsRequest(TypedDict):
     idList: list[str]
     taskIDList: list[int | str]
@@ -310,7 +328,7 @@ class SubmitReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: SubmitData
+    data: SubmitReplyData
 
 
 class StatusReply(TypedDict):
@@ -338,14 +356,14 @@ class KillReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: KillData
+    data: KillReplyData
 
 
 class PauseReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: PauseData
+    data: PauseReplyData
 
 
 class RunningTaskReply(TypedDict):
@@ -366,7 +384,7 @@ class LoginReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: LoginData | AlreadyLoggedInData
+    data: LoginReplyData | AlreadyLoggedInData
 
 
 class LogoutReply(TypedDict):
@@ -436,7 +454,7 @@ class OpenLogReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: OpenLogData
+    data: OpenLogReplyData
 
 
 class EngineTypeReply(TypedDict):
@@ -453,7 +471,7 @@ class OpenEngineLogRequest(TypedDict):
     parameters: OpenEngineLogParameters
 
 
-class OpenEngineLogData(TypedDict):
+class OpenEngineLogReplyData(TypedDict):
     result: EngineLogPage
     errorMsg: str
     isError: bool
@@ -480,6 +498,17 @@ class NotFoundReply(TypedDict):
     data: EmptyData
 
 
+class SaveGlobalVariablesReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: EmptyData
+
+
+class GlobalVariableList(TypedDict):
+    globalVariables: list[GlobalVariable]
+
+
 class YarnMetrics(TypedDict):
     yarnResource: list[YarnResourceItem]
     corePercent: float
@@ -495,7 +524,7 @@ class KillJobsItem(TypedDict):
     data: KillJobsItemData
 
 
-class KillJobsData(TypedDict):
+class KillJobsReplyData(TypedDict):
     messages: list[KillJobsItem]
 
 
@@ -578,7 +607,7 @@ class KillJobsReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: KillJobsData
+    data: KillJobsReplyData
 
 
 class JobHistoryReply(TypedDict):
@@ -599,7 +628,7 @@ class OpenEngineLogReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: OpenEngineLogData
+    data: OpenEngineLogReplyData
 
 
 class ErrorReply(TypedDict):
@@ -607,6 +636,13 @@ class ErrorReply(TypedDict):
     status: EnvelopeStatusError
     message: str
     data: ErrorData
+
+
+class GlobalVariablesReply(TypedDict):
+    method: Method | None
+    status: EnvelopeStatusOk
+    message: str
+    data: GlobalVariableList
 
 
 class ProgressWithResourceData(TypedDict):
@@ -621,13 +657,13 @@ class JobExtraInfoData(TypedDict):
     metricsMap: JobMetricsMap
 
 
-OpenFileData: TypeAlias = OpenFilePage | OpenFileProhibited
+OpenFileReplyData: TypeAlias = OpenFilePage | OpenFileProhibited
 
 
 class SubmitRequest(TypedDict):
     executionContent: NotRequired[ExecutionContent]
     labels: NotRequired[JobLabels]
-    params: NotRequired[JobParams]
+    params: NotRequired[JobParams | NullValue]
     source: NotRequired[JobSource]
     executeUser: NotRequired[str]
     formatCode: NotRequired[bool]
@@ -644,7 +680,7 @@ class OpenFileReply(TypedDict):
     method: Method | None
     status: EnvelopeStatusOk
     message: str
-    data: OpenFileData
+    data: OpenFileReplyData
 
 
 class JobExtraInfoReply(TypedDict):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-MAX_SPEED = 10_000.0
+MIN_SPEED, MAX_SPEED = 0.001, 10_000.0
 # The last instant a date can name (9999-12-31T23:59:59.999Z): replies spell instants as
 # dates, so the clock never goes past it, nor before the epoch.
 LAST_INSTANT_MS = 253_402_300_799_999
@@ -129,6 +129,6 @@ def _nothing() -> None:
 
 
 def checked_speed(speed: float) -> float:
-    if not 0 < speed <= MAX_SPEED:
-        raise ValueError(f"speed must be in (0, {MAX_SPEED:g}]")
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise ValueError(f"speed must be in [{MIN_SPEED:g}, {MAX_SPEED:g}]")
     return float(speed)

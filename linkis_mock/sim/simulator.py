@@ -20,13 +20,19 @@ class Simulator:
         reload with new settings); new jobs follow the new settings."""
         self.settings = settings
         self.clock = stores.clock if stores is not None else clock or Clock()
-        self.stores = stores if stores is not None else Stores(self.clock, settings.history_jobs)
+        self.stores = (
+            stores
+            if stores is not None
+            else Stores(self.clock, settings.history_jobs, settings.variables)
+        )
+        self.stores.variables.reseed(settings.variables)  # a reload's, for the next reset
         self.users = Users(settings, self.clock, self.stores.sessions)
-        self.entrance = Entrance(settings, self.clock, self.stores.jobs)
+        self.entrance = Entrance(settings, self.clock, self.stores.jobs, self.stores.variables)
         self.console = Console(settings.console)
         self.vias = Vias(settings.vias, self.clock, self.stores.vias_tasks, settings.seed)
 
     def reset(self) -> None:
-        """Forget all jobs, tasks and sessions and put the clock back on real time."""
+        """Forget all jobs, tasks and sessions, put the global variables back to the
+        config's, and the clock back on real time."""
         self.stores.clear()
         self.clock.restart()

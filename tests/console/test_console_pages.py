@@ -179,6 +179,15 @@ class Job:
     task_id: int
     code: str
 
+    @property
+    def runs(self) -> str:
+        """The code job history holds once the job is scheduled: each job here is one IDE
+        select and `--@mock` lines, which the IDE's SQL limit and comment stripping leave
+        as the select with ` limit 5000` (docs/reference/linkis-interceptors.md §11-§13)."""
+        select, *directives = self.code.split("\n")
+        assert select.startswith("select ") and all(d.startswith("--@mock") for d in directives)
+        return f"{select} limit 5000"
+
 
 @dataclass(frozen=True)
 class Flags:
@@ -656,7 +665,7 @@ def check_own_rows(
     for task in data["tasks"]:
         check_row_fields(task)
         assert window[0] <= task["createdTime"] <= window[1], task
-        assert task["executionCode"] == by_id[task["taskID"]].code, task
+        assert task["executionCode"] == by_id[task["taskID"]].runs, task
         assert task["requestApplicationName"] == "IDE", task
         assert task["runType"] == "sql", task
         assert task["executeApplicationName"] == "spark", task
@@ -852,7 +861,7 @@ def test_finished_job_views(console: LocalMock) -> None:
     assert "Job with jobId : " in view.log["info"], view.log
     assert view.log["error"] == "", view.log
     assert all(line in view.log["all"] for line in view.log["info"].splitlines()), view.log
-    assert code_tab(admin, good.task_id) == good.code
+    assert code_tab(admin, good.task_id) == good.runs
     diagnosis_tab(admin, good.task_id)
     # the engine-log tab: stdout holds the job's lines, in file order
     stdout = engine_log_tab(admin, view.task, "stdout")
@@ -871,7 +880,7 @@ def test_finished_job_views(console: LocalMock) -> None:
     assert "boom" in (view.task["errDesc"] or ""), view.task
     assert "ERROR" in view.log["error"] and "boom" in view.log["error"], view.log
     assert "boom" in view.log["all"] and "Job with jobId : " in view.log["all"], view.log
-    assert code_tab(admin, bad.task_id) == bad.code
+    assert code_tab(admin, bad.task_id) == bad.runs
     assert "Table missing: check the name" in diagnosis_tab(admin, bad.task_id)
 
     # alice's job, from admin's manage view: openLog gets proxyUser = the row's executeUser
@@ -1035,6 +1044,44 @@ def test_logout(console: LocalMock) -> None:
     assert body["message"] == NOT_LOGGED_IN, body
     # toolbar.vue:410: the heartbeat before a download sends the user to #/login
     logged_out(console_reply(admin, "/user/heartbeat", None, "get"))
+
+
+# ---- the Global Variables page --------------------------------------------------------------
+
+
+def test_global_variables_page(console: LocalMock) -> None:
+    alice = log_in(console, "alice")
+    # globalValiable/index.vue:141-152 getGlobalValiableList (on mount and after a save):
+    # api.fetch('/variable/listGlobalVariable', 'get'); it reads res.globalVariables
+    assert console_fetch(alice, "/variable/listGlobalVariable", None, "get") == {
+        "globalVariables": []
+    }
+    # :185-190 handleAdd pushes {key: '', value: ''}; the user fills two in and saves
+    # (:171-184): api.fetch('/variable/saveGlobalVariable ', {globalVariables: items}), a POST
+    # whose URL's trailing space the browser's URL parser strips
+    items: list[dict[str, Any]] = [
+        {"key": "run_date", "value": "20200101"},
+        {"key": "city", "value": "bj"},
+    ]
+    assert console_fetch(alice, "/variable/saveGlobalVariable", {"globalVariables": items}) == {}
+    listed = console_fetch(alice, "/variable/listGlobalVariable", None, "get")["globalVariables"]
+    assert listed == [
+        {"keyID": 1, "key": "run_date", "valueID": 1, "value": "20200101"},
+        {"keyID": 2, "key": "city", "valueID": 2, "value": "bj"},
+    ]
+    # the next edit sends the list as loaded (:143-145 keeps each item whole), one removed
+    # (:191-193 handleRemove) and one changed
+    edited = [{**listed[0], "value": "20200102"}]
+    console_fetch(alice, "/variable/saveGlobalVariable", {"globalVariables": edited})
+    assert console_fetch(alice, "/variable/listGlobalVariable", None, "get") == {
+        "globalVariables": [{"keyID": 1, "key": "run_date", "valueID": 1, "value": "20200102"}]
+    }
+    # the page's variables reach alice's next job, below the job's own
+    job = submit_as_console(alice, "select '${run_date}'")
+    log = console_fetch(
+        alice, f"entrance/{job.exec_id}/log", {"fromLine": 1, "size": -1}, "get"
+    )["log"]
+    assert "select '20200102'" in log[3].split("\n")
 
 
 # ---- CORS: a console dev build whose API root is the mock on another origin -------------------

@@ -237,3 +237,22 @@ def texts(lines: list[str]) -> list[str]:
         has_header = len(parts) == 4 and parts[0][:1].isdigit() and parts[1][:1].isdigit()
         result.append(parts[3] if has_header else line)
     return result
+
+
+VARIABLE_BANNER = "*" * 36 + "Variable" + "*" * 36
+
+
+def file_log_lines(client: httpx.Client, exec_id: str) -> list[str]:
+    """Every line of the job's log file, the empty ones too: the log endpoint counts but
+    does not show them (linkis-entrance.md §6). The only empty ones are those the
+    interceptors write before the second banner of their variables section, once in each
+    copy of their lines (docs/reference/linkis-interceptors.md §9)."""
+    lines: list[str] = []
+    banners = 0
+    for line in all_log_lines(client, exec_id):
+        if line == VARIABLE_BANNER:
+            banners += 1
+            if banners % 2 == 0:
+                lines.append("")
+        lines.append(line)
+    return lines

@@ -86,6 +86,7 @@ def submit_jobs(clients: Clients) -> tuple[tuple[str, int], ...]:
         "executeApplicationName": "spark",
         "executionCode": "select 2\n--@mock outcome=Failed duration=2",
         "runType": "sql",
+        "params": {},  # required in practice (docs/reference/linkis-interceptors.md §15)
     }
     endless = {**ok, "executionContent": endless_body()["executionContent"]}
     return (

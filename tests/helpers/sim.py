@@ -55,11 +55,11 @@ def submit(
     engine: str = "spark-2.4.3",
     creator: str = "IDE",
     via_execute: bool = False,
+    run_type: str = "sql",
 ) -> tuple[str, int]:
     """Submit as `caller` in the current format; returns (execID, taskID)."""
-    reply = sim.entrance.submit(
-        submit_body(code, user=caller.user, engine=engine, creator=creator), caller, via_execute
-    )
+    body = submit_body(code, user=caller.user, engine=engine, creator=creator, run_type=run_type)
+    reply = sim.entrance.submit(body, caller, via_execute)
     exec_id = reply.data["execID"]
     task_id = reply.data["taskID"]
     assert isinstance(exec_id, str)
@@ -92,3 +92,20 @@ def at(sim: Simulator, offset_ms: int) -> None:
     assert delta >= 0, "tests only move the clock forward"
     sim.clock.advance(delta / 1000)
     assert sim.clock.now_ms() == START_MS + offset_ms
+
+
+def job_lines(sim: Simulator, exec_id: str) -> list[str]:
+    """The log lines from `Job with jobId ...` on: what follows the interceptors' lines at
+    the head of every job's log (docs/reference/linkis-interceptors.md §9)."""
+    lines = all_lines(sim, exec_id)
+    return lines[next(i for i, line in enumerate(lines) if " INFO Job with jobId : " in line) :]
+
+
+def without_intake_lines(sim: Simulator, task_id: int) -> None:
+    """Make a job just submitted log no interceptors' lines, as a job of a recording or of
+    an older mock's snapshot does: for tests of the log's own arithmetic, which the
+    reference gives for a job with 3 lines so far (linkis-entrance.md §6)."""
+    job = sim.stores.jobs.by_task_id(task_id)
+    assert job is not None and job.kept_timeline is None
+    sim.stores.jobs.planned.take(job)
+    job.intake = None

@@ -25,7 +25,12 @@ SUBMIT = {
 }
 PROBES = {"getHealth", "getReadiness"}
 # Every admin operation with a request that reaches it: (method, path, body).
-PLACEHOLDERS = {"taskID": "1", "task_id": "ffffffffffffffffffffffffffffffff", "id": "f1"}
+PLACEHOLDERS = {
+    "taskID": "1",
+    "task_id": "ffffffffffffffffffffffffffffffff",
+    "id": "f1",
+    "user": "alice",
+}
 
 
 def admin_operations() -> list[tuple[str, str, str]]:

@@ -278,6 +278,16 @@ def as_file_text(entrance_text: str) -> str:
     return "".join(line + "\n" for line in entrance_text.split("\n")) if entrance_text else ""
 
 
+LIMIT_ADDED = "You submitted a sql without limit, DSS will add limit 5000 to your sql"
+
+
+def without_empty_lines(file_text: str) -> str:
+    """openLog's text without the interceptors' two empty lines (each written `\\n\\n`, a
+    blank line read back as `\\n`), which the entrance's log counts but does not show."""
+    assert file_text.count("\n\n\n") == 2, file_text
+    return file_text.replace("\n\n\n", "\n")
+
+
 def open_log(client: httpx.Client, path: str, **params: str) -> list[str]:
     data = ok(client.get("/filesystem/openLog", params={"path": path, **params}), OPEN_LOG)
     assert set(data) == {"log"}, data  # no fromLine here
@@ -949,16 +959,20 @@ def test_extra_info_while_running_and_when_finished(mock: Mock) -> None:
     alice = mock.as_token("alice")
     code = "select id, name\nfrom default.t -- the full code"
     _, task_id = run(alice, "alice", code)
+    assert extra_info(alice, task_id)["executionCode"] == code  # Inited: as inserted
     mock.advance(RUNNING_AT_S + 0.5)
     running = extra_info(alice, task_id)
-    assert running["executionCode"] == code
+    # From the first status update, the code the interceptors made of it: the IDE's limit
+    # added, the comment gone (docs/reference/linkis-interceptors.md §11-§13).
+    processed = "select id, name\nfrom default.t limit 5000"
+    assert running["executionCode"] == processed
     assert running["runtime"] == DID_NOT_END
     listed = json.loads(one_task(alice, task_id)["metrics"])
     assert {k: v for k, v in running.items() if k not in ("executionCode", "runtime")} == listed
     assert "engineInstance" in running and "completeTime" not in running
     mock.advance(FINISHED_AT_S)
     done = extra_info(alice, task_id)
-    assert done["executionCode"] == code
+    assert done["executionCode"] == processed
     spent = metrics_ms(done["completeTime"]) - metrics_ms(done["submitTime"])
     assert spent == FINISHED_AT_S * 1000
     assert done["runtime"] == en_duration(spent) == "3.0 s"
@@ -1127,17 +1141,20 @@ def test_open_log_is_four_texts_with_a_newline_after_every_line(mock: Mock) -> N
     log = open_log(alice, path)
     entrance = entrance_log(alice, exec_id)
     # The same lines as the entrance log, each followed by "\n".
-    assert log[3] == as_file_text(entrance[3])
+    assert without_empty_lines(log[3]) == as_file_text(entrance[3])
     assert all(text.endswith("\n") for text in log), log
     error, warn, info = (text.splitlines() for text in log[:3])
     assert len(error) == 1
     assert error[0].endswith(" ERROR Sorry, your job executed failed with reason: boom")
-    assert len(warn) == 1 and " WARN Job " in warn[0] and "retryable engine error" in warn[0]
+    # The IDE's limit warning, once in each copy of the interceptors' lines, then the retry's.
+    assert len(warn) == 3 and warn[0] == warn[1] and warn[0].endswith(" WARN " + LIMIT_ADDED)
+    assert " WARN Job " in warn[2] and "retryable engine error" in warn[2]
     # Every other line is INFO or follows an INFO line (the accepted line's second line).
-    assert info == [line for line in log[3].splitlines() if line not in (error[0], warn[0])]
+    assert info == [line for line in log[3].splitlines() if line not in (*error, *warn)]
     assert " Please wait it to be scheduled(您的任务已经提交，进入排队中，请耐心等待调度)" in info
-    for level in range(3):
+    for level in range(2):
         assert log[level] == as_file_text(entrance[level])
+    assert without_empty_lines(log[2]) == as_file_text(entrance[2])  # the empty lines: INFO
 
 
 @pytest.mark.parametrize(
@@ -1175,7 +1192,7 @@ def test_open_log_grows_while_the_job_runs(mock: Mock) -> None:
     for earlier_moment, moment in pairwise((0.0, *moments)):
         mock.advance(moment - earlier_moment)
         log = open_log(alice, path)
-        assert log[3] == as_file_text(entrance_log(alice, exec_id)[3]), moment
+        assert without_empty_lines(log[3]) == as_file_text(entrance_log(alice, exec_id)[3]), moment
         texts.append(log[3])
     for earlier, later in pairwise(texts):
         assert later.startswith(earlier) and len(later) > len(earlier)
@@ -1288,7 +1305,9 @@ def test_csv_options(mock: Mock) -> None:
 
 def test_download_row_cap_is_5000_unless_limit_says_otherwise(mock: Mock) -> None:
     alice = mock.as_token("alice")
-    _, task_id = run(alice, "alice", "--@mock rows=6000\nselect id, name from t")
+    # Full-export mode: the IDE's limit would cut the result itself to 5000 rows (§11).
+    code = "--set ide.engine.no.limit.allow=true\n--@mock rows=6000\nselect id, name from t"
+    _, task_id = run(alice, "alice", code)
     mock.advance(FINISHED_AT_S)
     path = f"{one_task(alice, task_id)['resultLocation']}/_0.dolphin"
     header, rows = open_file_table(alice, path)  # openFile's first page: 5000 rows
@@ -1638,12 +1657,12 @@ def test_execute_accepts_a_null_script_path(mock: Mock) -> None:
 
 def test_execute_takes_nulls_as_missing_members(mock: Mock) -> None:
     hadoop = mock.logged_in("hadoop")
-    body = {
+    body: dict[str, Any] = {
         "executeApplicationName": "spark",
         "executionCode": "select 1",
         "runType": None,
         "requestApplicationName": None,
-        "params": None,
+        "params": {},  # null is refused: the real parser dereferences it (§15)
         "labels": None,
         "executeUser": None,
         "source": None,
@@ -1658,12 +1677,12 @@ def test_execute_takes_nulls_as_missing_members(mock: Mock) -> None:
     ("body", "code", "desc"),
     [
         (
-            {"executeApplicationName": None, "executionCode": "select 1"},
+            {"executeApplicationName": None, "executionCode": "select 1", "params": {}},
             50079,
             "engineTypeLabel must be need",
         ),
         (
-            {"executionCode": "select 1", "source": {"scriptPath": None}},
+            {"executionCode": "select 1", "source": {"scriptPath": None}, "params": {}},
             50079,
             "engineTypeLabel must be need",
         ),

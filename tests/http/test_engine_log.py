@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from linkis_mock.testing import Mock
-from tests.helpers.linkis import all_log_lines, check, history_of, instance_of, ok, submit
+from tests.helpers.linkis import check, file_log_lines, history_of, instance_of, ok, submit
 
 METHOD = "/api/linkisManager/openEngineLog"
 ECM_ROOT = "/appcom/tmp"
@@ -63,7 +63,7 @@ def test_stdout_is_the_jobs_log_in_file_order(mock: Mock) -> None:
     data = engine_log(client, console_body(task))
     assert data["isError"] is False and data["errorMsg"] == "", data
     result = data["result"]
-    expected = all_log_lines(client, exec_id)
+    expected = file_log_lines(client, exec_id)
     assert result["logs"] == expected
     assert result["rows"] == result["endLine"] == len(expected)
     assert result["logPath"] == f"{ECM_ROOT}/{task['engineLogPath']}/stdout"
@@ -72,7 +72,7 @@ def test_stdout_is_the_jobs_log_in_file_order(mock: Mock) -> None:
 def test_paging_from_the_end_gives_pages_in_file_order(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task = finished_job(mock, client, "select 1\n--@mock log_lines=20")
-    lines = all_log_lines(client, exec_id)
+    lines = file_log_lines(client, exec_id)
     assert len(lines) > 12
     page = engine_log(client, console_body(task, pageSize=5, fromLine=1))["result"]
     assert page["logs"] == lines[-5:] and page["rows"] == 5 and page["endLine"] == 5
@@ -85,7 +85,7 @@ def test_paging_from_the_end_gives_pages_in_file_order(mock: Mock) -> None:
 def test_last_rows_and_keywords(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, task = finished_job(mock, client)
-    lines = all_log_lines(client, exec_id)
+    lines = file_log_lines(client, exec_id)
     last = engine_log(client, console_body(task, lastRows=3))["result"]
     assert last == {"logs": lines[-3:], "rows": 3}
     only = engine_log(client, console_body(task, onlyKeywords="Scheduled,Running"))["result"]
@@ -164,7 +164,7 @@ def test_without_a_suffix_the_engine_is_looked_up_by_instance(mock: Mock) -> Non
     exec_id, task = finished_job(mock, alice)
     body = console_body(task)
     del body["parameters"]["logDirSuffix"]
-    assert engine_log(alice, body)["result"]["logs"] == all_log_lines(alice, exec_id)
+    assert engine_log(alice, body)["result"]["logs"] == file_log_lines(alice, exec_id)
     assert engine_log(hadoop, body)["result"]["rows"] > 0  # a history admin
     check(
         bob.post("/linkisManager/openEngineLog", json=body),
@@ -185,7 +185,7 @@ def test_a_suffix_reads_the_log_whoever_asks(mock: Mock) -> None:
     """With logDirSuffix the real manager makes no ownership check (EMRestfulApi.java:486)."""
     alice, bob = mock.as_token("alice"), mock.as_token("bob")
     exec_id, task = finished_job(mock, alice)
-    assert engine_log(bob, console_body(task))["result"]["logs"] == all_log_lines(alice, exec_id)
+    assert engine_log(bob, console_body(task))["result"]["logs"] == file_log_lines(alice, exec_id)
     # java.io.File ignores repeated and trailing slashes
     slashed = task["engineLogPath"].replace("/", "//") + "/"
     assert engine_log(bob, console_body(task, logDirSuffix=slashed))["isError"] is False

@@ -261,23 +261,28 @@ def test_first_log_lines_of_a_submitted_job(mock: Mock) -> None:
     short = "IDE_alice_spark_0"
     created = history_of(client, task_id)["createdTime"]
     lines = all_log_lines(client, exec_id)
-    assert texts(lines) == [
+    # The interceptors' lines come first, twice (docs/reference/linkis-interceptors.md §9).
+    head = texts(lines[:-3])
+    assert head[0] == "Program is substituting variables for you"
+    assert head[: len(head) // 2] == head[len(head) // 2 :]
+    assert texts(lines)[-3:] == [
         f"Job with jobId : {task_id} and execID : {short} submitted ",
         f"Your job is accepted,  jobID is {short} and jobReqId is {task_id} in "
         f"ServiceInstance(linkis-cg-entrance, {instance_of(mock)}, {created}). ",
-        texts(lines)[2],
+        texts(lines)[-1],
     ]
-    assert texts(lines)[2].startswith(" Please wait it to be scheduled(")
-    assert LINE.match(lines[0]) and LINE.match(lines[1])
-    assert not LINE.match(lines[2]), "the embedded newline makes a header-less line"
+    assert texts(lines)[-1].startswith(" Please wait it to be scheduled(")
+    assert LINE.match(lines[-3]) and LINE.match(lines[-2])
+    assert not LINE.match(lines[-1]), "the embedded newline makes a header-less line"
 
 
 def test_execute_log_names_the_full_exec_id(mock: Mock) -> None:
     client = mock.as_token("alice")
-    body = {"executeApplicationName": "spark", "executionCode": "select 1"}
+    body = {"executeApplicationName": "spark", "executionCode": "select 1", "params": {}}
     data = ok(client.post("/entrance/execute", json=body), "/api/entrance/execute")
     lines = texts(all_log_lines(client, data["execID"]))
-    assert lines[1].startswith(
+    accepted = next(line for line in lines if line.startswith("Your job is accepted"))
+    assert accepted.startswith(
         f"Your job is accepted,  jobID is {data['execID']} and taskID is {data['taskID']} in "
     )
 
@@ -298,15 +303,15 @@ def test_log_grows_line_by_line(mock: Mock) -> None:
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
     history = [all_log_lines(client, exec_id)]
-    assert len(history[0]) == 3
+    head = len(history[0]) - 3  # the interceptors' lines, then the 3 of §6's example
     for step in (0.21, 0.8, 0.5, 0.5, 0.5, 0.5, 5.0):
         mock.advance(step)
         history.append(all_log_lines(client, exec_id))
     for earlier, later in itertools.pairwise(history):
         assert later[: len(earlier)] == earlier
-    assert len(history[1]) == 4
-    assert texts(history[1])[3] == STATE_SCHEDULED
-    assert texts(history[2])[4] == STATE_RUNNING
+    assert len(history[1]) == head + 4
+    assert texts(history[1])[head + 3] == STATE_SCHEDULED
+    assert texts(history[2])[head + 4] == STATE_RUNNING
     assert texts(history[-1])[-1] == STATE_SUCCEED
     assert len(history[-1]) > len(history[2]) > len(history[1])
     # A finished job stays readable and stops growing.
@@ -361,46 +366,48 @@ def test_distinct_level_is_a_boolean_and_other_text_is_refused(mock: Mock, value
 
 
 def test_from_line_arithmetic_of_section_6(mock: Mock) -> None:
+    """§6's table, for a job whose log has n lines so far: the interceptors' lines, two of
+    them empty (counted, not shown), then the 3 of the reference's example."""
     client = mock.as_token("alice")
     exec_id, _ = submit(client)
-    first_three = all_log_lines(client, exec_id)
-    assert len(first_three) == 3
+    shown = all_log_lines(client, exec_id)
+    n = len(shown) + 2
 
     def read(**params: str | int) -> tuple[list[str], int]:
         data = log_data(client, exec_id, **params)
         every: str = data["log"][3]
         return (every.split("\n") if every else []), data["fromLine"]
 
-    # fromLine=1&size=-1 reads lines 1-3 and answers 4.
-    assert read(fromLine=1, size=-1) == (first_three, 4)
-    # fromLine=4 with nothing new: four empty strings, fromLine stays 4.
-    data = log_data(client, exec_id, fromLine=4, size=-1)
+    # fromLine=1&size=-1 reads lines 1-n and answers n+1.
+    assert read(fromLine=1, size=-1) == (shown, n + 1)
+    # fromLine=n+1 with nothing new: four empty strings, fromLine stays.
+    data = log_data(client, exec_id, fromLine=n + 1, size=-1)
     assert data["log"] == ["", "", "", ""]
-    assert data["fromLine"] == 4
-    # fromLine=0 reads lines 1-3 but answers 3 (the quirk: line 3 is read again next time).
-    assert read(fromLine=0, size=-1) == (first_three, 3)
+    assert data["fromLine"] == n + 1
+    # fromLine=0 reads lines 1-n but answers n (the quirk: line n is read again next time).
+    assert read(fromLine=0, size=-1) == (shown, n)
     # Negative fromLine counts as 0.
-    assert read(fromLine=-7, size=-1) == (first_three, 3)
+    assert read(fromLine=-7, size=-1) == (shown, n)
     # No fromLine at all is fromLine=0; no size is 100.
-    assert read() == (first_three, 3)
+    assert read() == (shown, n)
     # size limits the lines; 0 reads none.
-    assert read(fromLine=1, size=2) == (first_three[:2], 3)
-    assert read(fromLine=2, size=1) == (first_three[1:2], 3)
+    assert read(fromLine=1, size=2) == (shown[:2], 3)
+    assert read(fromLine=2, size=1) == (shown[1:2], 3)
     assert read(fromLine=1, size=0) == ([], 1)
     # Past the end: nothing, fromLine unchanged.
-    assert read(fromLine=50, size=-1) == ([], 50)
+    assert read(fromLine=n + 50, size=-1) == ([], n + 50)
 
     mock.advance(0.21)  # one new line: Scheduled
-    lines, next_line = read(fromLine=4, size=-1)
+    lines, next_line = read(fromLine=n + 1, size=-1)
     assert texts(lines) == [STATE_SCHEDULED]
-    assert next_line == 5
+    assert next_line == n + 2
     mock.advance(0.8)  # Running and the engine lines
     lines, after = read(fromLine=next_line, size=-1)
     assert texts(lines)[0] == STATE_RUNNING
     assert after == next_line + len(lines)
-    # Re-reading from the quirky 3 gives line 3 again.
-    lines, _ = read(fromLine=3, size=1)
-    assert lines == first_three[2:3]
+    # Re-reading from the quirky n gives line n again.
+    lines, _ = read(fromLine=n, size=1)
+    assert lines == shown[-1:]
 
 
 def test_negative_size_reads_everything(mock: Mock) -> None:
@@ -411,7 +418,7 @@ def test_negative_size_reads_everything(mock: Mock) -> None:
     for size in (-1, -100, 10_000):
         data = log_data(client, exec_id, fromLine=1, size=size)
         assert data["log"][3].split("\n") == every
-        assert data["fromLine"] == 1 + len(every)
+        assert data["fromLine"] == 1 + len(every) + 2  # and the two empty lines
 
 
 def test_polling_with_the_returned_from_line_reads_every_line_once(mock: Mock) -> None:

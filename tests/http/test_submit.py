@@ -256,6 +256,7 @@ def test_legacy_execute_uses_request_application_name_as_creator(mock: Mock) -> 
         "executeApplicationName": "hive",
         "executionCode": "select 1",
         "requestApplicationName": "Visualis",
+        "params": {},
     }
     data = ok(post(mock.as_token("alice"), "/entrance/execute", body), EXECUTE)
     assert data["execID"] == exec_id_for(mock, "Visualis_alice_hive_0")
@@ -267,18 +268,29 @@ def test_legacy_execute_uses_request_application_name_as_creator(mock: Mock) -> 
         pytest.param({"executeApplicationName": "spark", "runType": "sql"}, id="code-missing"),
         pytest.param({"executeApplicationName": "spark", "executionCode": ""}, id="code-empty"),
         pytest.param(
-            {"executeApplicationName": "spark", "executionCode": "  ", "source": {}},
-            id="code-blank-no-script-path",
+            {"executeApplicationName": "spark", "executionCode": "", "source": {}},
+            id="code-empty-no-script-path",
         ),
     ],
 )
 def test_legacy_execute_empty_code_is_20007(mock: Mock, body: dict[str, Any]) -> None:
+    """Before `params` is read: no params needed for this one."""
     reply = post(mock.as_token("alice"), "/entrance/execute", body)
     check_coded(reply, mock, 20007, LEGACY_EMPTY, EXECUTE)
 
 
+def test_legacy_execute_blank_code_reaches_the_sql_limit(mock: Mock) -> None:
+    """20007 wants an empty code (StringUtils.isEmpty, CommonEntranceParser.scala:267-277):
+    a blank one is read, and the IDE's SQL limit finds nothing in it (20015)."""
+    body = {"executeApplicationName": "spark", "executionCode": "  ", "params": {}}
+    reply = post(mock.as_token("alice"), "/entrance/execute", body)
+    desc = "execute code is null, nothing will be execute!(执行代码为空，没有任何代码会被执行)"
+    check_coded(reply, mock, 20015, desc, EXECUTE)
+
+
 def test_legacy_execute_without_engine_is_50079(mock: Mock) -> None:
-    reply = post(mock.as_token("alice"), "/entrance/execute", {"executionCode": "select 1"})
+    body = {"executionCode": "select 1", "params": {}}
+    reply = post(mock.as_token("alice"), "/entrance/execute", body)
     check_coded(reply, mock, 50079, "engineTypeLabel must be need", EXECUTE)
 
 
@@ -292,7 +304,7 @@ def test_execute_with_an_execution_content_body_is_parsed_as_submit(mock: Mock) 
 
 
 def test_submit_with_a_legacy_body_is_parsed_as_execute(mock: Mock) -> None:
-    body = {"executeApplicationName": "spark", "executionCode": "select 1"}
+    body = {"executeApplicationName": "spark", "executionCode": "select 1", "params": {}}
     data = ok(post(mock.as_token("alice"), "/entrance/submit", body), SUBMIT)
     assert data["execID"] == exec_id_for(mock, "IDE_alice_spark_0")
 

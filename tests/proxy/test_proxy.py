@@ -141,7 +141,11 @@ def _long_download(
     alice = proxy.as_token("alice")
     body = {
         **SUBMIT,
-        "executionContent": {"code": "select 1\n--@mock rows=100000 duration=1", "runType": "sql"},
+        # not a select: the IDE's limit would cut its result to 5000 rows
+        "executionContent": {
+            "code": "show tables\n--@mock rows=100000 duration=1",
+            "runType": "sql",
+        },
     }
     task_id = ok(alice.post("/entrance/submit", json=body), "/api/entrance/submit")["taskID"]
     upstream.advance(60)

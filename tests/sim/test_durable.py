@@ -163,6 +163,36 @@ def test_clock_sessions_tasks_and_reset_reach_the_other_process(location: str) -
     state_b.close()
 
 
+def test_global_variables_reach_the_other_process_and_survive_a_restart(location: str) -> None:
+    path = location
+    a, state_a = opened(path)
+    b, state_b = opened(path)
+    with state_a.unit(writes=True):
+        a.entrance.save_global_variables({"globalVariables": [{"key": "g", "value": "1"}]}, ALICE)
+    state_b.refresh()  # as the pipeline does first
+    with state_b.unit(writes=True):
+        assert b.stores.variables.values("alice") == {"g": "1"}
+        b.stores.variables.replace("alice", {"g": "2", "h": "3"})
+    before = take(b.stores)["variables"]
+    state_a.close()
+    state_b.close()
+    again, state = opened(path)
+    assert take(again.stores)["variables"] == before
+    assert [row["keyID"] for row in before["users"]["alice"]] == [1, 2]
+    state.close()
+
+
+def test_a_state_without_global_variables_keeps_the_configs(location: str) -> None:
+    """A state written by a mock before global variables has no `variables` row."""
+    _, state = opened(location)
+    state.close()
+    sql(location, "DELETE FROM meta WHERE key = 'variables'")
+    seeds = {"alice": {"run_date": "20200101"}}
+    second, again = opened(location, make_sim(variables=seeds))
+    assert second.stores.variables.values("alice") == {"run_date": "20200101"}
+    again.close()
+
+
 def test_a_job_made_way_for_stays_only_in_history_after_a_restart(location: str) -> None:
     path = location
     first, state = opened(path, make_sim(jobs_per_group=1))

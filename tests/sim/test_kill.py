@@ -27,6 +27,7 @@ from tests.helpers.sim import (
     all_lines,
     at,
     exec_id_of,
+    job_lines,
     make_sim,
     state_of,
     submit,
@@ -114,7 +115,7 @@ def test_status_progress_and_log_have_no_ownership_check() -> None:
     # None of these take a caller; the job is readable by its execID alone.
     assert sim.entrance.status(exec_id, None).data["status"] == "Inited"
     assert sim.entrance.progress(exec_id).data["progress"] == 0.0
-    assert len(all_lines(sim, exec_id)) == 3
+    assert len(job_lines(sim, exec_id)) == 3
 
 
 # ---- kill -----------------------------------------------------------------------------
@@ -276,7 +277,7 @@ def test_kill_by_another_user_is_refused() -> None:
         assert error.message == "You have no permission to kill this job, excecute by user:alice"
         assert error.status == 1
     assert state_of(sim, exec_id) == "Inited"
-    assert len(all_lines(sim, exec_id)) == 3
+    assert len(job_lines(sim, exec_id)) == 3
 
 
 def test_admin_may_kill_any_job() -> None:

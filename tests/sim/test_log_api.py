@@ -1,16 +1,27 @@
 """The log endpoint: fromLine/size arithmetic and the 4-element level array
-(docs/reference/linkis-entrance.md §5.6, §6)."""
+(docs/reference/linkis-entrance.md §5.6, §6).
+
+The jobs here log no interceptors' lines (tests.helpers.sim.without_intake_lines), so that
+a job just submitted has the reference's 3 lines; test_interceptors.py reads those lines."""
 
 from __future__ import annotations
 
 import pytest
 
+from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.linkis.messages import LOG_UNKNOWN_JOB
 from linkis_mock.sim.simulator import Simulator
-from tests.helpers.sim import ALICE, all_lines, at, exec_id_of, make_sim, submit
+from tests.helpers.sim import ALICE, all_lines, at, exec_id_of, make_sim, without_intake_lines
+from tests.helpers.sim import submit as submit_job
 
 EMPTY = ["", "", "", ""]
+
+
+def submit(sim: Simulator, caller: Caller, code: str = "select 1") -> tuple[str, int]:
+    exec_id, task_id = submit_job(sim, caller, code)
+    without_intake_lines(sim, task_id)
+    return exec_id, task_id
 
 
 def fresh() -> tuple[Simulator, str, list[str]]:

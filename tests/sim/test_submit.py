@@ -219,10 +219,12 @@ def test_user_creator_compare_is_case_insensitive() -> None:
     assert state_of(sim, reply.data["execID"]) == "Inited"
 
 
-@pytest.mark.parametrize("code", ["-- just a comment", "# a\n\n// b\n   "])
+@pytest.mark.parametrize("code", ["-- just a comment", "/* a */\n# b\n   "])
 def test_30010_code_empty_after_preprocessing(code: str) -> None:
+    """SQL of another creator than the IDE is not limited, only stripped of comments: a
+    blank result is 30010 (EntranceServer.scala:192-197; linkis-interceptors.md §2.1)."""
     sim = make_sim()
-    error = submit_error(sim, submit_body(code))
+    error = submit_error(sim, submit_body(code, creator="Schedulis"))
     assert error.message.startswith(
         "error code(错误码): 30010, error message(错误信息): Submitting the execution code, "
         "after code preprocessing, the real execution code is empty, please check the executed "
@@ -234,9 +236,19 @@ def test_30010_code_empty_after_preprocessing(code: str) -> None:
     assert next_task_id(sim) == 2
 
 
-def test_directive_only_code_is_not_empty() -> None:
+@pytest.mark.parametrize("code", ["-- just a comment", "--@mock outcome=Failed"])
+def test_ide_sql_of_only_comments_is_20015(code: str) -> None:
+    """The IDE's SQL limit finds no statement (Explain.scala:216-221), `--@mock` lines
+    being comments too (linkis-interceptors.md §11)."""
     sim = make_sim()
-    exec_id, _ = submit(sim, ALICE, "--@mock outcome=Failed")
+    desc = "execute code is null, nothing will be execute!(执行代码为空，没有任何代码会被执行)"
+    assert_coded(submit_error(sim, submit_body(code)), 20015, desc)
+    assert_failed_row(sim, 1, 20015, desc)
+
+
+def test_directive_only_python_runs_as_its_directive_says() -> None:
+    sim = make_sim()
+    exec_id, _ = submit(sim, ALICE, "#@mock outcome=Failed", run_type="python")
     at(sim, 3000)
     assert state_of(sim, exec_id) == "Failed"
 
@@ -256,7 +268,13 @@ def test_failed_row_has_no_exec_ids_and_is_private() -> None:
 
 
 def legacy(**fields: Any) -> dict[str, Any]:
-    return {"executeApplicationName": "spark", "executionCode": "show tables", **fields}
+    """A legacy body, with the `params` the real parser needs (linkis-interceptors.md §15)."""
+    return {
+        "executeApplicationName": "spark",
+        "executionCode": "show tables",
+        "params": {},
+        **fields,
+    }
 
 
 def test_legacy_execute_success() -> None:
@@ -295,7 +313,7 @@ def test_legacy_body_on_submit_is_parsed_as_legacy() -> None:
     assert reply.data["execID"] == exec_id_of("IDE_alice_spark_0")
 
 
-@pytest.mark.parametrize("code", [None, "", "   "])
+@pytest.mark.parametrize("code", [None, ""])
 def test_legacy_20007_code_and_script_path_both_empty(code: str | None) -> None:
     sim = make_sim()
     body = legacy(executionCode=code)
@@ -303,17 +321,27 @@ def test_legacy_20007_code_and_script_path_both_empty(code: str | None) -> None:
     assert next_task_id(sim) == 1
 
 
-def test_legacy_20007_is_checked_before_the_engine() -> None:
+def test_legacy_blank_code_is_not_20007_but_20015() -> None:
+    """20007 wants an empty code (StringUtils.isEmpty, CommonEntranceParser.scala:267-277);
+    a blank one reaches the IDE's SQL limit, which finds nothing to run."""
+    sim = make_sim()
+    error = submit_error(sim, legacy(executionCode="   "), via_execute=True)
+    assert error.data["errorMsg"]["errCode"] == 20015
+
+
+def test_legacy_20007_is_checked_before_the_engine_and_params() -> None:
     sim = make_sim()
     body = {"executionCode": ""}
     assert_coded(submit_error(sim, body, via_execute=True), 20007, LEGACY_EMPTY)
 
 
-def test_legacy_script_path_allows_empty_code() -> None:
+def test_legacy_script_path_with_empty_code_is_30010() -> None:
+    """With a script path an empty code passes the parser, but it has no runType (read
+    only with code, :278-287), so no interceptor touches it, and it is blank: 30010."""
     sim = make_sim()
     body = legacy(executionCode="", source={"scriptPath": "file:///home/alice/a.sql"})
-    reply = sim.entrance.submit(body, ALICE, True)
-    assert reply.data["taskID"] == 1
+    error = submit_error(sim, body, via_execute=True)
+    assert error.data["errorMsg"]["errCode"] == 30010
 
 
 def test_legacy_empty_code_with_other_creator_reaches_30010() -> None:
@@ -326,7 +354,7 @@ def test_legacy_empty_code_with_other_creator_reaches_30010() -> None:
 
 def test_legacy_50079_without_execute_application_name() -> None:
     sim = make_sim()
-    body = {"executionCode": "show tables"}
+    body = {"executionCode": "show tables", "params": {}}
     assert_coded(submit_error(sim, body, via_execute=True), 50079, "engineTypeLabel must be need")
     assert_failed_row(sim, 1, 50079, "engineTypeLabel must be need")
     assert next_task_id(sim) == 2

@@ -15,6 +15,7 @@ from tests.helpers.sim import (
     START_MS,
     all_lines,
     at,
+    job_lines,
     make_sim,
     state_of,
     submit,
@@ -287,7 +288,12 @@ def test_progress_with_resource_has_yarn_metrics_only_once_a_yarn_job_runs() -> 
 def test_first_lines_of_a_submitted_job() -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE)
-    assert all_lines(sim, exec_id) == [
+    lines = all_lines(sim, exec_id)
+    # The interceptors' lines come first, twice (docs/reference/linkis-interceptors.md §9).
+    head = lines[: len(lines) - 3]
+    assert head[: len(head) // 2] == head[len(head) // 2 :]
+    assert head[0] == "2024-05-01 10:05:33.005 INFO Program is substituting variables for you"
+    assert job_lines(sim, exec_id) == [
         f"2024-05-01 10:05:33.005 INFO Job with jobId : {task_id} and execID : "
         "IDE_alice_spark_0 submitted ",
         "2024-05-01 10:05:33.005 INFO Your job is accepted,  jobID is IDE_alice_spark_0 and "
@@ -300,7 +306,7 @@ def test_first_lines_of_a_submitted_job() -> None:
 def test_accepted_line_on_execute_names_the_exec_id_and_task_id() -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE, via_execute=True)
-    second = all_lines(sim, exec_id)[1]
+    second = job_lines(sim, exec_id)[1]
     assert f"Your job is accepted,  jobID is {exec_id} and taskID is {task_id} in " in second
 
 
@@ -310,7 +316,7 @@ def test_full_log_of_a_successful_job() -> None:
     job = sim.stores.jobs.by_task_id(task_id)
     assert job is not None
     at(sim, 3000)
-    lines = all_lines(sim, exec_id)
+    lines = job_lines(sim, exec_id)
     body = texts(lines)
     assert body[3:6] == [
         SCHEDULED,
@@ -341,7 +347,7 @@ def test_failed_job_logs_the_error_at_error_level() -> None:
 def test_invalid_directive_logs_a_warning_and_fails() -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE, "--@mock rows=lots\nselect 1")
-    lines = all_lines(sim, exec_id)
+    lines = job_lines(sim, exec_id)
     assert lines[3].startswith(
         "2024-05-01 10:05:33.005 WARN Invalid @mock directive, the job "
         "will fail: rows must be a whole number"
@@ -371,7 +377,7 @@ def test_log_grows_with_time_only() -> None:
         lines = all_lines(sim, exec_id)
         assert lines[: len(previous)] == previous, offset
         previous = lines
-        counts.append(len(lines))
+        counts.append(len(job_lines(sim, exec_id)))
     assert counts[0] == 3
     assert counts[-1] > counts[0]
     # Reading does not change anything: reading again at the same instant gives the same log.
@@ -382,6 +388,6 @@ def test_planned_lines_are_not_visible_before_their_time() -> None:
     sim = make_sim()
     exec_id, _ = submit(sim, ALICE)
     at(sim, 199)
-    assert len(all_lines(sim, exec_id)) == 3
+    assert len(job_lines(sim, exec_id)) == 3
     at(sim, 200)
-    assert texts(all_lines(sim, exec_id))[3:] == [SCHEDULED]
+    assert texts(job_lines(sim, exec_id))[3:] == [SCHEDULED]

@@ -175,3 +175,33 @@ def test_proxy_targets_come_from_flags_over_the_file(tmp_path: Path) -> None:
 def test_a_target_must_be_an_http_url(target: str) -> None:
     with pytest.raises(ConfigError, match=r"^--linkis-target: string should match pattern"):
         load_settings(proxy={"linkis_target": target})
+
+
+def test_global_variables_come_from_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, '[variables.alice]\nrun_date = "20200101"\ncity = "bj"\n')
+    variables = load_settings(path).sim.variables
+    assert {user: dict(values) for user, values in variables.items()} == {
+        "alice": {"run_date": "20200101", "city": "bj"}
+    }
+    assert dict(load_settings(ROOT / "config.example.toml").sim.variables["alice"]) == {
+        "run_date": "20200101"
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[variables.alice]\nrun_date = 20200101\n", "variables.alice.run_date"),
+        ('[variables.alice]\nrun_date = " "\n', "should match pattern"),
+        ('[variables.alice]\nrun_date = ""\n', "at least 1 character"),
+        ('[variables]\nalice = "x"\n', "input should be a valid dictionary, got 'x'"),
+        ('[variables."a b"]\nx = "1"\n', "variables.a b"),
+    ],
+)
+def test_bad_global_variables_are_refused_in_one_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, text))
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)

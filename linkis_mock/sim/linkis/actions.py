@@ -28,7 +28,7 @@ def no_permission_to_kill(user: str) -> LinkisError:
 
 
 class Actions(EntrancePart):
-    def kill(self, exec_id: str, task_id: int | None, caller: Caller) -> Ok[api.KillData]:
+    def kill(self, exec_id: str, task_id: int | None, caller: Caller) -> Ok[api.KillReplyData]:
         job = self.entrance_job(exec_id)
         if job is None:
             if task_id is None or task_id <= 0:
@@ -72,7 +72,7 @@ class Actions(EntrancePart):
 
     def kill_jobs(
         self, path_id: str, id_list: Sequence[str], task_ids: Sequence[Any], caller: Caller
-    ) -> Ok[api.KillJobsData]:
+    ) -> Ok[api.KillJobsReplyData]:
         del path_id  # only routes at the real gateway
         if len(id_list) != len(task_ids):
             raise LinkisError(KILL_JOBS_LENGTH)
@@ -101,7 +101,7 @@ class Actions(EntrancePart):
             return {"method": method, "status": 1, "message": KILL_FAILED, "data": {}}
         return {"method": method, "status": 0, "message": KILL_OK, "data": {"execID": exec_id}}
 
-    def pause(self, exec_id: str) -> Ok[api.PauseData]:
+    def pause(self, exec_id: str) -> Ok[api.PauseReplyData]:
         short = self.ids.short_of(exec_id)
         if self.store.by_short_exec_id(short) is None:
             index = short.rsplit("_", 1)[-1]

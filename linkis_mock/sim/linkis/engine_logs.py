@@ -130,7 +130,7 @@ def _ecm_text(code: int, desc: str) -> str:
 class EngineLogs(EntrancePart):
     def open_engine_log(
         self, request: EngineLogRequest, caller: Caller
-    ) -> Ok[api.OpenEngineLogData]:
+    ) -> Ok[api.OpenEngineLogReplyData]:
         self._check(request)
         suffix = request.log_dir_suffix
         if suffix is None:

@@ -1,11 +1,14 @@
 """The simulated Linkis entrance, job history and result filesystem.
 
-Every rule and message follows the real server (see docs/reference/linkis-entrance.md);
+Every rule and message follows the real server (see docs/reference/linkis-entrance.md;
+the interceptors: docs/reference/linkis-interceptors.md);
 the API layer only wraps what these operations return, or the `LinkisError` they raise,
 in the envelope. Each concern is a part of its own, and the entrance gives their
 operations one place, as the handlers call them:
 
     submit.py     submit, execute (the request's format, the interceptors, planning)
+    interceptors/ what the entrance does to a job's code before scheduling it
+    global_variables.py  each user's global variables (the public service's)
     reads.py      status, progress, progressWithResource, log
     actions.py    kill, killJobs, pause
     history.py    job history: a job's record, the searches, roles, code and diagnosis
@@ -21,6 +24,7 @@ from __future__ import annotations
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.linkis.actions import Actions
 from linkis_mock.sim.linkis.engine_logs import EngineLogs
+from linkis_mock.sim.linkis.global_variables import GlobalVariables
 from linkis_mock.sim.linkis.history import History
 from linkis_mock.sim.linkis.log_file import LogFiles
 from linkis_mock.sim.linkis.metrics import Metrics
@@ -30,11 +34,15 @@ from linkis_mock.sim.linkis.result_files import ResultFiles
 from linkis_mock.sim.linkis.submit import Submitter
 from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.storage.job_store import JobStore
+from linkis_mock.sim.storage.variable_store import VariableStore
 
 
 class Entrance:
-    def __init__(self, settings: SimSettings, clock: Clock, store: JobStore) -> None:
-        submitter = Submitter(settings, clock, store)
+    def __init__(
+        self, settings: SimSettings, clock: Clock, store: JobStore, variables: VariableStore
+    ) -> None:
+        submitter = Submitter(settings, clock, store, variables)
+        global_variables = GlobalVariables(settings, variables)
         reads = Reads(settings, clock, store)
         actions = Actions(settings, clock, store)
         history = History(settings, clock, store)
@@ -68,3 +76,5 @@ class Entrance:
         self.task_info = metrics.task_info
         self.force_state = on_demand.force_state
         self.job_summaries = on_demand.job_summaries
+        self.list_global_variables = global_variables.list_global_variables
+        self.save_global_variables = global_variables.save_global_variables

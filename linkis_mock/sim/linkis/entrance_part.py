@@ -22,8 +22,14 @@ class EntrancePart:
         """The job the entrance holds under this execID (malformed ids raise)."""
         return self.store.by_short_exec_id(self.ids.short_of(exec_id))
 
-    def coded(self, code: int, desc: str, service_kind: str = SERVICE_KIND) -> LinkisError:
-        return coded_error(code, desc, self.settings.instance, service_kind)
+    def coded(
+        self,
+        code: int,
+        desc: str,
+        service_kind: str = SERVICE_KIND,
+        shown: tuple[int, str] | None = None,
+    ) -> LinkisError:
+        return coded_error(code, desc, self.settings.instance, service_kind, shown)
 
     def generic(
         self, exception_class: str, text: str, service_kind: str = SERVICE_KIND

@@ -76,11 +76,18 @@ def _error_msg(err_code: int, desc: str, instance: str, service_kind: str) -> di
 
 
 def coded_error(
-    code: int, desc: str, instance: str, service_kind: str = SERVICE_KIND
+    code: int,
+    desc: str,
+    instance: str,
+    service_kind: str = SERVICE_KIND,
+    shown: tuple[int, str] | None = None,
 ) -> LinkisError:
-    """A Linkis error with an error code (LinkisException), as the central AOP renders it."""
+    """A Linkis error with an error code (LinkisException), as the central AOP renders it:
+    the message shows `shown`, the code and text of its cause when that is coded too
+    (linkis-module package.scala:85-96), `data.errorMsg` the error itself."""
+    shown_code, shown_desc = shown or (code, desc)
     return LinkisError(
-        f"error code(错误码): {code}, error message(错误信息): {desc}.",
+        f"error code(错误码): {shown_code}, error message(错误信息): {shown_desc}.",
         data={"errorMsg": _error_msg(code, desc, instance, service_kind)},
     )
 

@@ -30,7 +30,7 @@ from linkis_mock.sim.linkis.messages import (
     LABEL_VALUE_WRONG,
 )
 from linkis_mock.sim.linkis.ok import Ok
-from linkis_mock.sim.linkis.query_task import brief_task, full_task, job_metrics
+from linkis_mock.sim.linkis.query_task import brief_task, full_task, job_metrics, stored_code
 
 UNDONE_STATUSES = "Running,Inited,Scheduled"
 RETRY_ERROR_CODE = 20503
@@ -115,7 +115,7 @@ class History(EntrancePart):
         now = self.clock.now_ms()
         metrics: api.JobMetricsMap = {
             **job_metrics(job, now),
-            "executionCode": job.code if job.code.strip() else None,
+            "executionCode": stored_code(job, now),
             "runtime": self._runtime(job, now),
         }
         return Ok({"metricsMap": metrics})

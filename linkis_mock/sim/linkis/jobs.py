@@ -123,6 +123,18 @@ class Timeline:
             # A line without a `<timestamp> LEVEL` header counts as INFO.
             self.levels.append(level if index == 0 else "INFO")
 
+    def write(self, at_ms: int, level: str | None, text: str) -> None:
+        """One line as a writer of the job log gives it: with the `<timestamp> LEVEL` header
+        when it has a level, as it is (and counted as INFO) when not."""
+        self.line_times.append(at_ms)
+        if level is None:
+            self.lines.append(text)
+            self.levels.append("INFO")
+        else:
+            stamp = format_log_time(at_ms)
+            self.lines.append(f"{stamp} {level} {text}" if text else f"{stamp} {level}")
+            self.levels.append(level)
+
     def cut(self, at_ms: int) -> None:
         """Forget everything planned after `at_ms`."""
         keep_moves = bisect.bisect_right(self.transition_times, at_ms)
@@ -151,6 +163,19 @@ class Timeline:
         return self.transition_times[-1]
 
 
+LogEntry = tuple[str | None, str]  # (level, text): no level for a line without the header
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """What the entrance's interceptors made of a job (linkis_mock.sim.linkis.interceptors):
+    the code the engine runs, which job history shows from the job's first status update
+    on, and the lines they wrote at the head of its log."""
+
+    code: str
+    log: tuple[LogEntry, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class JobIdentity:
     task_id: int
@@ -160,11 +185,22 @@ class JobIdentity:
 
 
 def plan_timeline(
-    ident: JobIdentity, script: Script, timings: Timings, submitted_ms: int, via_execute: bool
+    ident: JobIdentity,
+    script: Script,
+    timings: Timings,
+    submitted_ms: int,
+    via_execute: bool,
+    *,
+    intake: Intake | None = None,
 ) -> Timeline:
-    """The whole planned life of a job, from submission to its final state."""
+    """The whole planned life of a job, from submission to its final state. The
+    interceptors' lines come first, twice: the entrance writes them when it builds the
+    job and again before it schedules it (docs/reference/linkis-interceptors.md §9)."""
     t = Timeline()
     t.move(submitted_ms, JobState.INITED)
+    if intake is not None:
+        write_intake_log(t, submitted_ms, intake)
+        write_intake_log(t, submitted_ms, intake)
     t.log(
         submitted_ms,
         "INFO",
@@ -202,6 +238,11 @@ def plan_timeline(
     end = _attempt(t, script, now, timings, fraction=1.0)
     _finish(t, script, end)
     return t
+
+
+def write_intake_log(t: Timeline, at_ms: int, intake: Intake) -> None:
+    for level, text in intake.log:
+        t.write(at_ms, level, text)
 
 
 def _attempt(t: Timeline, script: Script, start: int, timings: Timings, fraction: float) -> int:
@@ -343,6 +384,23 @@ class SharedRecords:
         return shared
 
 
+class SharedIntakes:
+    """Equal intakes given once: jobs that submit the same code with the same variables
+    share what the interceptors made of it."""
+
+    def __init__(self, capacity: int = SHARED_RECORDS_MAX) -> None:
+        self._capacity = capacity
+        self._intakes: dict[Intake, Intake] = {}
+
+    def share(self, intake: Intake) -> Intake:
+        found = self._intakes.get(intake)
+        if found is not None:
+            return found
+        if len(self._intakes) < self._capacity:
+            self._intakes[intake] = intake
+        return intake
+
+
 def group_key(creator: str, user: str, engine: str) -> str:
     """The entrance's creator_user_engineType group: execIDs and queues are per group."""
     return f"{creator}_{user}_{engine}"
@@ -370,6 +428,9 @@ class Job:
     # Either what the timeline is planned from (at created_ms), or the timeline itself.
     plan: Plan | None = None
     kept_timeline: Timeline | None = None
+    # What the interceptors made of it; None for jobs of a recording or an older snapshot,
+    # whose code is shown as it is.
+    intake: Intake | None = None
 
     @property
     def timeline(self) -> Timeline:
@@ -381,7 +442,12 @@ class Job:
         if self.plan is None:
             raise ValueError(f"job {self.ident.task_id} has neither a plan nor a timeline")
         timeline = plan_timeline(
-            self.ident, self.script, self.plan.timings, self.created_ms, self.plan.via_execute
+            self.ident,
+            self.script,
+            self.plan.timings,
+            self.created_ms,
+            self.plan.via_execute,
+            intake=self.intake,
         )
         if len(timeline.lines) > KEEP_TIMELINES_OVER:
             self.kept_timeline = timeline
@@ -482,6 +548,13 @@ class Job:
             t.move(now_ms, JobState.TIMEOUT)
         else:
             raise ValueError(f"a job cannot be moved to {state}")
+
+    def code_at(self, now_ms: int) -> str:
+        """The code job history holds: as submitted until the first status update, which
+        writes the interceptors' code (docs/reference/linkis-interceptors.md §13)."""
+        if self.intake is None or self.state(now_ms) is JobState.INITED:
+            return self.code
+        return self.intake.code
 
     @property
     def group(self) -> str:

@@ -60,7 +60,7 @@ def split_levels(lines: list[str], asked: frozenset[int]) -> list[str]:
 class LogFiles(EntrancePart):
     def open_log(
         self, path: str | None, proxy_user: str | None, log_level: str | None, caller: Caller
-    ) -> Ok[api.OpenLogData]:
+    ) -> Ok[api.OpenLogReplyData]:
         if not path:
             shown = "null" if path is None else path
             raise self.coded(

@@ -63,3 +63,59 @@ def finished_line(state: str) -> str:
 
 def failed_line(reason: str) -> str:
     return f"Sorry, your job executed failed with reason: {reason}"
+
+
+# ---- the entrance's interceptors (docs/reference/linkis-interceptors.md) ------------------
+
+CODE_EMPTY_AFTER_PREPROCESSING = (  # 30010, EntranceServer.scala:192-197
+    "Submitting the execution code, after code preprocessing, the real execution code is empty, "
+    "please check the executed code(提交的执行代码，经过预处理后为空，请检查执行的代码是否为空或则"
+    "只有注解)!"
+)
+QUEUE_FULL = "The submission job failed and the queue is full!(提交作业失败，队列已满！)"  # 12001
+FAILED_ANALYSIS_TASK = "Failed to analysis task,because:{}(分析任务失败)!"  # 20039
+SHELL_BLACKLISTED = "Shell code contains blacklisted code(shell中包含黑名单代码)"  # 50081
+SPARK_CODE_CHECK_FAILED = "spark code check failed"  # 20050
+SCALA_SYSTEM_EXIT = "scala code can not use System.exit"  # 20074
+SCALA_RUNTIME = "scala code can not use Runtime.getRuntime"  # 20074
+ENGINE_LABEL_NEEDED = "engineTypeLabel must be need"  # 50079
+USER_CREATOR_LABEL_NEEDED = "UserCreatorLabel must be need"  # 50079
+USER_NOT_EXECUTE_USER = (  # 50080
+    "SubmitUser : {} must be the same as ExecuteUser : {} , and user : {} in userCreatorLabel."
+)
+SQL_CODE_EMPTY = (  # 20015
+    "execute code is null, nothing will be execute!(执行代码为空，没有任何代码会被执行)"
+)
+VARIABLE_REPLACEMENT_FAILED = "Variable replacement failed!(变量替换失败！)"  # 20050, + the cause
+# LinkisCommonErrorException texts of variable substitution
+VARIABLE_IS_NULL = "[{}] replaced var is null"  # 20041
+EXPRESSION_NOT_RIGHT = "[{}] expression is not right, please check"  # 20042
+SET_LINE_AMBIGUOUS = "{} var defined uncorrectly"  # 20044
+SET_LINE_INCOMPLETE = "var was defined uncorrectly:{}"  # 20045
+OPERATOR_NOT_SUPPORTED = "{} is not supported to use:{}"  # 20046 (dates), 20049 (String class)
+VARIABLE_OPERATION_FAILED = "variable operation expression"  # 20050 of `&{...}`, + the cause
+
+# The interceptors' lines at the head of a job's log.
+SUBSTITUTING = "Program is substituting variables for you"
+SUBMIT_USER_REPLACED = "submitUser variable will be replaced by system value:{} -> {}"
+EXECUTE_USER_REPLACED = "executeUser variable will be replaced by system value:{} -> {}"
+SUBSTITUTION_ENDED = "Variables substitution ended successfully"
+JOB_VARIABLES = "Job variables is"
+VARIABLE_BANNER = "*" * 36 + "Variable" + "*" * 36
+SCRIPT_CODE_INTRO = "You have submitted a new job, script code (after variable substitution) is"
+SCRIPT_CODE_BANNER = "*" * 36 + "SCRIPT CODE" + "*" * 36
+AISQL_TASK = "current code is aiSql task."
+AISQL_TEMPLATE = "use {} by set {} template."
+AISQL_SELECTION = "use {} by intelligent selection."
+NOT_LIMITED = "The code you submit will not be limited by the limit "
+FULL_EXPORT = "please pay attention ,SQL full export mode opened(请注意,SQL全量导出模式打开)"
+LIMIT_ADDED = "You submitted a sql without limit, DSS will add limit 5000 to your sql"
+LIMIT_LOWERED = (
+    "You submitted a sql with limit exceeding 5000, it is not allowed. DSS will change your "
+    "limit to 5000"
+)
+SQL_CHECK_PASSED = "SQL code check has passed"
+
+# ---- the public service's global variables (VariableServiceImpl.scala) --------------------
+
+VARIABLE_KEY_OR_VALUE_EMPTY = "Key or value cannot be empty"  # a VariableException

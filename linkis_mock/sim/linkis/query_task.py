@@ -205,7 +205,7 @@ def full_task(job: Job, now: int, root: str, *, with_code: bool) -> api.JobHisto
         "executeUser": job.execute_user,
         "instance": job.ident.instance,
         "engineInstance": metrics.get("engineInstance"),
-        "executionCode": _stored_code(job) if with_code else None,
+        "executionCode": stored_code(job, now) if with_code else None,
         "createdTime": job.created_ms,
         "updatedTime": job.timeline.moved_at(now),
         "engineType": job.engine_type,
@@ -241,9 +241,11 @@ def _result_location(job: Job, state: JobState, root: str) -> str | None:
     return result_location(job, root) if state is JobState.SUCCEED else None
 
 
-def _stored_code(job: Job) -> str | None:
-    """A blank code is stored as null (TaskConversions.scala:340-342)."""
-    return job.code if job.code.strip() else None
+def stored_code(job: Job, now: int) -> str | None:
+    """The code the row holds at `now` (Job.code_at); a blank one as null
+    (TaskConversions.scala:340-342)."""
+    code = job.code_at(now)
+    return code if code.strip() else None
 
 
 def _json(value: object) -> str:

@@ -8,6 +8,7 @@ same code and seed always give the same run and the same result.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import random
@@ -117,14 +118,20 @@ def is_effectively_empty(code: str) -> bool:
 
 @functools.lru_cache(maxsize=1024)
 def build_script(
-    code: str, seed: int, timings: Timings, max_log_lines: int = DEFAULT_MAX_LOG_LINES
+    code: str,
+    seed: int,
+    timings: Timings,
+    max_log_lines: int = DEFAULT_MAX_LOG_LINES,
+    runs: str | None = None,
 ) -> Script:
-    """Cached: jobs with the same code share their (immutable) script."""
+    """Cached: jobs with the same code share their (immutable) script. The directives are
+    read from the code as submitted; the result's columns from `runs`, the code the
+    engine runs (after the entrance's interceptors), when given."""
     digest = hashlib.sha256(f"{seed}\x00{code}".encode()).hexdigest()
     rng = random.Random(digest)
     stage_tasks = tuple(rng.randint(2, 8) for _ in range(rng.randint(1, 3)))
     default_rows = rng.randint(3, 10)
-    columns = _columns_of(code)
+    columns = _columns_of(code if runs is None else runs)
     try:
         return _apply_directives(
             parse_directives(code),
@@ -148,6 +155,13 @@ def build_script(
             digest=digest,
             directive_problem=str(exc),
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def limited(script: Script, rows: int) -> Script:
+    """The script of a job whose result is cut to `rows` (the IDE's SQL limit), as the
+    engine would cut it."""
+    return script if script.rows <= rows else dataclasses.replace(script, rows=rows)
 
 
 def _apply_directives(

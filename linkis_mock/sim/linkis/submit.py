@@ -1,22 +1,47 @@
-"""Submit and execute: the real parser picks the body's format (current or legacy), the
-interceptors refuse what the real entrance refuses, and an accepted job is planned."""
+"""Submit and execute, in the real entrance's order (EntranceServer.scala:89-265;
+docs/reference/linkis-interceptors.md §2): the parser picks the body's format (current
+or legacy) and refuses what it cannot read, with no taskID used; the job is persisted (a
+taskID); the interceptors run over it (interceptors/chain.py) and may refuse it, which
+leaves a Failed history row; a job whose code is blank after them is refused too; an
+accepted job is planned."""
 
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from linkis_mock.api_types import linkis_entrance as api
+from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.entrance_part import EntrancePart
-from linkis_mock.sim.linkis.jobs import Job, JobIdentity, JobState, Plan, Timeline, group_key
-from linkis_mock.sim.linkis.messages import EMPTY_CODE_DESC
+from linkis_mock.sim.linkis.interceptors import chain, java
+from linkis_mock.sim.linkis.interceptors.sql_limit import DEFAULT_LIMIT
+from linkis_mock.sim.linkis.jobs import (
+    Intake,
+    Job,
+    JobIdentity,
+    JobState,
+    Plan,
+    Timeline,
+    group_key,
+    write_intake_log,
+)
+from linkis_mock.sim.linkis.messages import (
+    CODE_EMPTY_AFTER_PREPROCESSING,
+    EMPTY_CODE_DESC,
+    QUEUE_FULL,
+)
 from linkis_mock.sim.linkis.ok import Ok
-from linkis_mock.sim.linkis.scripts import Script, build_script, is_effectively_empty
+from linkis_mock.sim.linkis.scripts import Script, build_script, limited
+from linkis_mock.sim.settings import SimSettings
+from linkis_mock.sim.storage.job_store import JobStore
+from linkis_mock.sim.storage.variable_store import VariableStore
 
 # Code up to this long is shared between jobs that submit the same.
 SHARED_CODE_MAX = 4096
+# A refused job's errorDesc is cut to this many characters (linkis.error.code.desc.len).
+ERROR_DESC_MAX = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,13 +54,21 @@ class ParsedRequest:
     label_user: str
     execute_user: str
     labels: dict[str, str]
-    params: dict[str, Any]
+    params: dict[str, Any] | None  # None: `"params": null` on the current format
     source: dict[str, Any]
-    has_script_path: bool
 
 
 class Submitter(EntrancePart):
-    def submit(self, body: dict[str, Any], caller: Caller, via_execute: bool) -> Ok[api.SubmitData]:
+    def __init__(
+        self, settings: SimSettings, clock: Clock, store: JobStore, variables: VariableStore
+    ) -> None:
+        super().__init__(settings, clock, store)
+        self.variables = variables
+        self._results = chain.Results()
+
+    def submit(
+        self, body: dict[str, Any], caller: Caller, via_execute: bool
+    ) -> Ok[api.SubmitReplyData]:
         """The real parser picks the format from the body, whichever URL was called."""
         parsed = (
             self._parse_current(body, caller)
@@ -43,10 +76,17 @@ class Submitter(EntrancePart):
             else self._parse_legacy(body, caller)
         )
         task_id = self.store.next_task_id()
-        self._intercept(parsed, caller, task_id)
-        job = self._new_job(parsed, caller, task_id, via_execute)
+        now = self.clock.now_ms()
+        processed = self._intercept(parsed, caller, task_id, now)
+        if java.is_blank(processed.code):
+            self._refuse(
+                parsed, caller, task_id, now, processed, 30010, CODE_EMPTY_AFTER_PREPROCESSING
+            )
+        job = self._new_job(parsed, processed, caller, task_id, via_execute, now)
         self.store.add(job)
         return Ok({"execID": job.ident.exec_id, "taskID": task_id})
+
+    # ---- parsing (CommonEntranceParser.scala) ----------------------------------------------
 
     def _parse_current(self, body: dict[str, Any], caller: Caller) -> ParsedRequest:
         content = body.get("executionContent") or {}
@@ -72,10 +112,12 @@ class Submitter(EntrancePart):
                 "Label params invalid You need to specify runType in execution content, "
                 "such as sql",
             )
-        labels.setdefault("codeType", run_type)  # what the history's runType reads
+        labels["codeType"] = run_type  # a runType replaces the label (:173-191)
         execute_user = self._execute_user(body, caller)
         label_user, creator = self._user_creator(labels, execute_user)
         engine, version = self._engine_and_version(engine_label)
+        # A missing `params` is {} (:96-98); a null one stays null.
+        params = body.get("params", {})
         return ParsedRequest(
             code=code,
             run_type=run_type,
@@ -85,21 +127,24 @@ class Submitter(EntrancePart):
             label_user=label_user,
             execute_user=execute_user,
             labels=labels,
-            params=dict(body.get("params") or {}),
+            params=None if params is None else dict(params),
             source=dict(body.get("source") or {}),
-            has_script_path=bool((body.get("source") or {}).get("scriptPath")),
         )
 
     def _parse_legacy(self, body: dict[str, Any], caller: Caller) -> ParsedRequest:
         code = str(body.get("executionCode") or "")
         source = dict(body.get("source") or {})
         creator = str(body.get("requestApplicationName") or "IDE")
-        if not code.strip() and not source.get("scriptPath") and creator == "IDE":
+        if not code and not source.get("scriptPath") and creator == "IDE":
             raise self.coded(
                 20007,
                 "The param executionCode and scriptPath cannot be empty at the same time"
                 "(参数 executionCode 和 scriptPath 不能同时为空)",
             )
+        params = body.get("params")
+        if not isinstance(params, dict):
+            # `jobReq.getParams.get("variable")` on params never set (:249-255, :291-292)
+            raise self.generic("NullPointerException", "")
         engine_name = str(body.get("executeApplicationName") or "").strip()
         labels = {k: str(v) for k, v in (body.get("labels") or {}).items()}
         execute_user = self._execute_user(body, caller)
@@ -108,8 +153,10 @@ class Submitter(EntrancePart):
         if engine:
             labels.setdefault("engineType", f"{engine}-{version}")
         label_user, creator = self._user_creator(labels, execute_user)
+        # runType is read only with code (:278-287): without, the codeType label is empty.
         run_type = str(body.get("runType") or "sql")
-        labels.setdefault("codeType", run_type)
+        if code:
+            labels.setdefault("codeType", run_type)
         return ParsedRequest(
             code=code,
             run_type=run_type,
@@ -119,9 +166,8 @@ class Submitter(EntrancePart):
             label_user=label_user,
             execute_user=execute_user,
             labels=labels,
-            params=dict(body.get("params") or {}),
+            params=dict(params),
             source=source,
-            has_script_path=bool(source.get("scriptPath")),
         )
 
     def _execute_user(self, body: dict[str, Any], caller: Caller) -> str:
@@ -148,78 +194,124 @@ class Submitter(EntrancePart):
             return engine, version
         return engine, self.settings.engine_versions.get(engine, "1")
 
-    def _intercept(self, parsed: ParsedRequest, caller: Caller, task_id: int) -> None:
-        """Interceptor errors consume a taskID and leave a Failed history row behind."""
-        failure: tuple[int, str] | None = None
-        if parsed.engine is None:
-            failure = (50079, "engineTypeLabel must be need")
-        elif parsed.label_user.lower() != parsed.execute_user.lower():
-            failure = (
-                50080,
-                f"SubmitUser : {caller.user} must be the same as ExecuteUser : "
-                f"{parsed.execute_user} , and user : {parsed.label_user} in userCreatorLabel.",
-            )
-        elif not parsed.has_script_path and is_effectively_empty(parsed.code):
-            failure = (
-                30010,
-                "Submitting the execution code, after code preprocessing, the real execution code "
-                "is empty, please check the executed code(提交的执行代码，经过预处理后为空，请检查"
-                "执行的代码是否为空或则只有注解)!",
-            )
-        if failure is None:
-            return
-        code, desc = failure
-        self.store.add(self._failed_row(parsed, caller, task_id, code, desc))
-        raise self.coded(code, desc)
+    # ---- the interceptors ----------------------------------------------------------------
 
-    def _failed_row(
-        self, parsed: ParsedRequest, caller: Caller, task_id: int, code: int, desc: str
+    def _intercept(
+        self, parsed: ParsedRequest, caller: Caller, task_id: int, now: int
+    ) -> chain.Processed:
+        """The chain; a refusal leaves a Failed row with the code as it was then."""
+        submission = chain.Submission(
+            code=parsed.code,
+            code_type=parsed.labels.get("codeType"),
+            creator=parsed.creator,
+            engine=parsed.engine,
+            engine_version=parsed.engine_version,
+            label_user=parsed.label_user,
+            submit_user=caller.user,
+            execute_user=parsed.execute_user,
+            params=parsed.params,
+            global_variables=self.variables.values(parsed.execute_user),
+            now_ms=now,
+            instance=self.settings.instance,
+        )
+        try:
+            return self._results.run(submission)
+        except chain.RefusalError as refusal:
+            processed = chain.Processed(
+                refusal.job_code, (), parsed.engine, parsed.engine_version, None, False
+            )
+            self._refuse(
+                parsed, caller, task_id, now, processed, refusal.code, refusal.desc, refusal.shown
+            )
+
+    def _refuse(  # noqa: PLR0917 (the row's parts, then the error's)
+        self,
+        parsed: ParsedRequest,
+        caller: Caller,
+        task_id: int,
+        now: int,
+        processed: chain.Processed,
+        code: int,
+        desc: str,
+        shown: tuple[int, str] | None = None,
+    ) -> NoReturn:
+        """Store the Failed row (errorDesc cut to 512 characters) and raise the reply."""
+        row = self._failed_row(
+            parsed, caller, task_id, now, processed, (code, desc[:ERROR_DESC_MAX])
+        )
+        self.store.add(row)
+        raise self.coded(code, desc, shown=shown)
+
+    def _failed_row(  # noqa: PLR0917
+        self,
+        parsed: ParsedRequest,
+        caller: Caller,
+        task_id: int,
+        now: int,
+        processed: chain.Processed,
+        error: tuple[int, str],
     ) -> Job:
-        now = self.clock.now_ms()
+        intake = Intake(processed.code, processed.log)
         timeline = Timeline()
         timeline.move(now, JobState.INITED)
-        timeline.log(now, "ERROR", desc)
+        write_intake_log(timeline, now, intake)  # a job built then refused (30010)
+        timeline.log(now, "ERROR", error[1])
         timeline.move(now, JobState.FAILED)
         ident = JobIdentity(task_id, "", "", self.settings.instance)
-        script = build_script(
-            parsed.code, self.settings.seed, self.settings.timings, self.settings.log_lines_per_job
-        )
         return self._job(
             parsed=parsed,
+            processed=processed,
             caller=caller,
             ident=ident,
             timeline=timeline,
-            script=script,
+            script=self._script(parsed, processed),
             now=now,
-            error=(code, desc),
+            error=error,
         )
 
-    def _new_job(
-        self, parsed: ParsedRequest, caller: Caller, task_id: int, via_execute: bool
+    def _new_job(  # noqa: PLR0917
+        self,
+        parsed: ParsedRequest,
+        processed: chain.Processed,
+        caller: Caller,
+        task_id: int,
+        via_execute: bool,
+        now: int,
     ) -> Job:
-        assert parsed.engine is not None
-        group = group_key(parsed.creator, parsed.execute_user, parsed.engine)
-        now = self.clock.now_ms()
+        assert processed.engine is not None
+        group = group_key(parsed.creator, parsed.execute_user, processed.engine)
         if not self.store.make_room(
             group, self.settings.jobs_per_group, lambda job: job.state(now).is_terminal
         ):
-            desc = "The submission job failed and the queue is full!(提交作业失败，队列已满！)"
-            self.store.add(self._failed_row(parsed, caller, task_id, 12001, desc))
-            raise self.coded(12001, desc)
+            self._refuse(parsed, caller, task_id, now, processed, 12001, QUEUE_FULL)
         short = f"{group}_{self.store.next_index(group)}"
         ident = JobIdentity(task_id, self.ids.make(short), short, self.settings.instance)
-        script = build_script(
-            parsed.code, self.settings.seed, self.settings.timings, self.settings.log_lines_per_job
-        )
         plan = Plan(self.settings.timings, via_execute)
         return self._job(
-            parsed=parsed, caller=caller, ident=ident, plan=plan, script=script, now=now
+            parsed=parsed,
+            processed=processed,
+            caller=caller,
+            ident=ident,
+            plan=plan,
+            script=self._script(parsed, processed),
+            now=now,
         )
+
+    def _script(self, parsed: ParsedRequest, processed: chain.Processed) -> Script:
+        """Steered by the `--@mock` lines of the code as submitted (the interceptors strip
+        comments); the result's columns from the code the engine runs, and cut to the
+        limit the chain added."""
+        settings = self.settings
+        script = build_script(
+            parsed.code, settings.seed, settings.timings, settings.log_lines_per_job, processed.code
+        )
+        return limited(script, DEFAULT_LIMIT) if processed.limited else script
 
     def _job(
         self,
         *,
         parsed: ParsedRequest,
+        processed: chain.Processed,
         caller: Caller,
         ident: JobIdentity,
         script: Script,
@@ -230,17 +322,24 @@ class Submitter(EntrancePart):
     ) -> Job:
         # Names and short code repeat across jobs: one string each, not one per request
         # (interned strings go when the last job holding them does).
+        labels = dict(parsed.labels)
+        if processed.engine is not None and processed.engine != parsed.engine:
+            labels["engineType"] = f"{processed.engine}-{processed.engine_version}"
+        if processed.tenant is not None:
+            labels["tenant"] = processed.tenant
+        final = processed.code
+        intake = Intake(_shared(final), processed.log)
         return Job(
             ident=ident,
             submit_user=sys.intern(caller.user),
             execute_user=sys.intern(parsed.execute_user),
             creator=sys.intern(parsed.creator),
-            engine_type=sys.intern(parsed.engine or ""),
-            engine_version=sys.intern(parsed.engine_version),
+            engine_type=sys.intern(processed.engine or ""),
+            engine_version=sys.intern(processed.engine_version),
             run_type=sys.intern(parsed.run_type),
-            code=sys.intern(parsed.code) if len(parsed.code) <= SHARED_CODE_MAX else parsed.code,
-            labels=self.store.records.share(parsed.labels),
-            params=self.store.records.share(parsed.params),
+            code=_shared(parsed.code),
+            labels=self.store.records.share(labels),
+            params=self.store.records.share(parsed.params if parsed.params is not None else {}),
             source=self.store.records.share(parsed.source),
             script=script,
             plan=plan,
@@ -249,4 +348,9 @@ class Submitter(EntrancePart):
             planned=self.store.planned,
             error_code=error[0] if error else None,
             error_desc=error[1] if error else None,
+            intake=self.store.intakes.share(intake),
         )
+
+
+def _shared(code: str) -> str:
+    return sys.intern(code) if len(code) <= SHARED_CODE_MAX else code

@@ -75,7 +75,7 @@ class Users:
             raise self._login_error("wrong user name or password(用户名或密码错误)！")
         return LoginOutcome(account.name, account.admin, self._open_session(account.name), LOGIN_OK)
 
-    def login_data(self, outcome: LoginOutcome) -> api.LoginData | api.AlreadyLoggedInData:
+    def login_data(self, outcome: LoginOutcome) -> api.LoginReplyData | api.AlreadyLoggedInData:
         """What a login reply carries: just the user when already logged in."""
         if outcome.ticket is None:
             return {"userName": outcome.user}

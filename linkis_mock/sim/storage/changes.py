@@ -16,6 +16,7 @@ class Changes:
     everything: bool = False
     counters: bool = False
     clock: bool = False
+    variables: bool = False
     jobs: set[int] = field(default_factory=set)
     tasks: set[str] = field(default_factory=set)
     sessions: set[str] = field(default_factory=set)
@@ -37,6 +38,9 @@ class Changes:
         if self.recording:
             self.documents.add(name)
 
+    def variables_changed(self) -> None:
+        self.variables = self.variables or self.recording
+
     def counters_moved(self) -> None:
         self.counters = self.counters or self.recording
 
@@ -52,6 +56,7 @@ class Changes:
             self.everything
             or self.counters
             or self.clock
+            or self.variables
             or self.jobs
             or self.tasks
             or self.sessions
@@ -59,7 +64,7 @@ class Changes:
         )
 
     def clear(self) -> None:
-        self.everything = self.counters = self.clock = False
+        self.everything = self.counters = self.clock = self.variables = False
         self.jobs.clear()
         self.tasks.clear()
         self.sessions.clear()

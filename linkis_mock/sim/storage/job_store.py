@@ -8,7 +8,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 
-from linkis_mock.sim.linkis.jobs import Job, PlannedTimelines, SharedRecords
+from linkis_mock.sim.linkis.jobs import Job, PlannedTimelines, SharedIntakes, SharedRecords
 from linkis_mock.sim.storage.changes import Changes
 
 
@@ -21,6 +21,7 @@ class JobStore:
         # This store's jobs keep their planned timelines here, and share equal records.
         self.planned = PlannedTimelines()
         self.records = SharedRecords()
+        self.intakes = SharedIntakes()
         self._lock = threading.Lock()
         self._by_task_id: dict[int, Job] = {}
         self._by_short_exec_id: dict[str, Job] = {}

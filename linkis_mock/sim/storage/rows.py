@@ -47,6 +47,7 @@ from linkis_mock.sim.storage.snapshot import (
     task_to_json,
 )
 from linkis_mock.sim.storage.stores import Stores
+from linkis_mock.sim.storage.variable_store import variables_from_json, variables_to_json
 
 SCHEMA_VERSION = 1
 DOCUMENT = "document:"  # the meta rows of the shared documents (storage/documents.py)
@@ -69,6 +70,7 @@ class RowBackend(ABC):
         self._epoch = ""
         self._seq = 0
         self._clock_text = ""
+        self._variables_text = ""
         self._in_unit = False
         # A unit that failed may have changed the memory and not the database: the next
         # look takes the database's state whole.
@@ -306,6 +308,7 @@ class RowBackend(ABC):
         )
         self._save_counters()
         self._save_clock()
+        self._save_variables()
         for name, text in self._stores.documents.all().items():
             self._meta_set(DOCUMENT + name, text)
 
@@ -332,6 +335,8 @@ class RowBackend(ABC):
             self._save_counters()
         if changes.clock:
             self._save_clock()
+        if changes.variables:
+            self._save_variables()
         for name in changes.documents:
             self._meta_set(DOCUMENT + name, self._stores.documents.get(name)[1] or "")
 
@@ -356,6 +361,11 @@ class RowBackend(ABC):
             }
         )
         self._meta_set("clock", self._clock_text)
+
+    def _save_variables(self) -> None:
+        """The global variables, one meta row (a few short rows' worth)."""
+        self._variables_text = _text(variables_to_json(self._stores.variables))
+        self._meta_set("variables", self._variables_text)
 
     # ---- loading ----------------------------------------------------------------------
 
@@ -387,6 +397,7 @@ class RowBackend(ABC):
             }
         )
         self._load_clock()
+        self._load_variables()
         self._load_documents()
         self._epoch = self._meta("epoch") or ""
         self._seq = int(self._meta("seq") or 0)
@@ -410,8 +421,18 @@ class RowBackend(ABC):
         stores.jobs.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
         stores.vias_tasks.set_created(counters.get("tasksCreated", 0))
         self._load_clock()
+        self._load_variables()
         self._load_documents()
         self._seq = int(self._meta("seq") or 0)
+
+    def _load_variables(self) -> None:
+        """The global variables, if the row changed; a state of an older mock has none,
+        and the seeds stay."""
+        text = self._meta("variables")
+        if text is None or text == self._variables_text:
+            return
+        self._variables_text = text
+        self._stores.variables.load(*variables_from_json(json.loads(text)))
 
     def _load_documents(self) -> None:
         """The shared documents (a few short rows): each put only if it changed."""

@@ -14,12 +14,23 @@ from dataclasses import asdict
 from typing import Any
 
 from linkis_mock.sim.clock import checked_instant, checked_speed
-from linkis_mock.sim.linkis.jobs import Attempt, Job, JobIdentity, JobState, Plan, Timeline
+from linkis_mock.sim.linkis import messages
+from linkis_mock.sim.linkis.jobs import (
+    Attempt,
+    Intake,
+    Job,
+    JobIdentity,
+    JobState,
+    LogEntry,
+    Plan,
+    Timeline,
+)
 from linkis_mock.sim.linkis.scripts import Column, Outcome, Script
 from linkis_mock.sim.settings import Timings
 from linkis_mock.sim.storage.job_store import JobStore
 from linkis_mock.sim.storage.session_store import Session
 from linkis_mock.sim.storage.stores import Stores
+from linkis_mock.sim.storage.variable_store import variables_from_json, variables_to_json
 from linkis_mock.sim.vias.tasks import ViasTask
 
 VERSION = 1
@@ -48,6 +59,7 @@ def take(stores: Stores, *, sessions: bool = True) -> dict[str, Any]:
             {"ticket": ticket, "user": s.user, "lastUsedMs": s.last_used_ms}
             for ticket, s in (stores.sessions.all().items() if sessions else ())
         ],
+        "variables": variables_to_json(stores.variables),
     }
 
 
@@ -74,6 +86,8 @@ def restore(stores: Stores, data: Any) -> None:
         counters, clock = data["counters"], data["clock"]
         groups = {str(k): int(v) for k, v in counters["groups"].items()}
         last_task_id, created = int(counters["lastTaskId"]), int(counters["tasksCreated"])
+        # An older mock's snapshot has no global variables: the config's seeds then.
+        variables = variables_from_json(data["variables"]) if "variables" in data else None
         now_ms, frozen, speed = (
             checked_instant(int(clock["nowMs"])),
             bool(clock["frozen"]),
@@ -86,6 +100,10 @@ def restore(stores: Stores, data: Any) -> None:
     stores.jobs.load(jobs, last_task_id, groups, let_go)
     stores.vias_tasks.load(tasks, created)
     stores.sessions.load(sessions)
+    if variables is None:
+        stores.variables.clear()
+    else:
+        stores.variables.load(*variables)
     stores.clock.restart(now_ms)
     stores.clock.configure(frozen=frozen, speed=speed)
 
@@ -113,6 +131,7 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
         "errorCode": job.error_code,
         "errorDesc": job.error_desc,
         "killed": job.killed,
+        "intake": intake_to_json(job.intake, compact=compact),
         "script": {
             **asdict(job.script),
             "outcome": job.script.outcome.value,
@@ -165,7 +184,52 @@ def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
         error_code=item["errorCode"],
         error_desc=item["errorDesc"],
         killed=bool(item["killed"]),
+        intake=intake_from_json(item.get("intake"), store),
     )
+
+
+# The interceptors' lines most jobs have: the state file writes them as their index here,
+# which keeps its rows near their size without them (a snapshot writes them out).
+COMMON_LOG_LINES: tuple[LogEntry, ...] = (
+    ("INFO", messages.SUBSTITUTING),
+    ("INFO", messages.SUBSTITUTION_ENDED),
+    ("INFO", messages.JOB_VARIABLES),
+    (None, messages.VARIABLE_BANNER),
+    (None, ""),
+    ("INFO", messages.SCRIPT_CODE_INTRO),
+    (None, messages.SCRIPT_CODE_BANNER),
+    ("WARN", messages.LIMIT_ADDED),
+    ("WARN", messages.LIMIT_LOWERED),
+    ("INFO", messages.SQL_CHECK_PASSED),
+    ("WARN", messages.NOT_LIMITED.rstrip()),
+    ("WARN", messages.FULL_EXPORT),
+    ("INFO", messages.AISQL_TASK),
+)
+COMMON_INDEX = {line: index for index, line in enumerate(COMMON_LOG_LINES)}
+
+
+def intake_to_json(intake: Intake | None, *, compact: bool = False) -> dict[str, Any] | None:
+    if intake is None:
+        return None
+    if compact:
+        log: list[Any] = [COMMON_INDEX.get(line, list(line)) for line in intake.log]
+    else:
+        log = [{"level": level, "text": text} for level, text in intake.log]
+    return {"code": intake.code, "log": log}
+
+
+def intake_from_json(item: Any, store: JobStore) -> Intake | None:
+    """An older mock's job has no intake: its code is shown as submitted."""
+    if item is None:
+        return None
+    return store.intakes.share(Intake(str(item["code"]), tuple(map(_log_entry, item["log"]))))
+
+
+def _log_entry(line: Any) -> LogEntry:
+    if isinstance(line, int) and not isinstance(line, bool):
+        return COMMON_LOG_LINES[line]
+    level, text = (line["level"], line["text"]) if isinstance(line, dict) else line
+    return (None if level is None else str(level), str(text))
 
 
 def _script_from(s: dict[str, Any]) -> Script:
