@@ -44,8 +44,10 @@ run: install
 # Test files run in parallel, one worker per core (pytest-xdist), each file on one worker
 # and in the order collected (the long ones are first: conftest.py); Python may cache
 # bytecode, which the many mock processes the tests start then share.
+# The wheel the wheel and plugin tests install is built first too (tests/helpers/wheel.py).
 test: lint install-postgres image
 	tools/install_browser.sh
+	$(BIN)/python -m tests.helpers.wheel > /dev/null
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # The PostgreSQL backend's tests start throwaway servers (tests/helpers/postgres.py) from
