@@ -92,12 +92,12 @@ async def reset(call: Call) -> Reply[api.ResetReport]:
 
 
 async def list_jobs(call: Call) -> Reply[api.JobList]:
-    return _json({"jobs": call.sim.entrance.job_summaries()})
+    return _json({"jobs": call.sim.entrance.on_demand.job_summaries()})
 
 
 async def set_job_state(call: Call, task_id: int, body: dict[str, Any]) -> Reply[api.JobSummary]:
     try:
-        summary = call.sim.entrance.force_state(
+        summary = call.sim.entrance.on_demand.force_state(
             task_id, JobState(body["state"]), body.get("error") or DEFAULT_ERROR
         )
     except KeyError as exc:

@@ -16,49 +16,55 @@ from linkis_mock.context import Call
 async def execute(
     call: Call, body: dict[str, Any], token_info: dict[str, Any]
 ) -> tuple[api.SubmitReply, int]:
-    return call.ok(call.sim.entrance.submit(body, call.caller(token_info), via_execute=True))
+    return call.ok(
+        call.sim.entrance.submitter.submit(body, call.caller(token_info), via_execute=True)
+    )
 
 
 async def submit(
     call: Call, body: dict[str, Any], token_info: dict[str, Any]
 ) -> tuple[api.SubmitReply, int]:
-    return call.ok(call.sim.entrance.submit(body, call.caller(token_info), via_execute=False))
+    return call.ok(
+        call.sim.entrance.submitter.submit(body, call.caller(token_info), via_execute=False)
+    )
 
 
 async def get_status(
     call: Call, id_: str, task_id: int | None = None
 ) -> tuple[api.StatusReply, int]:
-    return call.ok(call.sim.entrance.status(id_, task_id))
+    return call.ok(call.sim.entrance.reads.status(id_, task_id))
 
 
 async def get_progress(call: Call, id_: str) -> tuple[api.ProgressReply, int]:
-    return call.ok(call.sim.entrance.progress(id_))
+    return call.ok(call.sim.entrance.reads.progress(id_))
 
 
 async def get_progress_with_resource(
     call: Call, id_: str
 ) -> tuple[api.ProgressWithResourceReply, int]:
-    return call.ok(call.sim.entrance.progress_with_resource(id_))
+    return call.ok(call.sim.entrance.reads.progress_with_resource(id_))
 
 
 async def get_log(
     call: Call, id_: str, from_line: int = 0, size: int = 100, distinct_level: bool = True
 ) -> tuple[api.LogReply, int]:
-    return call.ok(call.sim.entrance.log(id_, from_line, size, distinct_level))
+    return call.ok(call.sim.entrance.reads.log(id_, from_line, size, distinct_level))
 
 
 async def kill(
     call: Call, id_: str, token_info: dict[str, Any], task_id: int | None = None
 ) -> tuple[api.KillReply, int]:
-    return call.ok(call.sim.entrance.kill(id_, task_id, call.caller(token_info)))
+    return call.ok(call.sim.entrance.actions.kill(id_, task_id, call.caller(token_info)))
 
 
 async def pause(call: Call, id_: str) -> tuple[api.PauseReply, int]:
-    return call.ok(call.sim.entrance.pause(id_))
+    return call.ok(call.sim.entrance.actions.pause(id_))
 
 
 async def kill_jobs(
     call: Call, id_: str, body: dict[str, Any], token_info: dict[str, Any]
 ) -> tuple[api.KillJobsReply, int]:
     caller = call.caller(token_info)
-    return call.ok(call.sim.entrance.kill_jobs(id_, body["idList"], body["taskIDList"], caller))
+    return call.ok(
+        call.sim.entrance.actions.kill_jobs(id_, body["idList"], body["taskIDList"], caller)
+    )

@@ -22,7 +22,7 @@ from linkis_mock.sim.linkis.result_files import (
 async def get_dir_file_trees(
     call: Call, token_info: dict[str, Any], path: str | None = None
 ) -> tuple[api.DirFileTreesReply, int]:
-    return call.ok(call.sim.entrance.dir_file_trees(path, call.caller(token_info)))
+    return call.ok(call.sim.entrance.results.dir_file_trees(path, call.caller(token_info)))
 
 
 @takes_parameters(FileRead)
@@ -30,7 +30,9 @@ async def open_file(
     call: Call, token_info: dict[str, Any], request: FileRead
 ) -> tuple[api.OpenFileReply, int]:
     caller = call.caller(token_info)
-    read = call.sim.entrance.open_file(request.path, caller, request.page, request.page_size)
+    read = call.sim.entrance.results.open_file(
+        request.path, caller, request.page, request.page_size
+    )
     data: api.OpenFileReplyData = read.data  # the mock's results are always table pages
     return call.ok(Ok(data, read.message))
 
@@ -43,21 +45,21 @@ async def open_log(
     log_level: str | None = None,
 ) -> tuple[api.OpenLogReply, int]:
     caller = call.caller(token_info)
-    return call.ok(call.sim.entrance.open_log(path, proxy_user, log_level, caller))
+    return call.ok(call.sim.entrance.logs.open_log(path, proxy_user, log_level, caller))
 
 
 @takes_parameters(ResultDownload)
 async def download_resultset(
     call: Call, token_info: dict[str, Any], request: ResultDownload
 ) -> Response:
-    return _file(call, call.sim.entrance.download_result(request, call.caller(token_info)))
+    return _file(call, call.sim.entrance.results.download_result(request, call.caller(token_info)))
 
 
 @takes_parameters(ResultsDownload)
 async def download_resultsets(
     call: Call, token_info: dict[str, Any], request: ResultsDownload
 ) -> Response:
-    return _file(call, call.sim.entrance.download_results(request, call.caller(token_info)))
+    return _file(call, call.sim.entrance.results.download_results(request, call.caller(token_info)))
 
 
 def _file(call: Call, downloaded: DownloadedFile) -> Response:

@@ -13,4 +13,4 @@ async def open_engine_log(
     call: Call, body: api.OpenEngineLogRequest, token_info: dict[str, Any]
 ) -> tuple[api.OpenEngineLogReply, int]:
     request = EngineLogRequest.of_body(body)
-    return call.ok(call.sim.entrance.open_engine_log(request, call.caller(token_info)))
+    return call.ok(call.sim.entrance.engine_logs.open_engine_log(request, call.caller(token_info)))

@@ -9,7 +9,7 @@ from linkis_mock.context import Call
 
 
 async def get_running_task(call: Call) -> tuple[api.RunningTaskReply, int]:
-    return call.ok(call.sim.entrance.running_task())
+    return call.ok(call.sim.entrance.metrics.running_task())
 
 
 async def get_task_info(
@@ -26,7 +26,9 @@ async def get_task_info(
     """
     user = call.query_params.get("user")
     engine = ec_type if ec_type else engine_type_label
-    return call.ok(call.sim.entrance.task_info(call.caller(token_info), user, creator, engine))
+    return call.ok(
+        call.sim.entrance.metrics.task_info(call.caller(token_info), user, creator, engine)
+    )
 
 
 get_running_task_legacy = get_running_task

@@ -202,7 +202,9 @@ def misfit(context: MockContext) -> str | None:
     spec's JobState or TaskState does not list (clients generated from it would fail to
     read it); None when it fits."""
     apis, sim = context.apis, context.sim
-    jobs = ((f"job {job['taskID']}", job["state"]) for job in sim.entrance.job_summaries())
+    jobs = (
+        (f"job {job['taskID']}", job["state"]) for job in sim.entrance.on_demand.job_summaries()
+    )
     tasks = ((f"task {task['id']}", task["state"]) for task in sim.vias.task_summaries())
     for spec_file, spec, schema, states in (
         (LINKIS_SPEC, apis.linkis.spec, "JobState", jobs),

@@ -162,9 +162,7 @@ class SimSettings:
     roles: Roles = field(default_factory=Roles)
     console: ConsoleSettings = field(default_factory=ConsoleSettings)
     # Each user's global variables at start and after a reset ([variables.<user>]).
-    variables: Mapping[str, Mapping[str, str]] = field(
-        default_factory=lambda: MappingProxyType({})
-    )
+    variables: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
     def host(self) -> str:

@@ -1078,9 +1078,9 @@ def test_global_variables_page(console: LocalMock) -> None:
     }
     # the page's variables reach alice's next job, below the job's own
     job = submit_as_console(alice, "select '${run_date}'")
-    log = console_fetch(
-        alice, f"entrance/{job.exec_id}/log", {"fromLine": 1, "size": -1}, "get"
-    )["log"]
+    log = console_fetch(alice, f"entrance/{job.exec_id}/log", {"fromLine": 1, "size": -1}, "get")[
+        "log"
+    ]
     assert "select '20200102'" in log[3].split("\n")
 
 

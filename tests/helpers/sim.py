@@ -59,7 +59,7 @@ def submit(
 ) -> tuple[str, int]:
     """Submit as `caller` in the current format; returns (execID, taskID)."""
     body = submit_body(code, user=caller.user, engine=engine, creator=creator, run_type=run_type)
-    reply = sim.entrance.submit(body, caller, via_execute)
+    reply = sim.entrance.submitter.submit(body, caller, via_execute)
     exec_id = reply.data["execID"]
     task_id = reply.data["taskID"]
     assert isinstance(exec_id, str)
@@ -73,14 +73,14 @@ def exec_id_of(short: str) -> str:
 
 
 def state_of(sim: Simulator, exec_id: str) -> str:
-    status = sim.entrance.status(exec_id, None).data["status"]
+    status = sim.entrance.reads.status(exec_id, None).data["status"]
     assert isinstance(status, str)
     return status
 
 
 def all_lines(sim: Simulator, exec_id: str) -> list[str]:
     """Every log line visible now (the ALL element, split)."""
-    log = sim.entrance.log(exec_id, 1, -1, True).data["log"]
+    log = sim.entrance.reads.log(exec_id, 1, -1, True).data["log"]
     assert isinstance(log, list)
     text = log[3]
     return text.split("\n") if text else []

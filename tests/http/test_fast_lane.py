@@ -160,15 +160,15 @@ def test_a_poll_the_lane_takes_runs_its_handler_once(
 ) -> None:
     """An unknown job's poll is refused by the simulator: the lane answers that refusal
     itself rather than handing the request down to run the same handler again."""
-    entrance = running_mock.app.context.sim.entrance
+    reads = running_mock.app.context.sim.entrance.reads
     asked: list[str] = []
-    status = entrance.status
+    status = reads.status
 
     def counted(exec_id: str, task_id: int | None) -> object:
         asked.append(exec_id)
         return status(exec_id, task_id)
 
-    monkeypatch.setattr(entrance, "status", counted)
+    monkeypatch.setattr(reads, "status", counted)
     reply = running_mock.as_token("alice").get("/entrance/nope/status")
     assert reply.status_code == 400
     assert asked == ["nope"]

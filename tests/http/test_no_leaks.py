@@ -69,9 +69,9 @@ def break_simulator(sim: Simulator, monkeypatch: pytest.MonkeyPatch) -> None:
         raise KeyError(SECRET)
 
     for target, name in (
-        (sim.entrance, "status"),
+        (sim.entrance.reads, "status"),
         (sim.vias, "show"),
-        (sim.entrance, "job_summaries"),
+        (sim.entrance.on_demand, "job_summaries"),
     ):
         monkeypatch.setattr(target, name, fail)
 

@@ -73,7 +73,7 @@ def test_a_new_file_takes_the_simulators_state_and_a_restart_continues(location:
     second, again = opened(path)
     assert take(second.stores) == before
     assert ticket is not None and second.users.who(ticket) == "alice"
-    assert second.entrance.status(exec_id, None).data["status"] == "Running"
+    assert second.entrance.reads.status(exec_id, None).data["status"] == "Running"
     with again.unit(writes=True):
         _, next_task_id = submit(second, ALICE)
     assert next_task_id == task_id + 1
@@ -105,9 +105,9 @@ def test_a_running_job_goes_on_with_the_clock_across_a_restart(location: str) ->
         exec_id, _ = submit(first, ALICE, "--@mock queue=0 duration=0.3\nselect 1")
     state.close()
     second, again = opened(path, Simulator(make_sim().settings))
-    assert second.entrance.status(exec_id, None).data["status"] != "Succeed"
+    assert second.entrance.reads.status(exec_id, None).data["status"] != "Succeed"
     second.clock.advance(1)  # as if the restart took a second
-    assert second.entrance.status(exec_id, None).data["status"] == "Succeed"
+    assert second.entrance.reads.status(exec_id, None).data["status"] == "Succeed"
     again.close()
 
 
@@ -121,14 +121,14 @@ def test_two_processes_share_jobs_kills_and_ids(location: str) -> None:
         exec_b, task_b = submit(b, ALICE, "--@mock duration=60\nselect 1")
     assert task_b == task_a + 1 and exec_b != exec_a
     with state_b.unit(writes=True):
-        b.entrance.kill(exec_a, None, ALICE)
+        b.entrance.actions.kill(exec_a, None, ALICE)
     state_a.refresh()  # as the pipeline does first
     with state_a.unit(writes=False):
         lines = all_lines(a, exec_a)
     assert any("Job is killed by user!" in line for line in lines)
     state_a.refresh()  # as the pipeline does first
     with state_a.unit(writes=False):
-        assert a.entrance.status(exec_b, None).data["status"] in {"Inited", "Scheduled"}
+        assert a.entrance.reads.status(exec_b, None).data["status"] in {"Inited", "Scheduled"}
     state_a.close()
     state_b.close()
 
@@ -168,7 +168,9 @@ def test_global_variables_reach_the_other_process_and_survive_a_restart(location
     a, state_a = opened(path)
     b, state_b = opened(path)
     with state_a.unit(writes=True):
-        a.entrance.save_global_variables({"globalVariables": [{"key": "g", "value": "1"}]}, ALICE)
+        a.entrance.global_variables.save_global_variables(
+            {"globalVariables": [{"key": "g", "value": "1"}]}, ALICE
+        )
     state_b.refresh()  # as the pipeline does first
     with state_b.unit(writes=True):
         assert b.stores.variables.values("alice") == {"g": "1"}
@@ -262,8 +264,8 @@ def test_a_newer_mock_migrates_an_older_database_and_keeps_its_state(location: s
     third = make_sim()
     again = _newer(location, third)
     again.open()  # already at 2: nothing to migrate
-    status = first.entrance.status(exec_id, None).data["status"]
-    assert third.entrance.status(exec_id, None).data["status"] == status
+    status = first.entrance.reads.status(exec_id, None).data["status"]
+    assert third.entrance.reads.status(exec_id, None).data["status"] == status
     assert len(third.stores.jobs.all_jobs()) == 2
     again.close()
 
@@ -296,10 +298,10 @@ def test_a_forced_state_is_shared(location: str) -> None:
     with state_a.unit(writes=True):
         _, task_id = submit(a, ALICE, "--@mock duration=60\nselect 1")
     with state_b.unit(writes=True):
-        b.entrance.force_state(task_id, JobState.FAILED, "forced")
+        b.entrance.on_demand.force_state(task_id, JobState.FAILED, "forced")
     state_a.refresh()  # as the pipeline does first
     with state_a.unit(writes=False):
-        summary = next(s for s in a.entrance.job_summaries() if s["taskID"] == task_id)
+        summary = next(s for s in a.entrance.on_demand.job_summaries() if s["taskID"] == task_id)
     assert summary["state"] == "Failed"
     state_a.close()
     state_b.close()
@@ -337,7 +339,7 @@ def test_the_file_keeps_plans_of_unchanged_jobs_and_timelines_of_changed_ones(
         exec_killed, killed_task = submit(first, ALICE, "--@mock duration=60\nselect 1")
     at(first, 5_000)
     with state.unit(writes=True):
-        first.entrance.kill(exec_killed, None, ALICE)
+        first.entrance.actions.kill(exec_killed, None, ALICE)
     before = take(first.stores)
     state.close()
     bodies = dict(sql(path, "SELECT task_id, body FROM jobs"))

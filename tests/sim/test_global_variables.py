@@ -24,12 +24,17 @@ def seeded(**variables: dict[str, str]) -> Simulator:
 
 
 def listed(sim: Simulator, caller: Any = ALICE) -> list[dict[str, Any]]:
-    rows = sim.entrance.list_global_variables(caller).data["globalVariables"]
+    rows = sim.entrance.global_variables.list_global_variables(caller).data["globalVariables"]
     return [dict(row) for row in rows]
 
 
 def save(sim: Simulator, *items: dict[str, Any], caller: Any = ALICE) -> None:
-    assert sim.entrance.save_global_variables({"globalVariables": list(items)}, caller).data == {}
+    assert (
+        sim.entrance.global_variables.save_global_variables(
+            {"globalVariables": list(items)}, caller
+        ).data
+        == {}
+    )
 
 
 def script_code(sim: Simulator, code: str, variables: dict[str, str] | None = None) -> str:
@@ -38,9 +43,9 @@ def script_code(sim: Simulator, code: str, variables: dict[str, str] | None = No
         "labels": {"engineType": "spark-2.4.3", "userCreator": "alice-IDE"},
         "params": {"variable": variables or {}},
     }
-    exec_id = sim.entrance.submit(body, ALICE, False).data["execID"]
+    exec_id = sim.entrance.submitter.submit(body, ALICE, False).data["execID"]
     assert isinstance(exec_id, str)
-    log = sim.entrance.log(exec_id, 1, -1, False).data["log"]
+    log = sim.entrance.reads.log(exec_id, 1, -1, False).data["log"]
     assert isinstance(log, str)
     lines = log.split("\n")
     start = lines.index(SCRIPT_BANNER) + 1
@@ -93,7 +98,7 @@ def test_a_blank_key_or_value_refuses_the_whole_list(item: dict[str, Any]) -> No
 def test_no_list_is_a_null_pointer() -> None:
     sim = make_sim()
     with pytest.raises(LinkisError) as info:
-        sim.entrance.save_global_variables({}, ALICE)
+        sim.entrance.global_variables.save_global_variables({}, ALICE)
     assert info.value.message == f"{GENERIC_PREFIX}NullPointerException: "
 
 
@@ -118,9 +123,9 @@ def test_the_log_lists_the_jobs_own_variables_only() -> None:
         "labels": {"engineType": "spark-2.4.3"},
         "params": {"variable": {"p": "2"}},
     }
-    exec_id = sim.entrance.submit(body, ALICE, False).data["execID"]
+    exec_id = sim.entrance.submitter.submit(body, ALICE, False).data["execID"]
     assert isinstance(exec_id, str)
-    lines = sim.entrance.log(exec_id, 1, -1, False).data["log"]
+    lines = sim.entrance.reads.log(exec_id, 1, -1, False).data["log"]
     assert isinstance(lines, str)
     assert "p=2" in lines.split("\n") and "g=1" not in lines.split("\n")
 

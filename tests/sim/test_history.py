@@ -62,7 +62,7 @@ RESULT_DIR = "hdfs:///tmp/linkis/alice/linkis/20240501_100533/IDE/1"
 def task(
     sim: Simulator, task_id: int, caller: Caller = ALICE, brief: bool = False
 ) -> dict[str, Any]:
-    reply = sim.entrance.job_history(task_id, caller, brief)
+    reply = sim.entrance.history.job_history(task_id, caller, brief)
     assert reply.message == "OK"
     row = dict(reply.data["task"])
     return row
@@ -122,7 +122,7 @@ def test_params_and_source_are_json_strings() -> None:
         "params": {"variable": {"testvar": "hello"}},
         "source": {"scriptPath": "file:///home/alice/测试.sql"},
     }
-    task_id = sim.entrance.submit(body, ALICE, False).data["taskID"]
+    task_id = sim.entrance.submitter.submit(body, ALICE, False).data["taskID"]
     row = task(sim, task_id)
     assert json.loads(row["paramsJson"]) == {"variable": {"testvar": "hello"}}
     assert json.loads(row["sourceJson"]) == {"scriptPath": "file:///home/alice/测试.sql"}
@@ -195,7 +195,7 @@ def test_killed_job_row() -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE)
     at(sim, 1500)
-    sim.entrance.kill(exec_id, task_id, ALICE)
+    sim.entrance.actions.kill(exec_id, task_id, ALICE)
     row = task(sim, task_id)
     assert row["status"] == "Running"
     assert row["errCode"] is None
@@ -227,7 +227,7 @@ def test_history_visibility() -> None:
     _, task_id = submit(sim, ALICE)
     for caller, unknown in ((BOB, task_id), (ALICE, 999), (HADOOP, 999)):
         with pytest.raises(LinkisError) as info:
-            sim.entrance.job_history(unknown, caller, False)
+            sim.entrance.history.job_history(unknown, caller, False)
         assert info.value.message == HISTORY_NOT_FOUND
         assert info.value.message == (
             "The corresponding job was not found, or there may be no permission to view the "
@@ -240,7 +240,7 @@ def test_history_visibility() -> None:
         assert task(sim, task_id, admin)["taskID"] == task_id
     # ... a login admin with neither role does not.
     with pytest.raises(LinkisError):
-        sim.entrance.job_history(task_id, Caller("hadoop2", admin=True), False)
+        sim.entrance.history.job_history(task_id, Caller("hadoop2", admin=True), False)
 
 
 # ---- getDirFileTrees ------------------------------------------------------------------
@@ -250,7 +250,7 @@ def test_history_visibility() -> None:
 def test_dir_file_trees_blank_path_is_80004(path: str | None) -> None:
     sim = make_sim()
     with pytest.raises(LinkisError) as info:
-        sim.entrance.dir_file_trees(path, ALICE)
+        sim.entrance.results.dir_file_trees(path, ALICE)
     assert info.value.message.startswith("error code(错误码): 80004, error message(错误信息): ")
     assert info.value.data["errorMsg"]["errCode"] == 80004
     assert info.value.status == 1
@@ -258,7 +258,7 @@ def test_dir_file_trees_blank_path_is_80004(path: str | None) -> None:
 
 def test_dir_file_trees_shape() -> None:
     sim, location = succeeded("--@mock rows=7\nselect a, b from t")
-    reply = sim.entrance.dir_file_trees(location, ALICE)
+    reply = sim.entrance.results.dir_file_trees(location, ALICE)
     assert reply.message == "OK"
     tree = reply.data["dirFileTrees"]
     assert tree is not None and tree["children"] is not None
@@ -299,7 +299,7 @@ def test_dir_file_trees_shape() -> None:
 )
 def test_dir_file_trees_missing_directory_is_null(path: str) -> None:
     sim, _ = succeeded()
-    reply = sim.entrance.dir_file_trees(path, ALICE)
+    reply = sim.entrance.results.dir_file_trees(path, ALICE)
     assert (reply.message, reply.data) == ("OK", {"dirFileTrees": None})
 
 
@@ -307,16 +307,16 @@ def test_no_result_directory_before_success() -> None:
     sim = make_sim()
     submit(sim, ALICE)
     at(sim, 2000)
-    assert sim.entrance.dir_file_trees(RESULT_DIR, ALICE).data == {"dirFileTrees": None}
+    assert sim.entrance.results.dir_file_trees(RESULT_DIR, ALICE).data == {"dirFileTrees": None}
     at(sim, 3000)
-    assert sim.entrance.dir_file_trees(RESULT_DIR, ALICE).data["dirFileTrees"] is not None
+    assert sim.entrance.results.dir_file_trees(RESULT_DIR, ALICE).data["dirFileTrees"] is not None
 
 
 def test_failed_job_has_no_result_directory() -> None:
     sim = make_sim()
     submit(sim, ALICE, "--@mock outcome=Failed\nselect 1")
     at(sim, 3000)
-    assert sim.entrance.dir_file_trees(RESULT_DIR, ALICE).data == {"dirFileTrees": None}
+    assert sim.entrance.results.dir_file_trees(RESULT_DIR, ALICE).data == {"dirFileTrees": None}
 
 
 def test_traversal_to_another_result_directory_gives_nothing() -> None:
@@ -325,19 +325,21 @@ def test_traversal_to_another_result_directory_gives_nothing() -> None:
     submit(sim, ALICE, engine="hive")
     at(sim, 3000)
     first = task(sim, 1)["resultLocation"]
-    assert sim.entrance.dir_file_trees(f"{first}/../2", ALICE).data == {"dirFileTrees": None}
+    assert sim.entrance.results.dir_file_trees(f"{first}/../2", ALICE).data == {
+        "dirFileTrees": None
+    }
     with pytest.raises(LinkisError) as info:
-        sim.entrance.open_file(f"{first}/../2/_0.dolphin", ALICE, 1, 5000)
+        sim.entrance.results.open_file(f"{first}/../2/_0.dolphin", ALICE, 1, 5000)
     assert "fileContent" not in info.value.data
 
 
 def test_another_users_result_directory_is_80010() -> None:
     sim, location = succeeded()
     with pytest.raises(LinkisError) as info:
-        sim.entrance.dir_file_trees(location, BOB)
+        sim.entrance.results.dir_file_trees(location, BOB)
     assert info.value.message.startswith("error code(错误码): 80010, ")
     assert info.value.data["errorMsg"]["errCode"] == 80010
-    tree = sim.entrance.dir_file_trees(location, HADOOP).data["dirFileTrees"]
+    tree = sim.entrance.results.dir_file_trees(location, HADOOP).data["dirFileTrees"]
     assert tree is not None and tree["name"] == "1"
 
 
@@ -346,7 +348,7 @@ def test_another_users_result_directory_is_80010() -> None:
 
 def test_open_file_returns_a_table() -> None:
     sim, location = succeeded("--@mock rows=3\nselect a, b from t")
-    reply = sim.entrance.open_file(f"{location}/_0.dolphin", ALICE, 1, 5000)
+    reply = sim.entrance.results.open_file(f"{location}/_0.dolphin", ALICE, 1, 5000)
     assert reply.message == "OK"
     assert reply.data == {
         "metadata": [
@@ -365,7 +367,7 @@ def test_open_file_returns_a_table() -> None:
 def test_open_file_paging() -> None:
     sim, location = succeeded("--@mock rows=7\nselect a, b from t")
     path = f"{location}/_0.dolphin"
-    pages = [sim.entrance.open_file(path, ALICE, page, 3).data for page in (1, 2, 3, 4)]
+    pages = [sim.entrance.results.open_file(path, ALICE, page, 3).data for page in (1, 2, 3, 4)]
     assert [[row[0] for row in p["fileContent"]] for p in pages] == [
         ["1", "2", "3"],
         ["4", "5", "6"],
@@ -378,7 +380,7 @@ def test_open_file_paging() -> None:
 
 def test_open_file_with_zero_rows() -> None:
     sim, location = succeeded("--@mock rows=0\nselect a from t")
-    data = sim.entrance.open_file(f"{location}/_0.dolphin", ALICE, 1, 5000).data
+    data = sim.entrance.results.open_file(f"{location}/_0.dolphin", ALICE, 1, 5000).data
     assert data["fileContent"] == []
     assert data["metadata"] == [{"columnName": "a", "comment": "NULL", "dataType": "int"}]
 
@@ -386,7 +388,7 @@ def test_open_file_with_zero_rows() -> None:
 def test_open_file_rows_are_deterministic_by_seed() -> None:
     def content(seed: int) -> list[list[str]]:
         sim, location = succeeded("--@mock rows=5\nselect 1", seed=seed)
-        rows = sim.entrance.open_file(f"{location}/_0.dolphin", ALICE, 1, 5000).data
+        rows = sim.entrance.results.open_file(f"{location}/_0.dolphin", ALICE, 1, 5000).data
         assert isinstance(rows["metadata"], list)
         assert [m["columnName"] for m in rows["metadata"]] == ["id", "name", "score"]
         result = rows["fileContent"]
@@ -402,7 +404,7 @@ def test_open_file_rows_are_deterministic_by_seed() -> None:
 def test_open_file_blank_path_is_80004(path: str | None) -> None:
     sim = make_sim()
     with pytest.raises(LinkisError) as info:
-        sim.entrance.open_file(path, ALICE, 1, 5000)
+        sim.entrance.results.open_file(path, ALICE, 1, 5000)
     assert info.value.data["errorMsg"]["errCode"] == 80004
 
 
@@ -410,7 +412,7 @@ def test_open_file_blank_path_is_80004(path: str | None) -> None:
 def test_open_file_on_anything_else_gives_no_data(suffix: str) -> None:
     sim, location = succeeded()
     with pytest.raises(LinkisError) as info:
-        sim.entrance.open_file(f"{location}{suffix}", ALICE, 1, 5000)
+        sim.entrance.results.open_file(f"{location}{suffix}", ALICE, 1, 5000)
     assert info.value.status == 1
     assert info.value.message.startswith("error code(错误码): ")
     assert "fileContent" not in info.value.data
@@ -419,9 +421,9 @@ def test_open_file_on_anything_else_gives_no_data(suffix: str) -> None:
 def test_open_another_users_result_is_80010() -> None:
     sim, location = succeeded()
     with pytest.raises(LinkisError) as info:
-        sim.entrance.open_file(f"{location}/_0.dolphin", BOB, 1, 5000)
+        sim.entrance.results.open_file(f"{location}/_0.dolphin", BOB, 1, 5000)
     assert info.value.data["errorMsg"]["errCode"] == 80010
-    as_admin = sim.entrance.open_file(f"{location}/_0.dolphin", HADOOP, 1, 5000).data
-    as_owner = sim.entrance.open_file(f"{location}/_0.dolphin", ALICE, 1, 5000).data
+    as_admin = sim.entrance.results.open_file(f"{location}/_0.dolphin", HADOOP, 1, 5000).data
+    as_owner = sim.entrance.results.open_file(f"{location}/_0.dolphin", ALICE, 1, 5000).data
     assert as_admin == as_owner
     assert as_admin["fileContent"]

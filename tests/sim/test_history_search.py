@@ -154,7 +154,7 @@ def python_job(sim: Simulator) -> int:
         "executionContent": {"code": "print(1)", "runType": "py"},
         "labels": {"engineType": "python", "userCreator": "hadoop-IDE"},
     }
-    task_id = sim.entrance.submit(body, HADOOP, False).data["taskID"]
+    task_id = sim.entrance.submitter.submit(body, HADOOP, False).data["taskID"]
     assert isinstance(task_id, int)
     return task_id
 
@@ -291,11 +291,12 @@ def test_engine_instance_is_a_prefix_of_a_started_jobs_engine(
     history: tuple[Simulator, dict[str, int]],
 ) -> None:
     sim, jobs = history
-    metrics = sim.entrance.extra_info(jobs["alice"], ALICE).data["metricsMap"]
+    metrics = sim.entrance.history.extra_info(jobs["alice"], ALICE).data["metricsMap"]
     engine = metrics["engineInstance"]
     assert isinstance(engine, str) and ":" in engine
     assert (
-        "engineInstance" not in sim.entrance.extra_info(jobs["hadoop"], HADOOP).data["metricsMap"]
+        "engineInstance"
+        not in sim.entrance.history.extra_info(jobs["hadoop"], HADOOP).data["metricsMap"]
     )
     started = names(jobs, "scheduler", "bob", "alice")  # not the Inited python job
     assert found(sim, engine_instance=engine) == started

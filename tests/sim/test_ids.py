@@ -33,7 +33,7 @@ def test_length_prefix_follows_the_instance() -> None:
     sim = make_sim(instance="10.20.30.40:19104")
     exec_id, _ = submit(sim, ALICE)
     assert exec_id == "exec_id018017linkis-cg-entrance10.20.30.40:19104IDE_alice_spark_0"
-    assert sim.entrance.status(exec_id, None).data["status"] == "Inited"
+    assert sim.entrance.reads.status(exec_id, None).data["status"] == "Inited"
 
 
 def test_index_counts_per_creator_user_engine_group() -> None:
@@ -71,7 +71,7 @@ def test_engine_version_is_stripped_from_the_exec_id_but_kept_in_labels() -> Non
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE, engine="python-python2")
     assert exec_id.endswith("IDE_alice_python_0")
-    row = sim.entrance.job_history(task_id, ALICE, False).data["task"]
+    row = sim.entrance.history.job_history(task_id, ALICE, False).data["task"]
     assert row["engineType"] == "python"
     assert row["labels"] is not None and "engineType:python-python2" in row["labels"]
 
@@ -79,10 +79,10 @@ def test_engine_version_is_stripped_from_the_exec_id_but_kept_in_labels() -> Non
 def test_execid_and_stronger_exec_id_in_history() -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE)
-    brief = sim.entrance.job_history(task_id, ALICE, True).data["task"]
+    brief = sim.entrance.history.job_history(task_id, ALICE, True).data["task"]
     assert brief["execId"] == "IDE_alice_spark_0"
     assert brief["strongerExecId"] is None  # not one of brief's ten members
-    row = sim.entrance.job_history(task_id, ALICE, False).data["task"]
+    row = sim.entrance.history.job_history(task_id, ALICE, False).data["task"]
     assert row["execId"] == "IDE_alice_spark_0"
     assert row["strongerExecId"] == exec_id
 
@@ -91,14 +91,14 @@ def test_execid_and_stronger_exec_id_in_history() -> None:
 
 Call = Callable[[Simulator, str], Any]
 CALLS: dict[str, Call] = {
-    "status": lambda sim, i: sim.entrance.status(i, None),
-    "status+taskID": lambda sim, i: sim.entrance.status(i, 1),
-    "progress": lambda sim, i: sim.entrance.progress(i),
-    "progressWithResource": lambda sim, i: sim.entrance.progress_with_resource(i),
-    "log": lambda sim, i: sim.entrance.log(i, 1, -1, True),
-    "kill": lambda sim, i: sim.entrance.kill(i, 1, ALICE),
-    "pause": lambda sim, i: sim.entrance.pause(i),
-    "killJobs": lambda sim, i: sim.entrance.kill_jobs(i, [i], [1], ALICE),
+    "status": lambda sim, i: sim.entrance.reads.status(i, None),
+    "status+taskID": lambda sim, i: sim.entrance.reads.status(i, 1),
+    "progress": lambda sim, i: sim.entrance.reads.progress(i),
+    "progressWithResource": lambda sim, i: sim.entrance.reads.progress_with_resource(i),
+    "log": lambda sim, i: sim.entrance.reads.log(i, 1, -1, True),
+    "kill": lambda sim, i: sim.entrance.actions.kill(i, 1, ALICE),
+    "pause": lambda sim, i: sim.entrance.actions.pause(i),
+    "killJobs": lambda sim, i: sim.entrance.actions.kill_jobs(i, [i], [1], ALICE),
 }
 
 
@@ -147,12 +147,12 @@ def test_old_layout_ids_are_parsed_with_three_two_digit_lengths() -> None:
     exec_id, _ = submit(sim, ALICE)
     # 0.x layout: creator, engine, instance lengths (2 digits each), then the short id.
     old = "030514IDEspark127.0.0.1:9104IDE_alice_spark_0"
-    assert sim.entrance.status(old, None).data == {"status": "Inited", "execID": old}
+    assert sim.entrance.reads.status(old, None).data == {"status": "Inited", "execID": old}
     assert exec_id != old
 
 
 def test_well_formed_unknown_id_is_not_a_parse_error() -> None:
     sim = make_sim()
     with pytest.raises(LinkisError) as info:
-        sim.entrance.status(exec_id_of("IDE_alice_spark_0"), None)
+        sim.entrance.reads.status(exec_id_of("IDE_alice_spark_0"), None)
     assert not info.value.message.startswith(GENERIC_PREFIX)

@@ -55,7 +55,7 @@ def body(
 
 
 def accepted(sim: Simulator, request: dict[str, Any], caller: Caller = ALICE) -> tuple[str, int]:
-    reply = sim.entrance.submit(request, caller, False)
+    reply = sim.entrance.submitter.submit(request, caller, False)
     exec_id, task_id = reply.data["execID"], reply.data["taskID"]
     assert isinstance(exec_id, str) and isinstance(task_id, int)
     return exec_id, task_id
@@ -63,7 +63,7 @@ def accepted(sim: Simulator, request: dict[str, Any], caller: Caller = ALICE) ->
 
 def refused(sim: Simulator, request: dict[str, Any], via_execute: bool = False) -> LinkisError:
     with pytest.raises(LinkisError) as info:
-        sim.entrance.submit(request, ALICE, via_execute)
+        sim.entrance.submitter.submit(request, ALICE, via_execute)
     return info.value
 
 
@@ -74,7 +74,7 @@ def coded(code: int, desc: str) -> str:
 def log_lines(sim: Simulator, exec_id: str) -> list[str]:
     """The job's log lines as the log endpoint shows them: blank lines are counted but not
     shown (linkis-entrance.md §6)."""
-    log = sim.entrance.log(exec_id, 1, -1, False).data["log"]
+    log = sim.entrance.reads.log(exec_id, 1, -1, False).data["log"]
     assert isinstance(log, str)
     return log.split("\n")
 
@@ -82,7 +82,7 @@ def log_lines(sim: Simulator, exec_id: str) -> list[str]:
 def listed_code(sim: Simulator, task_id: int) -> str | None:
     task = next(
         t
-        for t in sim.entrance.job_list(ListRequest(), ALICE).data["tasks"]
+        for t in sim.entrance.history.job_list(ListRequest(), ALICE).data["tasks"]
         if t["taskID"] == task_id
     )
     code = task["executionCode"]
@@ -92,7 +92,7 @@ def listed_code(sim: Simulator, task_id: int) -> str | None:
 
 def failed_row(sim: Simulator, task_id: int) -> dict[str, Any]:
     """The refused job's row as the history list shows it (with its code)."""
-    tasks = sim.entrance.job_list(ListRequest(), ALICE).data["tasks"]
+    tasks = sim.entrance.history.job_list(ListRequest(), ALICE).data["tasks"]
     row = next(t for t in tasks if t["taskID"] == task_id)
     assert row["status"] == "Failed" and row["progress"] == "1.0", row
     assert row["execId"] is None and row["strongerExecId"] is None, row
@@ -175,7 +175,7 @@ def test_ide_sql_is_limited_and_history_shows_it_after_the_first_status_update()
     at(sim, 200)  # Scheduled: the first status update writes the processed code
     assert state_of(sim, exec_id) == "Scheduled"
     assert listed_code(sim, task_id) == "select * from t limit 5000"
-    extra = sim.entrance.extra_info(task_id, ALICE).data["metricsMap"]
+    extra = sim.entrance.history.extra_info(task_id, ALICE).data["metricsMap"]
     assert extra["executionCode"] == "select * from t limit 5000"
 
 
@@ -242,14 +242,17 @@ def test_the_result_holds_the_limit_the_chain_added() -> None:
     exec_id, task_id = accepted(sim, body("select id from t\n--@mock rows=7000"))
     at(sim, 5000)
     assert state_of(sim, exec_id) == "Succeed"
-    root = sim.entrance.job_history(task_id, ALICE, False).data["task"]["resultLocation"]
+    root = sim.entrance.history.job_history(task_id, ALICE, False).data["task"]["resultLocation"]
     assert isinstance(root, str)
-    result = sim.entrance.open_file(f"{root}/_0.dolphin", ALICE, 1, 10_000).data
+    result = sim.entrance.results.open_file(f"{root}/_0.dolphin", ALICE, 1, 10_000).data
     assert result["totalLine"] == 5000
     _, unlimited = accepted(sim, body("select id from t\n--@mock rows=7000", creator="Schedulis"))
     at(sim, 10000)
-    root = sim.entrance.job_history(unlimited, ALICE, False).data["task"]["resultLocation"]
-    assert sim.entrance.open_file(f"{root}/_0.dolphin", ALICE, 1, 10_000).data["totalLine"] == 7000
+    root = sim.entrance.history.job_history(unlimited, ALICE, False).data["task"]["resultLocation"]
+    assert (
+        sim.entrance.results.open_file(f"{root}/_0.dolphin", ALICE, 1, 10_000).data["totalLine"]
+        == 7000
+    )
 
 
 def test_mock_directives_are_read_from_the_code_as_submitted() -> None:
@@ -355,7 +358,7 @@ def test_a_user_creator_of_another_user_is_50080_after_the_shell_check() -> None
 def test_the_tenant_variable_becomes_a_label() -> None:
     sim = make_sim()
     _, task_id = accepted(sim, body("select 1", params={"variable": {"tenant": "t1"}}))
-    labels = sim.entrance.job_history(task_id, ALICE, False).data["task"]["labels"]
+    labels = sim.entrance.history.job_history(task_id, ALICE, False).data["task"]["labels"]
     assert labels is not None and "tenant:t1" in labels
 
 
@@ -366,7 +369,7 @@ def test_aisql_from_the_ide_runs_on_spark_3_4_4() -> None:
     sim = make_sim()
     exec_id, task_id = accepted(sim, body("select 1", run_type="aisql", engine="hive-2.3.3"))
     assert exec_id == exec_id_of("IDE_alice_spark_0")
-    labels = sim.entrance.job_history(task_id, ALICE, False).data["task"]["labels"]
+    labels = sim.entrance.history.job_history(task_id, ALICE, False).data["task"]["labels"]
     assert labels is not None and "engineType:spark-3.4.4" in labels
     lines = log_lines(sim, exec_id)
     start = lines.index(f"{TS} INFO current code is aiSql task.")
@@ -426,4 +429,4 @@ def test_a_legacy_body_without_params_is_a_null_pointer_with_no_task_id(
 def test_a_legacy_body_with_empty_params_runs() -> None:
     sim = make_sim()
     request = {"executeApplicationName": "spark", "executionCode": "show tables", "params": {}}
-    assert sim.entrance.submit(request, ALICE, True).data["taskID"] == 1
+    assert sim.entrance.submitter.submit(request, ALICE, True).data["taskID"] == 1

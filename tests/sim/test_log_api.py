@@ -34,7 +34,7 @@ def fresh() -> tuple[Simulator, str, list[str]]:
 
 
 def read(sim: Simulator, exec_id: str, from_line: int, size: int) -> tuple[list[str], int]:
-    data = sim.entrance.log(exec_id, from_line, size, True).data
+    data = sim.entrance.reads.log(exec_id, from_line, size, True).data
     assert data["execID"] == exec_id
     log = data["log"]
     assert isinstance(log, list)
@@ -52,7 +52,7 @@ def test_from_line_1_size_minus_1_reads_all_and_returns_4() -> None:
 
 def test_from_line_4_with_nothing_new() -> None:
     sim, exec_id, _ = fresh()
-    data = sim.entrance.log(exec_id, 4, -1, True).data
+    data = sim.entrance.reads.log(exec_id, 4, -1, True).data
     assert data["log"] == EMPTY
     assert data["fromLine"] == 4
 
@@ -86,9 +86,9 @@ def test_size_limits_the_lines_read() -> None:
 
 def test_size_0_reads_nothing() -> None:
     sim, exec_id, _ = fresh()
-    data = sim.entrance.log(exec_id, 1, 0, True).data
+    data = sim.entrance.reads.log(exec_id, 1, 0, True).data
     assert (data["log"], data["fromLine"]) == (EMPTY, 1)
-    data = sim.entrance.log(exec_id, 0, 0, True).data
+    data = sim.entrance.reads.log(exec_id, 0, 0, True).data
     assert (data["log"], data["fromLine"]) == (EMPTY, 0)
 
 
@@ -104,7 +104,7 @@ def test_any_negative_size_means_10000(size: int) -> None:
 
 def test_from_line_past_the_end_reads_nothing_and_keeps_from_line() -> None:
     sim, exec_id, _ = fresh()
-    data = sim.entrance.log(exec_id, 50, 10, True).data
+    data = sim.entrance.reads.log(exec_id, 50, 10, True).data
     assert (data["log"], data["fromLine"]) == (EMPTY, 50)
 
 
@@ -143,7 +143,7 @@ def test_four_element_array_classifies_by_level() -> None:
     sim = make_sim()
     exec_id, _ = submit(sim, ALICE, "--@mock retry=1 outcome=Failed\nselect 1")
     at(sim, 10_000)
-    log = sim.entrance.log(exec_id, 1, -1, True).data["log"]
+    log = sim.entrance.reads.log(exec_id, 1, -1, True).data["log"]
     assert isinstance(log, list) and len(log) == 4
     error, warn, info, everything = (part.split("\n") for part in log)
     assert all(" ERROR " in line for line in error)
@@ -161,7 +161,7 @@ def test_four_element_array_classifies_by_level() -> None:
 
 def test_empty_level_slots_are_empty_strings() -> None:
     sim, exec_id, lines = fresh()
-    log = sim.entrance.log(exec_id, 1, -1, True).data["log"]
+    log = sim.entrance.reads.log(exec_id, 1, -1, True).data["log"]
     assert log == ["", "", "\n".join(lines), "\n".join(lines)]
 
 
@@ -169,10 +169,10 @@ def test_distinct_level_false_gives_one_string() -> None:
     sim = make_sim()
     exec_id, _ = submit(sim, ALICE, "--@mock outcome=Failed\nselect 1")
     at(sim, 3000)
-    data = sim.entrance.log(exec_id, 1, -1, False).data
+    data = sim.entrance.reads.log(exec_id, 1, -1, False).data
     assert data["log"] == "\n".join(all_lines(sim, exec_id))
     assert data["fromLine"] == len(all_lines(sim, exec_id)) + 1
-    data = sim.entrance.log(exec_id, 2, 1, False).data
+    data = sim.entrance.reads.log(exec_id, 2, 1, False).data
     assert data["log"] == all_lines(sim, exec_id)[1]
     assert data["fromLine"] == 3
 
@@ -186,7 +186,7 @@ def test_blank_lines_are_counted_but_not_shown() -> None:
     assert job is not None
     # Append a message with an empty line in it, at the current instant.
     job.timeline.log(sim.clock.now_ms(), "INFO", "first\n\nthird")
-    data = sim.entrance.log(exec_id, count + 1, -1, True).data
+    data = sim.entrance.reads.log(exec_id, count + 1, -1, True).data
     assert data["fromLine"] == count + 4
     log = data["log"]
     assert isinstance(log, list)
@@ -194,13 +194,13 @@ def test_blank_lines_are_counted_but_not_shown() -> None:
     assert len(shown) == 2
     assert shown[0].endswith(" INFO first")
     assert shown[1] == "third"
-    assert sim.entrance.log(exec_id, count + 1, -1, False).data["log"] == "\n".join(shown)
+    assert sim.entrance.reads.log(exec_id, count + 1, -1, False).data["log"] == "\n".join(shown)
 
 
 def test_log_of_an_unknown_job() -> None:
     sim = make_sim()
     with pytest.raises(LinkisError) as info:
-        sim.entrance.log(exec_id_of("IDE_alice_spark_0"), 1, -1, True)
+        sim.entrance.reads.log(exec_id_of("IDE_alice_spark_0"), 1, -1, True)
     assert info.value.message == LOG_UNKNOWN_JOB
     assert info.value.message.startswith(
         "The job you just executed has ended. This interface no longer provides a query."

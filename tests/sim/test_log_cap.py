@@ -35,7 +35,7 @@ def test_log_lines_above_the_cap_fail_the_job_with_a_directive_problem() -> None
     sim = make_sim(log_lines_per_job=50)
     exec_id, _ = submit(sim, ALICE, "--@mock log_lines=51\nselect 1")
     at(sim, AFTER_THE_RUN_MS)
-    status = sim.entrance.status(exec_id, None).data
+    status = sim.entrance.reads.status(exec_id, None).data
     assert status["status"] == "Failed"
     problem = "log_lines must be a whole number from 0 to 50"
     assert any(problem in line for line in all_lines(sim, exec_id))
@@ -45,7 +45,7 @@ def test_a_many_line_error_text_is_summarised() -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE, "--@mock queue=30\nselect 1")
     error = "\n".join(f"frame {n}" for n in range(10_000))
-    sim.entrance.force_state(task_id, JobState.FAILED, error)
+    sim.entrance.on_demand.force_state(task_id, JobState.FAILED, error)
     lines = all_lines(sim, exec_id)
     assert len(lines) < MAX_LINES_PER_ENTRY + 30
     assert any(line == "... (9801 more lines not shown)" for line in lines)

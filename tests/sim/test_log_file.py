@@ -191,10 +191,10 @@ def test_open_log_is_the_entrance_log_with_newlines() -> None:
     sim = make_sim()
     exec_id, task_id = submit(sim, ALICE, '--@mock outcome=Failed error="boom"\nselect 1')
     at(sim, 5000)
-    path = sim.entrance.job_history(task_id, ALICE, False).data["task"]["logPath"]
+    path = sim.entrance.history.job_history(task_id, ALICE, False).data["task"]["logPath"]
     assert isinstance(path, str)
-    log = sim.entrance.open_log(path, None, None, ALICE).data["log"]
-    entrance = sim.entrance.log(exec_id, 1, -1, True).data["log"]
+    log = sim.entrance.logs.open_log(path, None, None, ALICE).data["log"]
+    entrance = sim.entrance.reads.log(exec_id, 1, -1, True).data["log"]
     assert isinstance(entrance, list)
     # The file has the interceptors' empty lines, which the entrance's reader counts but
     # does not show (linkis-entrance.md §6).
@@ -207,14 +207,14 @@ def test_open_log_is_the_entrance_log_with_newlines() -> None:
 def test_open_log_readers() -> None:
     sim = make_sim()
     _, task_id = submit(sim, ALICE)
-    path = sim.entrance.job_history(task_id, ALICE, False).data["task"]["logPath"]
+    path = sim.entrance.history.job_history(task_id, ALICE, False).data["task"]["logPath"]
     assert isinstance(path, str)
-    own = sim.entrance.open_log(path, None, None, ALICE).data
-    assert sim.entrance.open_log(path, None, None, HADOOP).data == own
-    assert sim.entrance.open_log(path, "alice", None, HADOOP).data == own
+    own = sim.entrance.logs.open_log(path, None, None, ALICE).data
+    assert sim.entrance.logs.open_log(path, None, None, HADOOP).data == own
+    assert sim.entrance.logs.open_log(path, "alice", None, HADOOP).data == own
     # A plain user's proxyUser is ignored; an admin's is who reads.
     readers: list[tuple[Caller, str | None]] = [(BOB, None), (BOB, "alice"), (HADOOP, "bob")]
     for caller, proxy in readers:
         with pytest.raises(LinkisError) as refused:
-            sim.entrance.open_log(path, proxy, None, caller)
+            sim.entrance.logs.open_log(path, proxy, None, caller)
         assert refused.value.data["errorMsg"]["errCode"] == 80018

@@ -30,7 +30,7 @@ def test_pause_a_known_job_succeeds_and_changes_nothing() -> None:
     exec_id, _ = submit(sim, ALICE)
     at(sim, 1500)
     lines = all_lines(sim, exec_id)
-    reply = sim.entrance.pause(exec_id)
+    reply = sim.entrance.actions.pause(exec_id)
     assert (reply.message, reply.data) == (
         "success to pause job (成功pause了job)",
         {"execID": exec_id},
@@ -45,14 +45,14 @@ def test_pause_a_finished_job_also_succeeds() -> None:
     sim = make_sim()
     exec_id, _ = submit(sim, ALICE)
     at(sim, 3000)
-    assert sim.entrance.pause(exec_id).data == {"execID": exec_id}
+    assert sim.entrance.actions.pause(exec_id).data == {"execID": exec_id}
 
 
 @pytest.mark.parametrize("index", ["5", "0", "123"])
 def test_pause_an_unknown_job_is_the_generic_error(index: str) -> None:
     sim = make_sim()
     with pytest.raises(LinkisError) as info:
-        sim.entrance.pause(exec_id_of(f"IDE_hadoop_spark_{index}"))
+        sim.entrance.actions.pause(exec_id_of(f"IDE_hadoop_spark_{index}"))
     assert info.value.message == (
         f"{GENERIC_PREFIX}IllegalArgumentException: The index {index} must be less than 0"
     )
@@ -65,27 +65,33 @@ def test_pause_an_unknown_job_is_the_generic_error(index: str) -> None:
 
 def test_running_task_counts_non_terminal_jobs() -> None:
     sim = make_sim()
-    reply = sim.entrance.running_task()
+    reply = sim.entrance.metrics.running_task()
     assert (reply.message, reply.data) == ("success", {"runningTaskNumber": 0, "isCompleted": True})
     fast, _ = submit(sim, ALICE, "--@mock duration=0.5\nselect 1")
     slow, _ = submit(sim, BOB, "--@mock duration=5\nselect 1")
-    assert sim.entrance.running_task().data == {"runningTaskNumber": 2, "isCompleted": False}
+    assert sim.entrance.metrics.running_task().data == {
+        "runningTaskNumber": 2,
+        "isCompleted": False,
+    }
     at(sim, 1500)
     assert state_of(sim, fast) == "Succeed"
-    assert sim.entrance.running_task().data == {"runningTaskNumber": 1, "isCompleted": False}
+    assert sim.entrance.metrics.running_task().data == {
+        "runningTaskNumber": 1,
+        "isCompleted": False,
+    }
     at(sim, 6000)
     assert state_of(sim, slow) == "Succeed"
-    assert sim.entrance.running_task().data == {"runningTaskNumber": 0, "isCompleted": True}
+    assert sim.entrance.metrics.running_task().data == {"runningTaskNumber": 0, "isCompleted": True}
 
 
 def test_running_task_ignores_failed_submits_and_killed_jobs() -> None:
     sim = make_sim()
     with pytest.raises(LinkisError):
-        sim.entrance.submit(submit_body(user="bob"), ALICE, False)  # 50080, Failed row
+        sim.entrance.submitter.submit(submit_body(user="bob"), ALICE, False)  # 50080, Failed row
     exec_id, task_id = submit(sim, ALICE)
-    assert sim.entrance.running_task().data["runningTaskNumber"] == 1
-    sim.entrance.kill(exec_id, task_id, ALICE)
-    assert sim.entrance.running_task().data == {"runningTaskNumber": 0, "isCompleted": True}
+    assert sim.entrance.metrics.running_task().data["runningTaskNumber"] == 1
+    sim.entrance.actions.kill(exec_id, task_id, ALICE)
+    assert sim.entrance.metrics.running_task().data == {"runningTaskNumber": 0, "isCompleted": True}
 
 
 # ---- taskinfo -------------------------------------------------------------------------
@@ -109,14 +115,14 @@ def counts(
     creator: str | None = None,
     ec_type: str | None = None,
 ) -> tuple[int, int, int]:
-    data = sim.entrance.task_info(caller, user, creator, ec_type).data
+    data = sim.entrance.metrics.task_info(caller, user, creator, ec_type).data
     assert data["taskNumber"] == data["runningNumber"] + data["queuedNumber"]
     return data["taskNumber"], data["runningNumber"], data["queuedNumber"]
 
 
 def test_task_info_of_self_for_a_non_admin() -> None:
     sim = populated()
-    reply = sim.entrance.task_info(ALICE, None, None, None)
+    reply = sim.entrance.metrics.task_info(ALICE, None, None, None)
     assert reply.message == "success"
     assert reply.data == {"taskNumber": 4, "runningNumber": 0, "queuedNumber": 4}
     assert counts(sim, ALICE, "  ") == (4, 0, 4)
@@ -128,7 +134,7 @@ def test_task_info_of_self_for_a_non_admin() -> None:
 def test_non_admin_cannot_query_other_users(other: str) -> None:
     sim = populated()
     with pytest.raises(LinkisError) as info:
-        sim.entrance.task_info(ALICE, other, None, None)
+        sim.entrance.metrics.task_info(ALICE, other, None, None)
     assert info.value.message == OTHER_USERS_TASKS
     assert info.value.message == "Non-administrators cannot view other users' task information"
     assert info.value.status == 1
@@ -136,7 +142,7 @@ def test_non_admin_cannot_query_other_users(other: str) -> None:
 
 def test_user_compare_is_case_insensitive() -> None:
     sim = populated()
-    assert sim.entrance.task_info(ALICE, "ALICE", None, None).message == "success"
+    assert sim.entrance.metrics.task_info(ALICE, "ALICE", None, None).message == "success"
 
 
 def test_filter_strings() -> None:
@@ -180,10 +186,10 @@ def test_limit_fields_only_with_creator_and_ec_type() -> None:
         ("alice", None, "spark"),
         (None, " ", "spark"),
     ]:
-        data = sim.entrance.task_info(HADOOP, *args).data
+        data = sim.entrance.metrics.task_info(HADOOP, *args).data
         assert "creatorECTypeMaxRunningJobs" not in data, args
         assert "limitExceeded" not in data, args
-    data = sim.entrance.task_info(ALICE, None, "IDE", "spark").data
+    data = sim.entrance.metrics.task_info(ALICE, None, "IDE", "spark").data
     assert data["creatorECTypeMaxRunningJobs"] == 10_000
     assert data["limitExceeded"] is False
 
@@ -193,9 +199,9 @@ def test_limit_exceeded_when_running_jobs_pass_the_maximum() -> None:
     submit(sim, ALICE)
     submit(sim, ALICE)
     at(sim, 500)  # both Scheduled: queued jobs do not count
-    data = sim.entrance.task_info(ALICE, None, "IDE", "spark").data
+    data = sim.entrance.metrics.task_info(ALICE, None, "IDE", "spark").data
     assert (data["creatorECTypeMaxRunningJobs"], data["limitExceeded"]) == (1, False)
     at(sim, 1000)  # both Running: 2 > 1
-    data = sim.entrance.task_info(ALICE, None, "IDE", "spark").data
+    data = sim.entrance.metrics.task_info(ALICE, None, "IDE", "spark").data
     assert data["runningNumber"] == 2
     assert data["limitExceeded"] is True

@@ -22,13 +22,13 @@ def test_a_killed_job_keeps_its_changed_timeline() -> None:
     sim = make_sim(jobs_per_group=10_000)
     exec_id, task_id = submit(sim, ALICE, "--@mock duration=30\nselect 1")
     at(sim, 5_000)
-    sim.entrance.kill(exec_id, None, ALICE)
+    sim.entrance.actions.kill(exec_id, None, ALICE)
     job = sim.stores.jobs.by_task_id(task_id)
     assert job is not None and job.kept_timeline is not None
     at(sim, 60_000)
     for _ in range(jobs.PLANNED_CACHE_SIZE + 10):  # churn the cache
         submit(sim, ALICE)
-    assert sim.entrance.status(exec_id, None).data["status"] == "Cancelled"
+    assert sim.entrance.reads.status(exec_id, None).data["status"] == "Cancelled"
     assert any("Job is killed by user!" in line for line in all_lines(sim, exec_id))
 
 

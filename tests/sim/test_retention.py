@@ -22,7 +22,9 @@ def small_queue() -> Simulator:
 
 
 def submit(sim: Simulator, engine: str = "spark") -> tuple[str, int]:
-    data = sim.entrance.submit({**BODY, "labels": {"engineType": engine}}, ALICE, False).data
+    data = sim.entrance.submitter.submit(
+        {**BODY, "labels": {"engineType": engine}}, ALICE, False
+    ).data
     return data["execID"], data["taskID"]
 
 
@@ -33,10 +35,18 @@ def test_an_evicted_job_answers_as_unknown_but_history_keeps_it() -> None:
     sim.clock.advance(5)  # both finished
     submit(sim)  # makes room: the oldest finished job goes
     with pytest.raises(LinkisError, match="Get job by ID error"):
-        sim.entrance.status(first, None)
-    assert sim.entrance.status(first, first_task).data["status"] == "Succeed"  # taskID fallback
-    assert sim.entrance.kill(first, first_task, ALICE).message == "Forced Kill task (强制杀死任务)"
-    assert sim.entrance.job_history(first_task, ALICE, True).data["task"]["status"] == "Succeed"
+        sim.entrance.reads.status(first, None)
+    assert (
+        sim.entrance.reads.status(first, first_task).data["status"] == "Succeed"
+    )  # taskID fallback
+    assert (
+        sim.entrance.actions.kill(first, first_task, ALICE).message
+        == "Forced Kill task (强制杀死任务)"
+    )
+    assert (
+        sim.entrance.history.job_history(first_task, ALICE, True).data["task"]["status"]
+        == "Succeed"
+    )
 
 
 def test_a_group_full_of_live_jobs_refuses_with_the_real_12001() -> None:
@@ -49,10 +59,10 @@ def test_a_group_full_of_live_jobs_refuses_with_the_real_12001() -> None:
         "error code(错误码): 12001, error message(错误信息): The submission job failed and "
         "the queue is full!(提交作业失败，队列已满！)."
     )
-    row = sim.entrance.job_history(3, ALICE, True).data["task"]
+    row = sim.entrance.history.job_history(3, ALICE, True).data["task"]
     assert (row["status"], row["errCode"]) == ("Failed", 12001)
     other_engine, _ = submit(sim, "hive")  # another group has room
-    assert sim.entrance.status(other_engine, None).data["status"] == "Inited"
+    assert sim.entrance.reads.status(other_engine, None).data["status"] == "Inited"
 
 
 def test_indexes_never_wrap() -> None:
@@ -71,10 +81,10 @@ def test_history_forgets_its_oldest_jobs_beyond_its_capacity() -> None:
     assert kept == [5, 4, 3]
     oldest_exec, oldest_task = jobs[0]
     with pytest.raises(LinkisError, match="Get job by ID error"):
-        sim.entrance.status(oldest_exec, None)
+        sim.entrance.reads.status(oldest_exec, None)
     with pytest.raises(LinkisError, match="The corresponding job was not found"):
-        sim.entrance.job_history(oldest_task, ALICE, True)
+        sim.entrance.history.job_history(oldest_task, ALICE, True)
     newest_exec, _ = jobs[-1]
-    assert sim.entrance.status(newest_exec, None).data["status"] == "Inited"
+    assert sim.entrance.reads.status(newest_exec, None).data["status"] == "Inited"
     # The entrance forgot them too.
     assert len(list(sim.stores.jobs.entrance_jobs())) == 3

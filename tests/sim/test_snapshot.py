@@ -25,10 +25,12 @@ def busy_world() -> Simulator:
         "executionContent": {"code": "select a, b from t\n--@mock rows=4 duration=10"},
         "labels": {"engineType": "spark-2.4.3", "codeType": "sql"},
     }
-    first = sim.entrance.submit(body, ALICE, via_execute=False).data["execID"]
+    first = sim.entrance.submitter.submit(body, ALICE, via_execute=False).data["execID"]
     sim.clock.advance(1.5)
-    sim.entrance.submit({**body, "labels": {"engineType": "hive", "codeType": "sql"}}, ALICE, False)
-    sim.entrance.kill(first, None, ALICE)
+    sim.entrance.submitter.submit(
+        {**body, "labels": {"engineType": "hive", "codeType": "sql"}}, ALICE, False
+    )
+    sim.entrance.actions.kill(first, None, ALICE)
     sim.vias.create(DEV, DEV, "c-intrusion-detection-cloud", {"name": "cam", "input": {}})
     sim.users.login("bob", "bob", None)
     return sim
@@ -49,16 +51,20 @@ def test_a_restored_world_is_the_same_world() -> None:
         world.clock.advance(30)
     exec_id = take(sim.stores)["jobs"][0]["ident"]["exec_id"]
     assert (
-        sim.entrance.log(exec_id, 1, -1, True).data == copy.entrance.log(exec_id, 1, -1, True).data
+        sim.entrance.reads.log(exec_id, 1, -1, True).data
+        == copy.entrance.reads.log(exec_id, 1, -1, True).data
     )
-    assert sim.entrance.status(exec_id, None).data == copy.entrance.status(exec_id, None).data
+    assert (
+        sim.entrance.reads.status(exec_id, None).data
+        == copy.entrance.reads.status(exec_id, None).data
+    )
     next_body = {
         "executionContent": {"code": "select 1"},
         "labels": {"engineType": "spark", "codeType": "sql"},
     }
     assert (
-        sim.entrance.submit(next_body, ALICE, False).data
-        == copy.entrance.submit(next_body, ALICE, False).data
+        sim.entrance.submitter.submit(next_body, ALICE, False).data
+        == copy.entrance.submitter.submit(next_body, ALICE, False).data
     )
 
 
@@ -96,15 +102,15 @@ def test_a_job_the_entrance_made_way_for_stays_out_of_it_after_a_restore() -> No
         "executionContent": {"code": "--@mock queue=0 duration=0\nselect 1", "runType": "sql"},
         "labels": {"engineType": "spark-2.4.3", "userCreator": "alice-IDE"},
     }
-    first = sim.entrance.submit(body, Caller("alice"), False).data
+    first = sim.entrance.submitter.submit(body, Caller("alice"), False).data
     sim.clock.advance(10)
-    sim.entrance.submit(body, Caller("alice"), False)
+    sim.entrance.submitter.submit(body, Caller("alice"), False)
     data = json.loads(json.dumps(take(sim.stores)))
     assert [job["held"] for job in data["jobs"]] == [True, False]  # newest first
     again = Simulator(SimSettings(jobs_per_group=1), Clock(0, frozen=True))
     restore(again.stores, data)
     assert take(again.stores) == data
     with pytest.raises(LinkisError, match="Get job by ID error"):
-        again.entrance.status(str(first["execID"]), None)
-    by_task_id = again.entrance.status(str(first["execID"]), int(first["taskID"]))
+        again.entrance.reads.status(str(first["execID"]), None)
+    by_task_id = again.entrance.reads.status(str(first["execID"]), int(first["taskID"]))
     assert by_task_id.data["status"] == "Succeed"  # job history still has it

@@ -40,7 +40,7 @@ def submit_error(
     sim: Simulator, body: dict[str, Any], caller: Caller = ALICE, via_execute: bool = False
 ) -> LinkisError:
     with pytest.raises(LinkisError) as info:
-        sim.entrance.submit(body, caller, via_execute)
+        sim.entrance.submitter.submit(body, caller, via_execute)
     return info.value
 
 
@@ -65,7 +65,7 @@ def next_task_id(sim: Simulator) -> int:
 
 def test_successful_submit_reply() -> None:
     sim = make_sim()
-    reply = sim.entrance.submit(submit_body("show tables"), ALICE, False)
+    reply = sim.entrance.submitter.submit(submit_body("show tables"), ALICE, False)
     assert reply.message == "OK"
     assert reply.data == {"execID": exec_id_of("IDE_alice_spark_0"), "taskID": 1}
     assert type(reply.data["taskID"]) is int
@@ -145,7 +145,7 @@ def test_body_parse_errors(body: dict[str, Any], code: int, desc: str, via_execu
     assert_coded(submit_error(sim, body, via_execute=via_execute), code, desc)
     # No taskID and no job were consumed.
     assert next_task_id(sim) == 1
-    assert sim.entrance.running_task().data["runningTaskNumber"] == 1
+    assert sim.entrance.metrics.running_task().data["runningTaskNumber"] == 1
 
 
 def test_engine_version_in_20009_comes_from_config() -> None:
@@ -161,8 +161,8 @@ def test_code_type_label_replaces_run_type() -> None:
         "executionContent": {"code": "show tables"},
         "labels": {"engineType": "hive", "codeType": "hql"},
     }
-    reply = sim.entrance.submit(body, ALICE, False)
-    row = sim.entrance.job_history(reply.data["taskID"], ALICE, False).data["task"]
+    reply = sim.entrance.submitter.submit(body, ALICE, False)
+    row = sim.entrance.history.job_history(reply.data["taskID"], ALICE, False).data["task"]
     assert row["runType"] == "hql"
 
 
@@ -172,9 +172,9 @@ def test_user_creator_defaults_to_execute_user_ide() -> None:
         "executionContent": {"code": "show tables", "runType": "sql"},
         "labels": {"engineType": "spark"},
     }
-    reply = sim.entrance.submit(body, ALICE, False)
+    reply = sim.entrance.submitter.submit(body, ALICE, False)
     assert reply.data["execID"] == exec_id_of("IDE_alice_spark_0")
-    row = sim.entrance.job_history(1, ALICE, False).data["task"]
+    row = sim.entrance.history.job_history(1, ALICE, False).data["task"]
     assert row["labels"] is not None and "userCreator:alice-IDE" in row["labels"]
     assert row["requestApplicationName"] == "IDE"
 
@@ -185,7 +185,7 @@ def test_user_creator_defaults_to_execute_user_ide() -> None:
 def assert_failed_row(
     sim: Simulator, task_id: int, code: int, desc: str, caller: Caller = ALICE
 ) -> None:
-    row = sim.entrance.job_history(task_id, caller, False).data["task"]
+    row = sim.entrance.history.job_history(task_id, caller, False).data["task"]
     assert row["taskID"] == task_id
     assert row["status"] == "Failed"
     assert row["errCode"] == code
@@ -193,7 +193,7 @@ def assert_failed_row(
     assert row["progress"] == "1.0"
     assert row["resultLocation"] is None
     # The status fallback finds it by taskID; the entrance itself does not hold it.
-    status = sim.entrance.status(exec_id_of("IDE_alice_spark_99"), task_id).data["status"]
+    status = sim.entrance.reads.status(exec_id_of("IDE_alice_spark_99"), task_id).data["status"]
     assert status == "Failed"
 
 
@@ -206,7 +206,7 @@ def test_50080_user_creator_not_the_execute_user() -> None:
     )
     assert_coded(submit_error(sim, body), 50080, desc)
     assert_failed_row(sim, 1, 50080, desc)
-    assert sim.entrance.running_task().data["runningTaskNumber"] == 0
+    assert sim.entrance.metrics.running_task().data["runningTaskNumber"] == 0
     # The next job gets taskID 2 and the group index is still 0.
     exec_id, task_id = submit(sim, ALICE)
     assert (exec_id, task_id) == (exec_id_of("IDE_alice_spark_0"), 2)
@@ -214,7 +214,7 @@ def test_50080_user_creator_not_the_execute_user() -> None:
 
 def test_user_creator_compare_is_case_insensitive() -> None:
     sim = make_sim()
-    reply = sim.entrance.submit(submit_body(user="ALICE"), ALICE, False)
+    reply = sim.entrance.submitter.submit(submit_body(user="ALICE"), ALICE, False)
     assert reply.data["taskID"] == 1
     assert state_of(sim, reply.data["execID"]) == "Inited"
 
@@ -256,12 +256,12 @@ def test_directive_only_python_runs_as_its_directive_says() -> None:
 def test_failed_row_has_no_exec_ids_and_is_private() -> None:
     sim = make_sim()
     submit_error(sim, submit_body(user="bob"))
-    row = sim.entrance.job_history(1, ALICE, True).data["task"]
+    row = sim.entrance.history.job_history(1, ALICE, True).data["task"]
     assert row["execId"] is None
     assert row["strongerExecId"] is None
     assert row["umUser"] == "alice"
     with pytest.raises(LinkisError):
-        sim.entrance.job_history(1, Caller("bob"), True)
+        sim.entrance.history.job_history(1, Caller("bob"), True)
 
 
 # ---- legacy format (docs/reference/linkis-entrance.md §5.2) --------------------------------------
@@ -279,37 +279,39 @@ def legacy(**fields: Any) -> dict[str, Any]:
 
 def test_legacy_execute_success() -> None:
     sim = make_sim()
-    reply = sim.entrance.submit(
+    reply = sim.entrance.submitter.submit(
         legacy(executeApplicationName="hive", runType="hql", fromLine=1), ALICE, True
     )
     assert reply.message == "OK"
     assert reply.data == {"execID": exec_id_of("IDE_alice_hive_0"), "taskID": 1}
-    row = sim.entrance.job_history(1, ALICE, False).data["task"]
+    row = sim.entrance.history.job_history(1, ALICE, False).data["task"]
     assert row["engineType"] == "hive"
     # A list of "key:value" (TaskConversions.scala:266-268); codeType comes from runType.
     assert row["labels"] == ["userCreator:alice-IDE", "engineType:hive-2.3.3", "codeType:hql"]
     assert row["runType"] == "hql"
     assert row["requestApplicationName"] == "IDE"
     assert row["executionCode"] is None  # {id}/get leaves it out; the lists carry it
-    listed = sim.entrance.job_list(ListRequest(), ALICE).data["tasks"]
+    listed = sim.entrance.history.job_list(ListRequest(), ALICE).data["tasks"]
     assert [t["executionCode"] for t in listed] == ["show tables"]
 
 
 def test_legacy_run_type_defaults_to_sql() -> None:
     sim = make_sim()
-    sim.entrance.submit(legacy(), ALICE, True)
-    assert sim.entrance.job_history(1, ALICE, False).data["task"]["runType"] == "sql"
+    sim.entrance.submitter.submit(legacy(), ALICE, True)
+    assert sim.entrance.history.job_history(1, ALICE, False).data["task"]["runType"] == "sql"
 
 
 def test_legacy_request_application_name_is_the_creator() -> None:
     sim = make_sim()
-    reply = sim.entrance.submit(legacy(requestApplicationName="nodeexecution"), ALICE, True)
+    reply = sim.entrance.submitter.submit(
+        legacy(requestApplicationName="nodeexecution"), ALICE, True
+    )
     assert reply.data["execID"] == exec_id_of("nodeexecution_alice_spark_0")
 
 
 def test_legacy_body_on_submit_is_parsed_as_legacy() -> None:
     sim = make_sim()
-    reply = sim.entrance.submit(legacy(), ALICE, False)
+    reply = sim.entrance.submitter.submit(legacy(), ALICE, False)
     assert reply.data["execID"] == exec_id_of("IDE_alice_spark_0")
 
 
@@ -349,7 +351,7 @@ def test_legacy_empty_code_with_other_creator_reaches_30010() -> None:
     body = legacy(executionCode="", requestApplicationName="Schedulis")
     error = submit_error(sim, body, via_execute=True)
     assert error.data["errorMsg"]["errCode"] == 30010
-    assert sim.entrance.job_history(1, ALICE, True).data["task"]["status"] == "Failed"
+    assert sim.entrance.history.job_history(1, ALICE, True).data["task"]["status"] == "Failed"
 
 
 def test_legacy_50079_without_execute_application_name() -> None:
@@ -367,16 +369,16 @@ def test_execute_user_is_ignored_without_an_admin_token() -> None:
     sim = make_sim()
     body = {**submit_body(), "executeUser": "bob"}
     del body["labels"]["userCreator"]
-    reply = sim.entrance.submit(body, ALICE, False)
+    reply = sim.entrance.submitter.submit(body, ALICE, False)
     assert reply.data["execID"] == exec_id_of("IDE_alice_spark_0")
-    row = sim.entrance.job_history(1, ALICE, True).data["task"]
+    row = sim.entrance.history.job_history(1, ALICE, True).data["task"]
     assert (row["umUser"], row["executeUser"]) == ("alice", "alice")
 
 
 def test_execute_user_is_ignored_for_an_admin_without_an_admin_token() -> None:
     sim = make_sim()
     body = {**submit_body(user="hadoop"), "executeUser": "bob"}
-    reply = sim.entrance.submit(body, HADOOP, False)
+    reply = sim.entrance.submitter.submit(body, HADOOP, False)
     assert reply.data["execID"] == exec_id_of("IDE_hadoop_spark_0")
 
 
@@ -385,9 +387,9 @@ def test_execute_user_is_honoured_with_an_admin_token() -> None:
     caller = Caller("alice", admin_token=True)
     body = {**submit_body(), "executeUser": "bob"}
     del body["labels"]["userCreator"]
-    reply = sim.entrance.submit(body, caller, False)
+    reply = sim.entrance.submitter.submit(body, caller, False)
     assert reply.data["execID"] == APP_PREFIX + "IDE_bob_spark_0"
-    row = sim.entrance.job_history(1, caller, False).data["task"]
+    row = sim.entrance.history.job_history(1, caller, False).data["task"]
     assert (row["umUser"], row["executeUser"]) == ("alice", "bob")
     assert row["labels"] is not None and "userCreator:bob-IDE" in row["labels"]
 

@@ -101,7 +101,7 @@ def test_outcome_directive_sets_the_end_state(outcome: str) -> None:
     assert state_of(sim, exec_id) == "Running"
     at(sim, 3000)
     assert state_of(sim, exec_id) == outcome
-    progress = sim.entrance.progress(exec_id).data
+    progress = sim.entrance.reads.progress(exec_id).data
     assert progress["progress"] == 1.0
     assert progress["progressInfo"] == []
     assert texts(all_lines(sim, exec_id))[-1] == sorry(outcome)
@@ -180,21 +180,21 @@ def test_progress_is_zero_before_running_and_rises_strictly_while_running() -> N
     exec_id, _ = submit(sim, ALICE)
     for offset in (0, 100, 200, 999):
         at(sim, offset)
-        data = sim.entrance.progress(exec_id).data
+        data = sim.entrance.reads.progress(exec_id).data
         assert data["progress"] == 0.0
         assert data["progressInfo"] == []
         assert data["execID"] == exec_id
     values = []
     for offset in range(1100, 3000, 100):
         at(sim, offset)
-        value = sim.entrance.progress(exec_id).data["progress"]
+        value = sim.entrance.reads.progress(exec_id).data["progress"]
         assert isinstance(value, float)
         assert 0 < value < 1
         values.append(value)
     assert all(b > a for a, b in itertools.pairwise(values))
     assert values[9] == 0.5  # at 2000 ms, half-way through the 2 s run
     at(sim, 3000)
-    data = sim.entrance.progress(exec_id).data
+    data = sim.entrance.reads.progress(exec_id).data
     assert data["progress"] == 1.0
     assert data["progressInfo"] == []
 
@@ -206,7 +206,7 @@ def test_progress_info_while_running_lists_stages_with_counts() -> None:
     assert job is not None
     totals = list(job.script.stage_tasks)
     at(sim, 2900)
-    info = sim.entrance.progress(exec_id).data["progressInfo"]
+    info = sim.entrance.reads.progress(exec_id).data["progressInfo"]
     assert info, "a running job reports its stages"
     for index, item in enumerate(info):
         assert set(item) == {"id", "succeedTasks", "failedTasks", "runningTasks", "totalTasks"}
@@ -224,12 +224,12 @@ def test_progress_is_one_on_failure_and_zero_while_waiting_for_retry() -> None:
     sim = make_sim()
     exec_id, _ = submit(sim, ALICE, "--@mock retry=1 outcome=Failed\nselect 1")
     at(sim, 1500)
-    assert 0 < sim.entrance.progress(exec_id).data["progress"] < 1
+    assert 0 < sim.entrance.reads.progress(exec_id).data["progress"] < 1
     at(sim, 2000)
-    data = sim.entrance.progress(exec_id).data
+    data = sim.entrance.reads.progress(exec_id).data
     assert (data["progress"], data["progressInfo"]) == (0.0, [])
     at(sim, 5600)
-    data = sim.entrance.progress(exec_id).data
+    data = sim.entrance.reads.progress(exec_id).data
     assert (data["progress"], data["progressInfo"]) == (1.0, [])
 
 
@@ -237,21 +237,21 @@ def test_progress_with_resource_has_the_progress_fields() -> None:
     sim = make_sim()
     exec_id, _ = submit(sim, ALICE, engine="shell-1")
     at(sim, 2000)
-    data = sim.entrance.progress_with_resource(exec_id).data
+    data = sim.entrance.reads.progress_with_resource(exec_id).data
     assert data["progress"] == 0.5
     assert data["execID"] == exec_id
     assert data["yarnResource"] is None
     assert "yarnMetrics" not in data
-    assert data["progressInfo"] == sim.entrance.progress(exec_id).data["progressInfo"]
+    assert data["progressInfo"] == sim.entrance.reads.progress(exec_id).data["progressInfo"]
 
 
 def test_yarn_metrics_follow_the_documented_formulas_when_present() -> None:
     sim = make_sim()
     exec_id, _ = submit(sim, ALICE)
-    data = sim.entrance.progress_with_resource(exec_id).data
+    data = sim.entrance.reads.progress_with_resource(exec_id).data
     assert data["yarnResource"] is None and "yarnMetrics" not in data  # not started yet
     at(sim, 2000)
-    metrics = sim.entrance.progress_with_resource(exec_id).data["yarnMetrics"]
+    metrics = sim.entrance.reads.progress_with_resource(exec_id).data["yarnMetrics"]
     resources = metrics["yarnResource"]
     cores = sum(r["queueCores"] for r in resources)
     memory = sum(r["queueMemory"] for r in resources)
@@ -273,11 +273,11 @@ def test_progress_with_resource_has_yarn_metrics_only_once_a_yarn_job_runs() -> 
     real default, `yarnResource: null`, before they run."""
     sim = make_sim()
     exec_id, _ = submit(sim, ALICE)
-    before = sim.entrance.progress_with_resource(exec_id).data
+    before = sim.entrance.reads.progress_with_resource(exec_id).data
     assert before["yarnResource"] is None
     assert "yarnMetrics" not in before
     at(sim, 2000)
-    data = sim.entrance.progress_with_resource(exec_id).data
+    data = sim.entrance.reads.progress_with_resource(exec_id).data
     assert "yarnResource" not in data
     assert data["yarnMetrics"]["yarnResource"][0]["jobStatus"] == "RUNNING"
 
@@ -354,7 +354,7 @@ def test_invalid_directive_logs_a_warning_and_fails() -> None:
     )
     at(sim, 3000)
     assert state_of(sim, exec_id) == "Failed"
-    row = sim.entrance.job_history(task_id, ALICE, True).data["task"]
+    row = sim.entrance.history.job_history(task_id, ALICE, True).data["task"]
     assert row["errDesc"] is not None
     assert row["errDesc"].startswith("Invalid @mock directive")
 

@@ -53,7 +53,7 @@ def body(
 def script_code(sim: Simulator, exec_id: str) -> str:
     """The code between the first two SCRIPT CODE banners of the job's log: the code after
     substitution (docs/reference/linkis-interceptors.md §9)."""
-    log = sim.entrance.log(exec_id, 1, -1, False).data["log"]
+    log = sim.entrance.reads.log(exec_id, 1, -1, False).data["log"]
     assert isinstance(log, str)
     lines = log.split("\n")
     start = lines.index(SCRIPT_BANNER) + 1
@@ -62,7 +62,7 @@ def script_code(sim: Simulator, exec_id: str) -> str:
 
 def substituted(code: str, run_type: str, creator: str, variables: dict[str, str] | None) -> str:
     sim = example_sim()
-    reply = sim.entrance.submit(body(code, run_type, creator, variables), HADOOP, False)
+    reply = sim.entrance.submitter.submit(body(code, run_type, creator, variables), HADOOP, False)
     exec_id = reply.data["execID"]
     assert isinstance(exec_id, str)
     return script_code(sim, exec_id)
@@ -358,12 +358,14 @@ def test_substitution_errors_are_20050_with_their_cause(
 ) -> None:
     sim = Simulator(SimSettings(instance=INSTANCE), Clock(EXAMPLE_CLOCK_MS, frozen=True))
     with pytest.raises(LinkisError) as info:
-        sim.entrance.submit(body(code, "sql", "IDE", {**RUN_DATE, **variables}), HADOOP, False)
+        sim.entrance.submitter.submit(
+            body(code, "sql", "IDE", {**RUN_DATE, **variables}), HADOOP, False
+        )
     error = info.value
     assert error.message == message
     assert error.data["errorMsg"]["errCode"] == 20050
     assert error.data["errorMsg"]["desc"] == desc
-    row = sim.entrance.job_history(1, HADOOP, False).data["task"]
+    row = sim.entrance.history.job_history(1, HADOOP, False).data["task"]
     assert (row["status"], row["errCode"], row["errDesc"]) == ("Failed", 20050, desc)
 
 

@@ -3,8 +3,8 @@
 Every rule and message follows the real server (see docs/reference/linkis-entrance.md;
 the interceptors: docs/reference/linkis-interceptors.md);
 the API layer only wraps what these operations return, or the `LinkisError` they raise,
-in the envelope. Each concern is a part of its own, and the entrance gives their
-operations one place, as the handlers call them:
+in the envelope. Each concern is a part of its own, which callers reach through the
+entrance by name (`sim.entrance.reads.status`):
 
     submit.py     submit, execute (the request's format, the interceptors, planning)
     interceptors/ what the entrance does to a job's code before scheduling it
@@ -38,43 +38,19 @@ from linkis_mock.sim.storage.variable_store import VariableStore
 
 
 class Entrance:
+    """The entrance's parts, which callers reach by name: `sim.entrance.reads.status(...)`,
+    `sim.entrance.history.job_list(...)`; each part is one concern (see the module doc)."""
+
     def __init__(
         self, settings: SimSettings, clock: Clock, store: JobStore, variables: VariableStore
     ) -> None:
-        submitter = Submitter(settings, clock, store, variables)
-        global_variables = GlobalVariables(settings, variables)
-        reads = Reads(settings, clock, store)
-        actions = Actions(settings, clock, store)
-        history = History(settings, clock, store)
-        results = ResultFiles(settings, clock, store)
-        logs = LogFiles(settings, clock, store)
-        engine_logs = EngineLogs(settings, clock, store)
-        metrics = Metrics(settings, clock, store)
-        on_demand = OnDemand(settings, clock, store)
-        self.submit = submitter.submit
-        self.status = reads.status
-        self.progress = reads.progress
-        self.progress_with_resource = reads.progress_with_resource
-        self.log = reads.log
-        self.kill = actions.kill
-        self.kill_jobs = actions.kill_jobs
-        self.pause = actions.pause
-        self.job_history = history.job_history
-        self.job_list = history.job_list
-        self.undone_tasks = history.undone_tasks
-        self.export_job_list = history.export
-        self.admin_roles = history.admin_roles
-        self.extra_info = history.extra_info
-        self.diagnosis = history.diagnosis
-        self.dir_file_trees = results.dir_file_trees
-        self.open_file = results.open_file
-        self.download_result = results.download_result
-        self.download_results = results.download_results
-        self.open_log = logs.open_log
-        self.open_engine_log = engine_logs.open_engine_log
-        self.running_task = metrics.running_task
-        self.task_info = metrics.task_info
-        self.force_state = on_demand.force_state
-        self.job_summaries = on_demand.job_summaries
-        self.list_global_variables = global_variables.list_global_variables
-        self.save_global_variables = global_variables.save_global_variables
+        self.submitter = Submitter(settings, clock, store, variables)
+        self.reads = Reads(settings, clock, store)
+        self.actions = Actions(settings, clock, store)
+        self.history = History(settings, clock, store)
+        self.results = ResultFiles(settings, clock, store)
+        self.logs = LogFiles(settings, clock, store)
+        self.engine_logs = EngineLogs(settings, clock, store)
+        self.metrics = Metrics(settings, clock, store)
+        self.on_demand = OnDemand(settings, clock, store)
+        self.global_variables = GlobalVariables(settings, variables)
