@@ -42,5 +42,5 @@ def test_a_long_log_stays_with_its_job_and_jobs_share_equal_records() -> None:
     )
     assert long_job is not None and other_job is not None
     assert long_job.timeline is long_job.kept_timeline  # planned once, then kept
-    assert long_job.labels is other_job.labels
+    assert long_job.submitted.labels is other_job.submitted.labels
     assert long_job.script is other_job.script

@@ -231,7 +231,11 @@ def test_a_job_seen_only_by_polls_is_recorded_from_its_ids() -> None:
     recorder.observe(log_poll(1, ["2024-05-01 10:05:33.005 INFO one", "two"], 4, 1.0))
     job = restored(recorder).stores.jobs.by_task_id(7)
     assert job is not None
-    assert (job.submit_user, job.creator, job.engine_type) == ("alice", "IDE", "spark")
+    assert (job.submitted.submit_user, job.submitted.creator, job.submitted.engine_type) == (
+        "alice",
+        "IDE",
+        "spark",
+    )
     assert job.ident.short_exec_id == "IDE_alice_spark_7"
     assert [job.state(START + ms).value for ms in (0, 1999, 2000, 6000)] == [
         "Scheduled",
@@ -337,12 +341,16 @@ def test_a_submit_is_the_user_of_its_session_cookie() -> None:
     )
     job = restored(recorder).stores.jobs.by_task_id(3)
     assert job is not None
-    assert (job.submit_user, job.execute_user, job.state(START).value) == (
+    assert (job.submitted.submit_user, job.submitted.execute_user, job.state(START).value) == (
         "hadoop",
         "bob",
         "Inited",
     )
-    assert job.labels == {"userCreator": "bob-IDE", "engineType": "spark-2.4.3", "codeType": "sql"}
+    assert job.submitted.labels == {
+        "userCreator": "bob-IDE",
+        "engineType": "spark-2.4.3",
+        "codeType": "sql",
+    }
 
 
 def test_a_job_seen_apart_by_its_execid_and_its_taskid_is_one_job() -> None:

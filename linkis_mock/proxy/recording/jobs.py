@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from linkis_mock.proxy.recording import caps
@@ -20,6 +20,7 @@ from linkis_mock.sim.linkis.jobs import (
     JobIdentity,
     JobState,
     PlannedTimelines,
+    Submission,
     Timeline,
 )
 from linkis_mock.sim.linkis.query_task import RESULT_FILE, result_location
@@ -29,22 +30,6 @@ from linkis_mock.sim.settings import DEFAULT_ENGINE_VERSIONS, SimSettings
 DEFAULT_SETTINGS = SimSettings()
 
 # ---- building a job -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Fields:
-    """A job's own fields, from the best source seen for each."""
-
-    submit_user: str
-    execute_user: str
-    creator: str
-    engine_type: str
-    engine_version: str
-    run_type: str
-    code: str
-    labels: dict[str, str]
-    params: dict[str, Any]
-    source: dict[str, Any]
 
 
 NO_CACHE = PlannedTimelines(size=0)  # a built job keeps its timeline: nothing is cached
@@ -78,23 +63,14 @@ def build_job(record: JobRecord, start: int) -> tuple[Job | None, list[str]]:
     return job, notes[: caps.MAX_NOTES]
 
 
-def _job(record: JobRecord, ident: JobIdentity, fields: _Fields, timeline: Timeline) -> Job:
+def _job(record: JobRecord, ident: JobIdentity, fields: Submission, timeline: Timeline) -> Job:
     final = timeline.states[-1]
     created = integer(record.history.get("createdTime"))
     if created is None:
         created = record.submitted.at if record.submitted else timeline.transition_times[0]
     return Job(
         ident=ident,
-        submit_user=fields.submit_user,
-        execute_user=fields.execute_user,
-        creator=fields.creator,
-        engine_type=fields.engine_type,
-        engine_version=fields.engine_version,
-        run_type=fields.run_type,
-        code=fields.code,
-        labels=fields.labels,
-        params=fields.params,
-        source=fields.source,
+        submitted=fields,
         script=_script(record, fields.code, final),
         created_ms=created,
         planned=NO_CACHE,
@@ -142,7 +118,7 @@ def _first(*values: Any) -> str | None:
     return next((value for value in values if isinstance(value, str) and value), None)
 
 
-def _fields(record: JobRecord, short: str) -> _Fields | None:
+def _fields(record: JobRecord, short: str) -> Submission | None:
     history, sub = record.history, record.submitted
     parsed = short_parts(short)
     short_creator, short_user, short_engine = parsed[:3] if parsed else (None, None, None)
@@ -167,7 +143,7 @@ def _fields(record: JobRecord, short: str) -> _Fields | None:
     )
     engine, _, version = (engine_label or "").partition("-")
     run_type = _first(history.get("runType"), sub.run_type if sub else None, labels.get("codeType"))
-    return _Fields(
+    return Submission(
         submit_user=submit_user,
         execute_user=execute_user,
         creator=creator or "IDE",

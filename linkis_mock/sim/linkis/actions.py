@@ -40,8 +40,8 @@ class Actions(EntrancePart):
         return Ok({"execID": exec_id}, KILL_OK)
 
     def _check_may_kill(self, job: Job, caller: Caller) -> None:
-        if caller.user != job.execute_user and not caller.admin:
-            raise no_permission_to_kill(job.execute_user)
+        if caller.user != job.submitted.execute_user and not caller.admin:
+            raise no_permission_to_kill(job.submitted.execute_user)
 
     def _kill_live(self, job: Job, extra_lines: tuple[str, ...] = ()) -> None:
         now = self.clock.now_ms()
@@ -63,7 +63,7 @@ class Actions(EntrancePart):
         one user cannot cancel another's job through a made-up execID.
         """
         row = self.store.by_task_id(task_id)
-        if row is None or (caller.user != row.execute_user and not caller.admin):
+        if row is None or (caller.user != row.submitted.execute_user and not caller.admin):
             return
         now = self.clock.now_ms()
         if not row.state(now).is_terminal:

@@ -172,7 +172,7 @@ class EngineLogs(EntrancePart):
         if job is None:
             raise LinkisError(f"EC instance: {instance} not exist ")
         suffix = engine_log_dir(job)
-        if caller.user != job.execute_user and not caller.history_admin:
+        if caller.user != job.submitted.execute_user and not caller.history_admin:
             raise LinkisError(
                 f"You have no permission to get log with path:{suffix} in ECM:"
                 f"ServiceInstance({ECM}, {ECM_INSTANCE}, 0)"

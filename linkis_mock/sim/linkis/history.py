@@ -86,7 +86,9 @@ class History(EntrancePart):
 
     def job_history(self, task_id: int, caller: Caller, brief: bool) -> Ok[api.JobHistoryData]:
         job = self.store.by_task_id(task_id)
-        if job is None or not caller.may_view(job.submit_user, job.execute_user):
+        if job is None or not caller.may_view(
+            job.submitted.submit_user, job.submitted.execute_user
+        ):
             raise LinkisError(HISTORY_NOT_FOUND)
         now = self.clock.now_ms()
         root = self.settings.result_root
@@ -102,9 +104,9 @@ class History(EntrancePart):
         if job is None or caller.history_admin:
             return job
         if caller.department_admin:
-            department = self.settings.roles.department_of(job.submit_user)
+            department = self.settings.roles.department_of(job.submitted.submit_user)
             return job if caller.department and department == caller.department else None
-        return job if job.submit_user == caller.user else None
+        return job if job.submitted.submit_user == caller.user else None
 
     def extra_info(self, job_id: int | None, caller: Caller) -> Ok[api.JobExtraInfoData]:
         if job_id is None:
@@ -295,10 +297,11 @@ def _diagnosis_of(job: Job, now: int) -> str:
     """A summary in the spirit of linkis-analyze.sh's output, from the job's state."""
     state = job.state(now)
     err_code, err_desc = job.error_of(now)
+    submitted = job.submitted
     head = (
         f"Diagnosis of job {job.ident.task_id} (任务诊断): {state.value}, engine "
-        f"{job.engine_type}-{job.engine_version}, creator {job.creator}, "
-        f"user {job.execute_user}"
+        f"{submitted.engine_type}-{submitted.engine_version}, creator {submitted.creator}, "
+        f"user {submitted.execute_user}"
     )
     if state is JobState.SUCCEED:
         verdict = "No problem found: the job succeeded.(未发现问题，任务执行成功)"

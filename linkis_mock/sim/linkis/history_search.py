@@ -47,13 +47,13 @@ class HistorySearch:
         """The filters on what never changes after submit (checked first: cheap)."""
         if self.task_id is not None and job.ident.task_id != self.task_id:
             return False
-        if self.owner is not None and job.submit_user != self.owner:
+        if self.owner is not None and job.submitted.submit_user != self.owner:
             return False
         if self.department is not None and not (
-            self.department and departments.get(job.submit_user) == self.department
+            self.department and departments.get(job.submitted.submit_user) == self.department
         ):
             return False
-        if self.engine is not None and job.engine_type != self.engine:
+        if self.engine is not None and job.submitted.engine_type != self.engine:
             return False
         if self.instance is not None and job.ident.instance.lower() != self.instance.lower():
             return False
@@ -62,7 +62,7 @@ class HistorySearch:
     def _matches_labels(self, job: Job) -> bool:
         """The LIKE filters on the labels' JSON text: prefix matches of a value."""
         if self.creator is not None:
-            user_creator = job.labels.get("userCreator")
+            user_creator = job.submitted.labels.get("userCreator")
             if user_creator is None:
                 return False
             if self.owner is not None:  # searchWithUserCreator
@@ -71,7 +71,7 @@ class HistorySearch:
             elif f"-{self.creator}" not in user_creator:  # searchWithCreatorOnly
                 return False
         if self.run_type is not None:
-            code_type = job.labels.get("codeType")
+            code_type = job.submitted.labels.get("codeType")
             if code_type is None or not code_type.startswith(self.run_type):
                 return False
         return True

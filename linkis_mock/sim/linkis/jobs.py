@@ -406,9 +406,14 @@ def group_key(creator: str, user: str, engine: str) -> str:
     return f"{creator}_{user}_{engine}"
 
 
-@dataclass(slots=True)
-class Job:
-    ident: JobIdentity
+@dataclass(frozen=True, slots=True)
+class Submission:
+    """What a job was submitted as, the one definition of these fields: the parser builds
+    it, job history shows it, and the snapshot, the state file and the proxy's recorder
+    write and read it. `engine_type` and `labels` are the engine the job runs on, after
+    the interceptors (AISQL may move a job to another); `code` is the code as submitted
+    (the job's intake holds what the interceptors made of it)."""
+
     submit_user: str
     execute_user: str
     creator: str
@@ -419,6 +424,12 @@ class Job:
     labels: Mapping[str, str]
     params: Mapping[str, object]
     source: Mapping[str, object]
+
+
+@dataclass(slots=True)
+class Job:
+    ident: JobIdentity
+    submitted: Submission
     script: Script
     created_ms: int
     planned: PlannedTimelines  # the cache this job's planned timeline may be kept in
@@ -553,12 +564,14 @@ class Job:
         """The code job history holds: as submitted until the first status update, which
         writes the interceptors' code (docs/reference/linkis-interceptors.md §13)."""
         if self.intake is None or self.state(now_ms) is JobState.INITED:
-            return self.code
+            return self.submitted.code
         return self.intake.code
 
     @property
     def group(self) -> str:
-        return group_key(self.creator, self.execute_user, self.engine_type)
+        return group_key(
+            self.submitted.creator, self.submitted.execute_user, self.submitted.engine_type
+        )
 
     def error_of(self, now_ms: int) -> tuple[int | None, str | None]:
         """(errCode, errDesc) as job history shows them at `now_ms`."""

@@ -72,7 +72,10 @@ class LogFiles(EntrancePart):
         if job is None:
             raise self.generic("IOException", f"path {path} not exists.", PUBLIC_SERVICE)
         roles = self.settings.roles
-        if not (roles.is_history_admin(reader) or reader in (job.submit_user, job.execute_user)):
+        if not (
+            roles.is_history_admin(reader)
+            or reader in (job.submitted.submit_user, job.submitted.execute_user)
+        ):
             desc = "This user has no permission to read this log(该用户无权限读取此日志)!"
             raise self.coded(80018, desc, PUBLIC_SERVICE)
         timeline = job.timeline

@@ -31,8 +31,8 @@ def _summary(job: Job, now: int) -> admin.JobSummary:
     return {
         "taskID": job.ident.task_id,
         "execID": job.ident.exec_id or None,
-        "user": job.execute_user,
-        "engineType": job.engine_type,
+        "user": job.submitted.execute_user,
+        "engineType": job.submitted.engine_type,
         "state": job.state(now).api_name,
         "progress": job.progress(now),
         "createdTime": job.created_ms,

@@ -50,12 +50,14 @@ def log_path(job: Job, root: str) -> str:
     """The HDFS layout: `<root>/log/<yyyy-MM-dd>/<creator>/<executeUser>/<taskID>.log`
     (ParserUtils.java:36-74)."""
     day = time.strftime("%Y-%m-%d", time.gmtime(job.created_ms // 1000))
-    return f"{root}/log/{day}/{job.creator}/{job.execute_user}/{job.ident.task_id}.log"
+    submitted = job.submitted
+    return f"{root}/log/{day}/{submitted.creator}/{submitted.execute_user}/{job.ident.task_id}.log"
 
 
 def result_location(job: Job, root: str) -> str:
     stamp = time.strftime("%Y%m%d_%H%M%S", time.gmtime(job.created_ms // 1000))
-    return f"{root}/{job.execute_user}/linkis/{stamp}/{job.creator}/{job.ident.task_id}"
+    submitted = job.submitted
+    return f"{root}/{submitted.execute_user}/linkis/{stamp}/{submitted.creator}/{job.ident.task_id}"
 
 
 def task_id_named(name: str) -> int | None:
@@ -87,7 +89,7 @@ def engine_log_dir(job: Job) -> str:
     """`engineLogPath`: the engine's log directory, relative to the ECM's engine root
     (`<user>/<yyyyMMdd>/<engineType>/<ticketId>/logs`, AMUtils.scala:367-376)."""
     day = time.strftime("%Y%m%d", time.gmtime(job.created_ms // 1000))
-    return f"{job.execute_user}/{day}/{job.engine_type}/{ticket_id(job)}/logs"
+    return f"{job.submitted.execute_user}/{day}/{job.submitted.engine_type}/{ticket_id(job)}/logs"
 
 
 def _first_move(job: Job, state: JobState, now: int) -> int | None:
@@ -120,13 +122,13 @@ def job_metrics(job: Job, now: int) -> Metrics:
 
 
 def _labels(job: Job) -> list[str]:
-    return [f"{key}:{value}" for key, value in job.labels.items()]
+    return [f"{key}:{value}" for key, value in job.submitted.labels.items()]
 
 
 def _source_tailor(job: Job) -> str | None:
     """The source's values joined by `-` (TaskConversions.scala:346-354)."""
-    values = [str(value) for value in job.source.values() if value is not None]
-    return "-".join(values) if job.source else None
+    values = [str(value) for value in job.submitted.source.values() if value is not None]
+    return "-".join(values) if job.submitted.source else None
 
 
 def _cost_time(job: Job, state: JobState, now: int) -> int:
@@ -150,8 +152,8 @@ def brief_task(job: Job, now: int, root: str) -> api.JobHistoryTask:
         "errCode": err_code,
         "errDesc": err_desc,
         "execId": job.ident.short_exec_id or None,
-        "umUser": job.submit_user,
-        "executeUser": job.execute_user,
+        "umUser": job.submitted.submit_user,
+        "executeUser": job.submitted.execute_user,
         "instance": None,
         "engineInstance": None,
         "executionCode": None,
@@ -201,21 +203,21 @@ def full_task(job: Job, now: int, root: str, *, with_code: bool) -> api.JobHisto
         "errCode": err_code,
         "errDesc": err_desc,
         "execId": job.ident.short_exec_id or None,
-        "umUser": job.submit_user,
-        "executeUser": job.execute_user,
+        "umUser": job.submitted.submit_user,
+        "executeUser": job.submitted.execute_user,
         "instance": job.ident.instance,
         "engineInstance": metrics.get("engineInstance"),
         "executionCode": stored_code(job, now) if with_code else None,
         "createdTime": job.created_ms,
         "updatedTime": job.timeline.moved_at(now),
-        "engineType": job.engine_type,
-        "executeApplicationName": job.engine_type,
-        "requestApplicationName": job.creator,
-        "runType": job.labels.get("codeType"),
-        "paramsJson": _json(dict(job.params)),
+        "engineType": job.submitted.engine_type,
+        "executeApplicationName": job.submitted.engine_type,
+        "requestApplicationName": job.submitted.creator,
+        "runType": job.submitted.labels.get("codeType"),
+        "paramsJson": _json(dict(job.submitted.params)),
         "costTime": _cost_time(job, state, now),
         "strongerExecId": job.ident.exec_id or None,
-        "sourceJson": _json(dict(job.source)),
+        "sourceJson": _json(dict(job.submitted.source)),
         "sourceTailor": _source_tailor(job),
         "engineStartTime": None,
         "labels": _labels(job),

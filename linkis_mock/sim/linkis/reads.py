@@ -64,7 +64,7 @@ class Reads(EntrancePart):
 
     def _yarn_metrics(self, job: Job, now: int) -> api.YarnMetrics | None:
         """Spark and Hive jobs report YARN usage once they have started running."""
-        if job.engine_type not in {"spark", "hive", "flink"} or not job.timeline.attempts:
+        if job.submitted.engine_type not in {"spark", "hive", "flink"} or not job.timeline.attempts:
             return None
         if job.timeline.attempts[0].start_ms > now:
             return None

@@ -225,7 +225,7 @@ class ResultFiles(EntrancePart):
             return None
         if result_location(job, self.settings.result_root) != directory:
             return None
-        if not caller.may_view(job.submit_user, job.execute_user):
+        if not caller.may_view(job.submitted.submit_user, job.submitted.execute_user):
             raise self.coded(
                 80010,
                 f"You do not have permission to access the path {directory}(没有访问该路径的权限)",

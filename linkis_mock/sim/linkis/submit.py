@@ -23,6 +23,7 @@ from linkis_mock.sim.linkis.jobs import (
     JobIdentity,
     JobState,
     Plan,
+    Submission,
     Timeline,
     group_key,
     write_intake_log,
@@ -329,8 +330,7 @@ class Submitter(EntrancePart):
             labels["tenant"] = processed.tenant
         final = processed.code
         intake = Intake(_shared(final), processed.log)
-        return Job(
-            ident=ident,
+        submitted = Submission(
             submit_user=sys.intern(caller.user),
             execute_user=sys.intern(parsed.execute_user),
             creator=sys.intern(parsed.creator),
@@ -341,6 +341,10 @@ class Submitter(EntrancePart):
             labels=self.store.records.share(labels),
             params=self.store.records.share(parsed.params if parsed.params is not None else {}),
             source=self.store.records.share(parsed.source),
+        )
+        return Job(
+            ident=ident,
+            submitted=submitted,
             script=script,
             plan=plan,
             kept_timeline=timeline,

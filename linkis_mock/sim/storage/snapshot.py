@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import functools
 import sys
-from dataclasses import asdict
+from collections.abc import Mapping
+from dataclasses import asdict, fields
 from typing import Any
 
 from linkis_mock.sim.clock import checked_instant, checked_speed
@@ -23,6 +24,7 @@ from linkis_mock.sim.linkis.jobs import (
     JobState,
     LogEntry,
     Plan,
+    Submission,
     Timeline,
 )
 from linkis_mock.sim.linkis.scripts import Column, Outcome, Script
@@ -117,16 +119,7 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
     data: dict[str, Any] = {
         "ident": asdict(job.ident),
         "held": held,
-        "submitUser": job.submit_user,
-        "executeUser": job.execute_user,
-        "creator": job.creator,
-        "engineType": job.engine_type,
-        "engineVersion": job.engine_version,
-        "runType": job.run_type,
-        "code": job.code,
-        "labels": dict(job.labels),
-        "params": dict(job.params),
-        "source": dict(job.source),
+        **submission_to_json(job.submitted),
         "createdMs": job.created_ms,
         "errorCode": job.error_code,
         "errorDesc": job.error_desc,
@@ -157,6 +150,36 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
     return data
 
 
+def _json_name(field: str) -> str:
+    """A Submission field's name in a snapshot: `submit_user` -> `submitUser`."""
+    head, *rest = field.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+SUBMISSION_MEMBERS = {field.name: _json_name(field.name) for field in fields(Submission)}
+
+
+def submission_to_json(submitted: Submission) -> dict[str, Any]:
+    values = ((member, getattr(submitted, name)) for name, member in SUBMISSION_MEMBERS.items())
+    return {
+        member: dict(value) if isinstance(value, Mapping) else value for member, value in values
+    }
+
+
+def submission_from_json(item: dict[str, Any], store: JobStore) -> Submission:
+    """Names repeat across jobs (one string each, interned) and so do label, params and
+    source maps (shared through the store's records); long code is kept as it is."""
+    values: dict[str, Any] = {}
+    for name, member in SUBMISSION_MEMBERS.items():
+        value = item[member]
+        if isinstance(value, dict):
+            value = store.records.share(dict(value))
+        elif name != "code":
+            value = sys.intern(value)
+        values[name] = value
+    return Submission(**values)
+
+
 def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
     """A job as saved, for `store` (which keeps its timeline cache and shared records)."""
     plan, timeline = None, None
@@ -166,16 +189,7 @@ def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
         timeline = _timeline_from(item["timeline"])
     return Job(
         ident=JobIdentity(**item["ident"]),
-        submit_user=sys.intern(item["submitUser"]),
-        execute_user=sys.intern(item["executeUser"]),
-        creator=sys.intern(item["creator"]),
-        engine_type=sys.intern(item["engineType"]),
-        engine_version=sys.intern(item["engineVersion"]),
-        run_type=sys.intern(item["runType"]),
-        code=item["code"],
-        labels=store.records.share(dict(item["labels"])),
-        params=store.records.share(dict(item["params"])),
-        source=store.records.share(dict(item["source"])),
+        submitted=submission_from_json(item, store),
         script=_script_from(item["script"]),
         plan=plan,
         kept_timeline=timeline,
