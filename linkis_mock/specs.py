@@ -10,6 +10,7 @@ same name there replaces the packaged one), checked as OpenAPI 3.0 when read.
 from __future__ import annotations
 
 import functools
+from copy import deepcopy
 from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,14 +33,21 @@ class SpecError(ValueError):
 
 
 def load_spec(name: str, folder: Path | None = None) -> dict[str, Any]:
-    """A fresh parse of one spec (callers may change what they get): the copy in
-    `folder` if there is one, else the packaged spec."""
+    """One spec, for the caller to change if it likes: the copy in `folder` if there is
+    one (read afresh: `--reload` takes in its edits), else the packaged spec."""
     copy = folder / name if folder is not None else None
     if copy is None or not copy.exists():
-        text = files(SPECS_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-        spec: dict[str, Any] = yaml.load(text, Loader=YAML_LOADER)
-        return spec
+        return deepcopy(_packaged(name))
     return _checked_copy(copy)
+
+
+@functools.cache
+def _packaged(name: str) -> dict[str, Any]:
+    """A packaged spec, parsed once per process: parsing is most of building an app, and
+    the package's files do not change under it."""
+    text = files(SPECS_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    spec: dict[str, Any] = yaml.load(text, Loader=YAML_LOADER)
+    return spec
 
 
 def _checked_copy(path: Path) -> dict[str, Any]:
