@@ -134,7 +134,7 @@ def _fast_lane(context: MockContext) -> list[FastOperation]:
     operations = fast_operations(context.routes, get_function_from_name)
     if storage is None:
         return operations
-    return [op.with_handler(in_unit(storage, op.handler, "GET")) for op in operations]
+    return [op.with_handler(in_unit(storage, op.handler, op.method)) for op in operations]
 
 
 def _units_of(storage: StorageBackend | None) -> HandlerWrapper | None:

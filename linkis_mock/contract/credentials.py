@@ -5,6 +5,7 @@ browsers write cookies, so no `Cookie` header can do more than leave the ticket 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
@@ -50,16 +51,23 @@ class Credentials:
         The fast lane asks this; anything else (both kinds, neither, a bad one) it leaves
         to Connexion's security layer, which gives the real reply.
         """
+        return self.token_info(sim) is not None
+
+    def token_info(self, sim: Simulator) -> dict[str, Any] | None:
+        """What Connexion's security layer hands a handler as `token_info` for valid
+        credentials of one kind (linkis_mock.contract.security's functions, the cookie
+        scheme or the token pair's two), or None for anything else."""
         ticket, token, token_user = self.session_ticket, self.token_code, self.token_user
         if ticket is not None and token is None and token_user is None:
-            return self.cookie_headers == 1 and sim.users.session_user(ticket) is not None
+            user = sim.users.session_user(ticket) if self.cookie_headers == 1 else None
+            return None if user is None else {"sub": user, "ticket": ticket}
         if ticket is None and token and token_user:
             try:
-                sim.users.token_user(token, token_user)
+                user = sim.users.token_user(token, token_user)
             except LinkisError:
-                return False
-            return True
-        return False
+                return None
+            return {"tokenCode": {"sub": user, "token": token}, "tokenUser": {"sub": token_user}}
+        return None
 
     def owner(self, sim: Simulator) -> str | None:
         """Whom the credentials name (a Linkis user or a VIAS project), if anyone.

@@ -1,13 +1,15 @@
-"""The polling hot path, answered without Connexion's per-request machinery.
+"""The hot paths, answered without Connexion's per-request machinery.
 
 Front ends poll `status`, `progress` and `log` every few seconds per open job, and
-VIAS consoles show and list tasks the same way; most of the time a poll is plain: a
-GET with valid credentials of one kind and parameters the spec accepts, about a job
-the entrance (or a task the project) holds. The fast lane answers
-exactly those, with the same handler and the same JSON encoder Connexion would use;
-everything else (no or bad credentials, a parameter the spec refuses or this lane
-does not read the way Connexion would, a `Prefer` header, a body, an error from the
-simulator) goes on down the full stack unchanged, which gives the real reply.
+VIAS consoles show and list tasks the same way; schedulers submit jobs and start and
+stop tasks. Most of these requests are plain: valid credentials of one kind,
+parameters the spec accepts, and for a submit a JSON body that the strict JSON policy
+reads and the spec's schema accepts. The fast lane answers exactly those, with the
+same handler and the same JSON encoder Connexion would use; everything else (no or bad
+credentials, a parameter or a body the spec refuses or this lane does not read the way
+Connexion would, a `Prefer` header, an unexpected body or media type) goes on down the
+full stack unchanged (a body the lane read is handed on as it came), which gives the
+real reply.
 The handler runs at most once: once the lane has run it, what it raised is answered
 here through the one error mapper (an unknown job's 400, a database's 503), never by
 running it again below; an unexpected error escapes to the outermost layer's 500.
@@ -27,19 +29,34 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
+from connexion.json_schema import Draft4RequestValidator
 from jsonschema import Draft4Validator
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkis_mock.context import Call, call_of
+from linkis_mock.contract import json_policy
 from linkis_mock.contract.errors import ErrorMapper
-from linkis_mock.contract.routes import Route, RouteTable
+from linkis_mock.contract.routes import Operation, Route, RouteTable
 from linkis_mock.contract.validation import readable_media_type
 
 Handler = Callable[..., Awaitable[Any]]
 Answer = tuple[int, bytes] | Response  # a handler's reply, or the error it raised, rendered
 Encode = Callable[[Any], str]
-FAST_OPERATIONS = frozenset({"getStatus", "getProgress", "getLog", "showTaskInfo", "listTasks"})
+# (method, operationId): the polls and task reads, the VIAS action, and the submits.
+FAST_OPERATIONS = frozenset(
+    {
+        ("GET", "getStatus"),
+        ("GET", "getProgress"),
+        ("GET", "getLog"),
+        ("GET", "showTaskInfo"),
+        ("GET", "listTasks"),
+        ("PUT", "startStopTask"),
+        ("POST", "submit"),
+        ("POST", "execute"),
+    }
+)
+JSON_TYPES = frozenset({"application/json", "application/json;charset=utf-8"})
 VIAS_SCHEME = "viasToken"  # an operation it guards gets the token's project as `user`
 # Only canonical spellings, read the way Connexion reads them.
 INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
@@ -93,6 +110,10 @@ class FastOperation:
     parameters: tuple[Parameter, ...]
     handler: Handler
     by_vias_token: bool  # else by the Linkis session cookie or token pair
+    method: str = "GET"
+    # A JSON body's schema (the spec's, as Connexion checks it): the handler then takes
+    # `body` and `token_info` as Connexion gives them.
+    body: Draft4Validator | None = None
 
     def with_handler(self, handler: Handler) -> FastOperation:
         return replace(self, handler=handler)
@@ -131,14 +152,14 @@ class FastLane:
         mapper: ErrorMapper,
     ) -> None:
         self.app = app
-        self.by_route = {operation.route.template: operation for operation in operations}
+        self.by_route = {(op.route.template, op.method): op for op in operations}
         self.encode = encode
         self.mapper = mapper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         answer = None
-        if scope["type"] == "http" and scope["method"] == "GET":
-            answer = await self._answer(scope)
+        if scope["type"] == "http":
+            answer, receive = await self._answer(scope, receive)
         if answer is None:
             await self.app(scope, receive, send)
         elif isinstance(answer, Response):
@@ -157,21 +178,25 @@ class FastLane:
             )
             await send({"type": "http.response.body", "body": body})
 
-    async def _answer(self, scope: Scope) -> Answer | None:
+    async def _answer(self, scope: Scope, receive: Receive) -> tuple[Answer | None, Receive]:
+        """The lane's answer, if it takes the request, and the `receive` to hand on (one
+        that gives the body again when the lane read it and passes the request on)."""
         call = call_of(scope)
         matched = call.matched  # the route the earlier layers found, or found now for them
-        operation = self.by_route.get(matched.route.template) if matched else None
+        key = (matched.route.template, str(scope["method"])) if matched else None
+        operation = self.by_route.get(key) if key else None
         if matched is None or operation is None:
-            return None
-        return await self._run(operation, matched.path_values, call)
-
-    async def _run(
-        self, operation: FastOperation, path_values: dict[str, str], call: Call
-    ) -> Answer | None:
-        scope = call.scope
-        arguments = _arguments(operation, path_values, call)
+            return None, receive
+        if operation.body is None:
+            arguments = _arguments(operation, matched.path_values, call)
+        else:
+            arguments, receive = await _body_arguments(operation, call, receive)
         if arguments is None:
-            return None
+            return None, receive
+        return await self._run(operation, arguments, call), receive
+
+    async def _run(self, operation: FastOperation, arguments: dict[str, Any], call: Call) -> Answer:
+        scope = call.scope
         try:
             result = await operation.handler(call=call, **arguments)
         except Exception as exc:
@@ -211,6 +236,64 @@ def _plain(call: Call) -> bool:
     return headers.get("content-length", "0") == "0"
 
 
+async def _body_arguments(
+    operation: FastOperation, call: Call, receive: Receive
+) -> tuple[dict[str, Any] | None, Receive]:
+    """`body` and `token_info` for a plain JSON request: no `Prefer` and no query, a JSON
+    media type in UTF-8, a body of its announced length that the strict JSON policy reads
+    and the spec's schema accepts, valid credentials of one kind. The body read is handed
+    on again (the second item) when the lane passes the request on."""
+    headers = call.headers
+    length = headers.get("content-length", "")
+    media_type = headers.get("content-type", "").replace(" ", "").lower()
+    plain = "prefer" not in headers and "transfer-encoding" not in headers
+    if not (
+        plain and length.isdigit() and media_type in JSON_TYPES and not call.scope["query_string"]
+    ):
+        return None, receive
+    raw, receive = await _read(receive, int(length))
+    if raw is None:
+        return None, receive
+    try:
+        body = json_policy.loads(raw)
+    except json_policy.JsonPolicyError:
+        return None, receive
+    assert operation.body is not None
+    if not operation.body.is_valid(body):
+        return None, receive
+    token_info = call.credentials.token_info(call.sim)
+    if token_info is None:
+        return None, receive
+    return {"body": body, "token_info": token_info}, receive
+
+
+async def _read(receive: Receive, length: int) -> tuple[bytes | None, Receive]:
+    """The request's body, if it came whole and of `length` bytes; and a `receive` that
+    gives what was read again, then whatever comes after."""
+    messages: list[Message] = []
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    raw = b"".join(chunks)
+    ended = messages[-1]["type"] == "http.request" and not messages[-1].get("more_body", False)
+    return (raw if ended and len(raw) == length else None), _replaying(messages, receive)
+
+
+def _replaying(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replay() -> Message:
+        return pending.pop(0) if pending else await receive()
+
+    return replay
+
+
 def _vias_project(call: Call) -> str | None:
     """The project of the one X-Auth-Token the request carries, if the mock knows it
     (as connexion's API-key check reads the header: the first, as sent)."""
@@ -221,8 +304,8 @@ def _vias_project(call: Call) -> str | None:
 def fast_operations(routes: RouteTable, resolve: Callable[[str], Handler]) -> list[FastOperation]:
     """The fast lane's operations: routes, parameters and schemas as the specs give them."""
     found = []
-    for operation_id in sorted(FAST_OPERATIONS):
-        route, operation = routes.find("GET", operation_id)
+    for method, operation_id in sorted(FAST_OPERATIONS):
+        route, operation = routes.find(method, operation_id)
         handler = resolve(operation.function_name)
         accepted = inspect.signature(handler).parameters  # Connexion passes only these
         parameters = tuple(
@@ -231,8 +314,21 @@ def fast_operations(routes: RouteTable, resolve: Callable[[str], Handler]) -> li
             if pythonic(raw["name"]) in accepted and raw["in"] in {"path", "query"}
         )
         by_vias_token = VIAS_SCHEME in operation.security_schemes()
-        found.append(FastOperation(route, parameters, handler, by_vias_token))
+        body = _body_validator(operation) if "body" in accepted else None
+        found.append(FastOperation(route, parameters, handler, by_vias_token, method, body))
     return found
+
+
+def _body_validator(operation: Operation) -> Draft4Validator:
+    """The spec's JSON body schema, checked as Connexion's body validator checks it
+    (OpenAPI's `nullable`, Draft 4's formats)."""
+    content = operation.resolve(operation.spec["requestBody"])["content"]
+    schema = content["application/json"]["schema"]
+    rooted = {**schema, "components": operation.document.get("components", {})}
+    validator: Draft4Validator = Draft4RequestValidator(
+        rooted, format_checker=Draft4Validator.FORMAT_CHECKER
+    )
+    return validator
 
 
 def _parameter(raw: dict[str, Any]) -> Parameter:
