@@ -26,11 +26,19 @@ VIAS = {"X-Auth-Token": "vias-dev-token"}
 TIMEOUT_S = 2.0
 
 
-@pytest.fixture
-def database() -> Iterator[PostgresServer]:
-    """A server of this test's own: the test stops and starts it."""
+@pytest.fixture(scope="module")
+def module_database() -> Iterator[PostgresServer]:
     with throwaway_postgres() as server:
         yield server
+
+
+@pytest.fixture
+def database(module_database: PostgresServer) -> PostgresServer:
+    """The module's own server (not the session's, which other test files share): its
+    tests stop, freeze and start it; each begins with it running, on a database of its own."""
+    if not module_database.is_running():
+        module_database.start()
+    return module_database
 
 
 @pytest.fixture
