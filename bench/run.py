@@ -234,6 +234,7 @@ def floor_command() -> list[str]:
         "{port}",
         "--log-level",
         "warning",
+        "--no-access-log",
     ]
 
 

@@ -226,7 +226,9 @@ def _uvicorn_options(args: argparse.Namespace, settings: Settings) -> dict[str, 
         "port": settings.port,
         "log_level": args.log_level,
         "log_config": log_config(args.log_format, args.log_level),
-        "access_log": args.log_format == "text",  # JSON mode writes its own line a request
+        # uvicorn builds each access line before its logger drops it: off unless it prints
+        # (JSON mode writes its own line a request).
+        "access_log": args.log_format == "text" and LOG_LEVELS[args.log_level] <= logging.INFO,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
         **tls,
     }
