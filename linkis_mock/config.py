@@ -101,7 +101,8 @@ class Settings:
     journal_capacity: int = DEFAULT_CAPACITY
     faults: tuple[dict[str, Any], ...] = ()
     limits: Limits = field(default_factory=Limits)
-    # Plain status, progress and log polls skip the full stack (linkis_mock.middleware.fast_lane).
+    # Plain polls, task reads, submits and task actions skip the full stack
+    # (linkis_mock.middleware.fast_lane).
     fast_lane: bool = True
     # `linkis-mock proxy`: the real servers the Linkis and VIAS APIs are forwarded to.
     proxy: Upstreams | None = None

@@ -15,7 +15,7 @@
     │ Proxy                    proxy mode: the real server answers, and is       │
     │                          checked against the specs and recorded            │
     │ RouteGuard               undeclared trailing slashes, ids past 64 bits     │
-    │ FastLane                 plain status/progress/log polls, answered here    │
+    │ FastLane                 plain polls, task reads, submits and task actions │
     └──────┬─────────────────────────────────────────────────────────────────────┘
     ┌──────▼─────── contract/ (Connexion and its glue) ─────────────────────────┐
     │ ExceptionMiddleware      every failure below -> the error mapper           │
