@@ -45,7 +45,10 @@ run: install
 # and in the order collected (the long ones are first: conftest.py); Python may cache
 # bytecode, which the many mock processes the tests start then share.
 # The wheel the wheel and plugin tests install is built first too (tests/helpers/wheel.py).
-test: lint install-postgres image
+# The gates and the image are made side by side: the image's cold build is mostly
+# downloads (Debian's packages, the wheels), which the gates' CPU work overlaps.
+test: install install-postgres
+	$(MAKE) --no-print-directory -j2 lint image
 	tools/install_browser.sh
 	$(BIN)/python -m tests.helpers.wheel > /dev/null
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
