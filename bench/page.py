@@ -164,6 +164,37 @@ def schemathesis_rows(run: Results) -> Iterator[Row]:
     )
 
 
+def link_rows(link: Results) -> Iterator[Row]:
+    for label, row in link.items():
+        distance, replicas = label.split()
+        yield Row(
+            f"PostgreSQL, {replicas} replica(s), {distance} link (its round trip "
+            f"{row['round_trip_ms']:.2f} ms): submits/s, status req/s over all",
+            f"{_n(row['submits_per_s'])}/s; {_n(row['status_per_s'])} req/s",
+            "measured and reported",
+            None,
+        )
+    one = link.get("near 1")
+    if one is not None:
+        trips = one["round_trips_per_submit"]
+        yield Row(
+            "PostgreSQL: round trips on the link for one submit (counted at the relay)",
+            f"{trips:.1f}",
+            "≤ 2",
+            trips <= 2,
+        )
+    near, far = link.get("near 2"), link.get("far 2")
+    if near and far:
+        keeps = far["submits_per_s"] / near["submits_per_s"]
+        yield Row(
+            f"two replicas' submits/s at the far link / at the near one (round trip "
+            f"{near['round_trip_ms']:.2f} -> {far['round_trip_ms']:.2f} ms)",
+            f"{keeps:.2f}",
+            "≥ 0.5",
+            keeps >= 0.5,
+        )
+
+
 def rows(results: Results, jobs: int) -> list[Row]:
     makers: dict[str, Callable[[Results], Iterator[Row]]] = {
         "throughput": poll_rows,
@@ -175,6 +206,7 @@ def rows(results: Results, jobs: int) -> list[Row]:
         "startup": startup_rows,
         "logpage": logpage_rows,
         "schemathesis": schemathesis_rows,
+        "link": link_rows,
     }
     return [row for name, make in makers.items() if name in results for row in make(results[name])]
 

@@ -68,6 +68,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -114,6 +115,7 @@ MEASUREMENTS = (
     "logpage",
     "schemathesis",
     "proxy",
+    "link",
 )
 WORKERS = 2
 STATE_SUBMITS = 2_000  # submits over HTTP, 32 at a time, for each kind of shared state
@@ -126,6 +128,11 @@ SUBMIT_CONCURRENCY = 32
 START_TIMEOUT_S = 60.0
 STARTS = 3
 SCALE_ROUNDS = 3
+# The link between the replicas and PostgreSQL: each chunk delayed this long each way
+# (bench/relay.py); the far link's round trip measures about 2.5 ms.
+LINKS = {"near": 0.0, "far": 0.00115}
+LINK_SUBMITS = 1_000
+COUNTED_SUBMITS = 50
 TOKEN_HEADERS = {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
 
 
@@ -683,6 +690,118 @@ def measure_proxy(opts: Options, problems: list[str]) -> dict[str, Any]:
         return results
 
 
+def measure_link(opts: Options, problems: list[str]) -> dict[str, Any]:
+    """Replicas on PostgreSQL through a delaying relay (bench/relay.py), at a near and a far
+    link, one replica and two: the link's measured round trip, submits/s and status polls/s
+    over all replicas, and the round trips one submit costs on the link (counted at the
+    relay, sequential submits on one connection)."""
+    sys.path.insert(0, str(ROOT))  # the tests' throwaway PostgreSQL server, and the relay
+    from bench.relay import Relay  # noqa: PLC0415
+    from tests.helpers.postgres import fresh_database, throwaway_postgres  # noqa: PLC0415
+
+    results: dict[str, Any] = {}
+    with throwaway_postgres() as database:
+        for link, delay_s in LINKS.items():
+            relay = Relay(HOST, database.port, delay_s)
+            port = relay.start()
+            try:
+                round_trip_ms = _link_round_trip_ms(
+                    database.url.replace(f":{database.port}/", f":{port}/")
+                )
+                for replicas in (1, 2):
+                    url = fresh_database(database).replace(f":{database.port}/", f":{port}/")
+                    row = _replicas_over(url, replicas, relay, opts, problems)
+                    results[f"{link} {replicas}"] = {"round_trip_ms": round_trip_ms, **row}
+            finally:
+                relay.stop()
+    return results
+
+
+def _link_round_trip_ms(url: str) -> float:
+    """The median time of `SELECT 1` through the relay: the link's real round trip."""
+    import psycopg  # noqa: PLC0415
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        times = []
+        for _ in range(50):
+            started = time.perf_counter()
+            connection.execute("SELECT 1").fetchone()
+            times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 2)
+
+
+def _replicas_over(
+    url: str, count: int, relay: Any, opts: Options, problems: list[str]
+) -> dict[str, Any]:
+    with ExitStack() as stack:
+        mocks = [
+            stack.enter_context(launched(f"mock-link-{n}", [*mock_command(), "--state", url]))
+            for n in range(count)
+        ]
+        for mock in mocks:
+            wait_for(mock, "/__admin/ready")
+        cookies = [login(mock) for mock in mocks]
+        body = submit_body("select 1")
+        relay.reset_count()
+        with httpx.Client(headers={"Cookie": cookies[0]}, timeout=30) as client:
+            for _ in range(COUNTED_SUBMITS):
+                reply = client.post(mocks[0].api + "/entrance/submit", json=body)
+                if reply.status_code != 200:
+                    raise BenchError(f"submit over the link answered {reply.status_code}")
+        round_trips = relay.round_trips / COUNTED_SUBMITS
+        started = time.perf_counter()
+        share = LINK_SUBMITS // count
+        bodies = [submit_body(f"select {n}", n) for n in range(share)]
+
+        async def everywhere() -> None:
+            await asyncio.gather(
+                *(
+                    _submit_all(mock, cookie, bodies)
+                    for mock, cookie in zip(mocks, cookies, strict=True)
+                )
+            )
+
+        asyncio.run(everywhere())
+        submits_per_s = share * count / (time.perf_counter() - started)
+        exec_id = hold_mixed_jobs(mocks[0], cookies[0])
+        polls = _polls_at_once(mocks, cookies, f"entrance/{exec_id}/status", opts, problems)
+    return {
+        "round_trips_per_submit": round(round_trips, 1),
+        "submits_per_s": round(submits_per_s),
+        "status_per_s": round(polls),
+    }
+
+
+def _polls_at_once(
+    mocks: list[Server], cookies: list[str], path: str, opts: Options, problems: list[str]
+) -> float:
+    """Status polls on every replica at once, the connections shared out: req/s in all."""
+    share = replace(opts, connections=max(1, opts.connections // len(mocks)))
+    rates: list[float] = []
+
+    def poll(mock: Server, cookie: str) -> None:
+        rates.append(drive(mock, path, cookie, share, problems).requests_per_s)
+
+    threads = [
+        threading.Thread(target=poll, args=pair) for pair in zip(mocks, cookies, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(rates)
+
+
+def print_link(results: dict[str, Any]) -> None:
+    print("\nPostgreSQL over a delaying relay: submits/s and status req/s over all replicas")
+    for label, row in results.items():
+        print(
+            f"  {label:<8} link round trip {row['round_trip_ms']:.2f} ms: "
+            f"{row['submits_per_s']} submits/s, {row['status_per_s']} status req/s, "
+            f"{row['round_trips_per_submit']} round trips a submit"
+        )
+
+
 def measure_startup() -> dict[str, Any]:
     seconds = []
     for _ in range(STARTS):
@@ -1046,6 +1165,7 @@ def run_all(opts: Options, problems: list[str]) -> dict[str, Any]:
         "logpage": (lambda: measure_logpage(opts, problems), print_logpage),
         "schemathesis": (lambda: measure_schemathesis(problems), print_schemathesis),
         "proxy": (lambda: measure_proxy(opts, problems), print_proxy),
+        "link": (lambda: measure_link(opts, problems), print_link),
     }
     results: dict[str, Any] = {}
     for name in opts.selected:
