@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from linkis_mock.api_types.linkis_entrance import JobState as JobStateName
+from linkis_mock.sim.linkis import messages
 from linkis_mock.sim.linkis.messages import KILLED_BY_USER, STATE_LINES, failed_line, finished_line
 from linkis_mock.sim.linkis.scripts import Outcome, Script
 from linkis_mock.sim.settings import Timings
@@ -164,6 +165,31 @@ class Timeline:
 
 
 LogEntry = tuple[str | None, str]  # (level, text): no level for a line without the header
+# The interceptors' lines most jobs have, in every job's intake: each job holds these very
+# objects (shared_entry), and the state file writes their index here instead of the line.
+COMMON_INTAKE_LINES: tuple[LogEntry, ...] = (
+    ("INFO", messages.SUBSTITUTING),
+    ("INFO", messages.SUBSTITUTION_ENDED),
+    ("INFO", messages.JOB_VARIABLES),
+    (None, messages.VARIABLE_BANNER),
+    (None, ""),
+    ("INFO", messages.SCRIPT_CODE_INTRO),
+    (None, messages.SCRIPT_CODE_BANNER),
+    ("WARN", messages.LIMIT_ADDED),
+    ("WARN", messages.LIMIT_LOWERED),
+    ("INFO", messages.SQL_CHECK_PASSED),
+    ("WARN", messages.NOT_LIMITED.rstrip()),
+    ("WARN", messages.FULL_EXPORT),
+    ("INFO", messages.AISQL_TASK),
+)
+COMMON_INTAKE_INDEX = {line: index for index, line in enumerate(COMMON_INTAKE_LINES)}
+
+
+def shared_entry(entry: LogEntry) -> LogEntry:
+    """The one object of a common line (a job's intake holds a dozen: 600 bytes a job
+    each held its own), or the entry itself."""
+    index = COMMON_INTAKE_INDEX.get(entry)
+    return entry if index is None else COMMON_INTAKE_LINES[index]
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,9 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from linkis_mock.sim.clock import checked_instant, checked_speed
-from linkis_mock.sim.linkis import messages
 from linkis_mock.sim.linkis.jobs import (
+    COMMON_INTAKE_INDEX,
+    COMMON_INTAKE_LINES,
     Attempt,
     Intake,
     Job,
@@ -26,6 +27,7 @@ from linkis_mock.sim.linkis.jobs import (
     Plan,
     Submission,
     Timeline,
+    shared_entry,
 )
 from linkis_mock.sim.linkis.scripts import Column, Outcome, Script
 from linkis_mock.sim.settings import Timings
@@ -202,31 +204,11 @@ def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
     )
 
 
-# The interceptors' lines most jobs have: the state file writes them as their index here,
-# which keeps its rows near their size without them (a snapshot writes them out).
-COMMON_LOG_LINES: tuple[LogEntry, ...] = (
-    ("INFO", messages.SUBSTITUTING),
-    ("INFO", messages.SUBSTITUTION_ENDED),
-    ("INFO", messages.JOB_VARIABLES),
-    (None, messages.VARIABLE_BANNER),
-    (None, ""),
-    ("INFO", messages.SCRIPT_CODE_INTRO),
-    (None, messages.SCRIPT_CODE_BANNER),
-    ("WARN", messages.LIMIT_ADDED),
-    ("WARN", messages.LIMIT_LOWERED),
-    ("INFO", messages.SQL_CHECK_PASSED),
-    ("WARN", messages.NOT_LIMITED.rstrip()),
-    ("WARN", messages.FULL_EXPORT),
-    ("INFO", messages.AISQL_TASK),
-)
-COMMON_INDEX = {line: index for index, line in enumerate(COMMON_LOG_LINES)}
-
-
 def intake_to_json(intake: Intake | None, *, compact: bool = False) -> dict[str, Any] | None:
     if intake is None:
         return None
     if compact:
-        log: list[Any] = [COMMON_INDEX.get(line, list(line)) for line in intake.log]
+        log: list[Any] = [COMMON_INTAKE_INDEX.get(line, list(line)) for line in intake.log]
     else:
         log = [{"level": level, "text": text} for level, text in intake.log]
     return {"code": intake.code, "log": log}
@@ -241,9 +223,9 @@ def intake_from_json(item: Any, store: JobStore) -> Intake | None:
 
 def _log_entry(line: Any) -> LogEntry:
     if isinstance(line, int) and not isinstance(line, bool):
-        return COMMON_LOG_LINES[line]
+        return COMMON_INTAKE_LINES[line]
     level, text = (line["level"], line["text"]) if isinstance(line, dict) else line
-    return (None if level is None else str(level), str(text))
+    return shared_entry((None if level is None else str(level), str(text)))
 
 
 def _script_from(s: dict[str, Any]) -> Script:

@@ -38,8 +38,8 @@ from linkis_mock.sim.linkis.interceptors import checks, comments, java, operatio
 from linkis_mock.sim.linkis.interceptors.dates import Moment
 from linkis_mock.sim.linkis.interceptors.languages import SCALA, SHELL, SQL, language_of
 from linkis_mock.sim.linkis.interceptors.variables import VariableError, substitute
+from linkis_mock.sim.linkis.jobs import LogEntry, shared_entry
 
-LogEntry = tuple[str | None, str]  # (level, text); no level: a line without the header
 # wds.linkis.sql.limit.creator; linkis.ai.sql.support.creators and the engines AISQL picks
 LIMIT_CREATORS = "IDE"
 AISQL_CREATORS = "ide,mcp,nodeexecution"
@@ -357,4 +357,4 @@ def _trimmed(log: list[LogEntry]) -> tuple[LogEntry, ...]:
             lines[-1] = (level, text)
             break
         lines.pop()
-    return tuple(lines)
+    return tuple(shared_entry(line) for line in lines)
