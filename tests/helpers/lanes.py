@@ -11,7 +11,24 @@ from linkis_mock.config import load_settings
 from linkis_mock.testing import Mock, in_process
 
 INSTANCE = "127.0.0.1:9999"  # both servers make the same execIDs
+COOKIE = "linkis_user_session_ticket_id_v1"
+# The credentials the equivalence tests try: good ones of each kind, both, forged, none.
+WHO = ("cookie", "token", "cookie+token", "forged cookie", "forged token", "none")
 CONFIG = f'[server]\ninstance = "{INSTANCE}"\nfast_lane = {{fast_lane}}\n'
+
+
+def credentials(who: str, ticket: str) -> dict[str, str]:
+    """The headers of one of WHO, `ticket` being the server's own session for alice."""
+    headers = {}
+    if who in ("cookie", "cookie+token"):
+        headers["Cookie"] = f"{COOKIE}={ticket}"
+    if who == "forged cookie":
+        headers["Cookie"] = f"{COOKIE}=forged"
+    if who in ("token", "cookie+token"):
+        headers |= {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
+    if who == "forged token":
+        headers |= {"Token-Code": "forged", "Token-User": "alice"}
+    return headers
 
 
 @contextmanager

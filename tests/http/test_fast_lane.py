@@ -16,10 +16,9 @@ from starlette.testclient import TestClient
 from linkis_mock.app import create_app
 from linkis_mock.config import load_settings
 from linkis_mock.testing import API, LocalMock, Mock
-from tests.helpers.lanes import INSTANCE, with_and_without_the_lane
+from tests.helpers.lanes import COOKIE, INSTANCE, WHO, credentials, with_and_without_the_lane
 from tests.helpers.sim import submit_body
 
-COOKIE = "linkis_user_session_ticket_id_v1"
 JOBS = (
     "--@mock duration=600\nselect 1",
     "--@mock queue=0 duration=1 log_lines=300\nselect 1",
@@ -73,14 +72,7 @@ class Pair:
 
     def ask(self, mock: Mock, path: str, query: str, who: str, prefer: bool) -> httpx.Response:
         headers = {"Prefer": "code=500"} if prefer else {}
-        if who in ("cookie", "cookie+token"):
-            headers["Cookie"] = f"{COOKIE}={self.tickets[id(mock)]}"
-        if who == "forged cookie":
-            headers["Cookie"] = f"{COOKIE}=forged"
-        if who in ("token", "cookie+token"):
-            headers |= {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
-        if who == "forged token":
-            headers |= {"Token-Code": "forged", "Token-User": "alice"}
+        headers |= credentials(who, self.tickets[id(mock)])
         url = f"{mock.api_url}{path}?{query}" if query else mock.api_url + path
         return mock.http.get(url, headers=headers)
 
@@ -98,9 +90,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     endpoint=st.sampled_from(["status", "progress", "log"]),
     job=st.integers(0, len(JOBS) + len(OTHER_IDS) - 1),
     query=st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(VALUES)), max_size=3),
-    who=st.sampled_from(
-        ["cookie", "token", "cookie+token", "forged cookie", "forged token", "none"]
-    ),
+    who=st.sampled_from(WHO),
     prefer=st.booleans(),
 )
 def test_the_same_request_gets_the_same_reply_either_way(

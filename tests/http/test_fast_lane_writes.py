@@ -20,9 +20,8 @@ from starlette.testclient import TestClient
 from linkis_mock.app import create_app
 from linkis_mock.config import load_settings
 from linkis_mock.testing import API, VIAS, Mock
-from tests.helpers.lanes import with_and_without_the_lane
+from tests.helpers.lanes import COOKIE, WHO, credentials, with_and_without_the_lane
 
-COOKIE = "linkis_user_session_ticket_id_v1"
 PROJECT = "0123456789abcdef0123456789abcdef"
 SERVICE = "c-intrusion-detection-cloud"
 TASK = {
@@ -68,7 +67,6 @@ MEDIA_TYPES = (
     "application/vnd.api+json",
     None,
 )
-WHO = ("cookie", "token", "cookie+token", "forged cookie", "forged token", "none")
 
 
 class Pair:
@@ -90,15 +88,7 @@ class Pair:
         headers = {"Prefer": "code=500"} if prefer else {}
         if media_type is not None:
             headers["Content-Type"] = media_type
-        if who in ("cookie", "cookie+token"):
-            headers["Cookie"] = f"{COOKIE}={self.tickets[id(mock)]}"
-        if who == "forged cookie":
-            headers["Cookie"] = f"{COOKIE}=forged"
-        if who in ("token", "cookie+token"):
-            headers |= {"Token-Code": "LINKIS-AUTH", "Token-User": "alice"}
-        if who == "forged token":
-            headers |= {"Token-Code": "forged", "Token-User": "alice"}
-        return headers
+        return headers | credentials(who, self.tickets[id(mock)])
 
     def both(
         self, method: str, url_path: str, body: bytes, headers: Callable[[Mock], dict[str, str]]

@@ -174,21 +174,20 @@ def test_every_cited_reference_section_exists() -> None:
     assert count > 20  # the code, tests and specs do cite the reference
 
 
-def test_no_path_outside_the_repository_is_cited() -> None:
+def lines_matching(pattern: re.Pattern[str]) -> list[str]:
+    """`file:line: text` of each line of the citing files that `pattern` finds in."""
     found = []
     for path in citing_files():
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1):
-            if OUTSIDE.search(line):
+            if pattern.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:120]}")
-    assert found == []
+    return found
+
+
+def test_no_path_outside_the_repository_is_cited() -> None:
+    assert lines_matching(OUTSIDE) == []
 
 
 def test_a_bare_reference_section_names_its_document() -> None:
     """`reference §8.1` alone leaves the reader to guess which document it means."""
-    bare = re.compile(r"(?<![\w/.-])(?:reference|envelope)\s+§\d")
-    found = []
-    for path in citing_files():
-        for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1):
-            if bare.search(line):
-                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:120]}")
-    assert found == []
+    assert lines_matching(re.compile(r"(?<![\w/.-])(?:reference|envelope)\s+§\d")) == []
