@@ -10,6 +10,7 @@ import httpx
 import pytest
 import yaml
 
+from linkis_mock.specs import YAML_LOADER
 from linkis_mock.testing import API, ROOT, TOKEN, Mock
 from tests.helpers.linkis import (
     LOGIN_OK,
@@ -32,7 +33,7 @@ WRONG_PASSWORD = "wrong user name or password(用户名或密码错误)！"
 def secured_operations() -> list[tuple[str, str]]:
     """(HTTP method, path) of every operation of the spec that needs a login."""
     with SPEC.open(encoding="utf-8") as handle:
-        spec: dict[str, Any] = yaml.safe_load(handle)
+        spec: dict[str, Any] = yaml.load(handle, Loader=YAML_LOADER)
     default_security = spec.get("security")
     found = []
     for path, item in spec["paths"].items():

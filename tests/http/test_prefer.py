@@ -7,6 +7,7 @@ import re
 import pytest
 import yaml
 
+from linkis_mock.specs import YAML_LOADER
 from linkis_mock.testing import ROOT, Mock
 
 SUBMIT = {
@@ -17,7 +18,7 @@ VIAS_TASKS = "/v2/0123456789abcdef0123456789abcdef/tasks"
 
 
 def linkis_spec_operations() -> list[tuple[str, str]]:
-    spec = yaml.safe_load((ROOT / "openapi" / "linkis-entrance.yaml").read_text())
+    spec = yaml.load((ROOT / "openapi" / "linkis-entrance.yaml").read_text(), Loader=YAML_LOADER)
     return [
         (method.upper(), path.replace("{id}", "x").replace("{taskID}", "1"))
         for path, item in spec["paths"].items()

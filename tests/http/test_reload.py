@@ -17,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from linkis_mock.app import create_app
 from linkis_mock.config import Settings, load_settings
@@ -25,6 +24,7 @@ from linkis_mock.context import MockContext
 from linkis_mock.reload import ReloadingApp, Watched
 from linkis_mock.sim.storage.snapshot import take
 from linkis_mock.testing import ADMIN, API, ROOT
+from tests.helpers.spec_files import edit_spec
 
 # Async tests on anyio's pytest plugin (anyio comes with httpx), on asyncio.
 pytestmark = pytest.mark.anyio
@@ -55,9 +55,7 @@ class Edits:
         return self.specs / "linkis-entrance.yaml"
 
     def spec(self, change: Callable[[dict[str, Any]], None]) -> str:
-        spec = yaml.safe_load(self.linkis_spec.read_text())
-        change(spec)
-        self.linkis_spec.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False))
+        edit_spec(self.linkis_spec, change)
         return str(self.linkis_spec.resolve())
 
 

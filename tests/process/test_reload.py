@@ -11,9 +11,9 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
 from linkis_mock.testing import ADMIN, ROOT, RunningMock, start_mock
+from tests.helpers.spec_files import edit_spec
 
 CONFIG = '[[users]]\nname = "alice"\npassword = "alice"\n'
 RUNNING = {
@@ -55,10 +55,10 @@ def _reloads(mock: RunningMock, *edited: Path) -> dict[str, Any]:
 
 
 def _edit_status(specs: Path, change: Any) -> None:
-    path = specs / "linkis-entrance.yaml"
-    spec = yaml.safe_load(path.read_text())
-    change(spec["paths"]["/entrance/{id}/status"]["get"])
-    path.write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False))
+    edit_spec(
+        specs / "linkis-entrance.yaml",
+        lambda spec: change(spec["paths"]["/entrance/{id}/status"]["get"]),
+    )
 
 
 def _add_example(operation: dict[str, Any]) -> None:

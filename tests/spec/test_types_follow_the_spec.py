@@ -11,10 +11,10 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from linkis_mock.testing import ROOT
+from tests.helpers.spec_files import edit_spec
 
 COPIED = ("linkis_mock", "handlers", "openapi", "tools", "pyproject.toml")
 
@@ -40,12 +40,15 @@ def test_a_schema_change_the_code_does_not_follow_fails_mypy(tmp_path: Path) -> 
             shutil.copy(source, tmp_path / name)
     if (ROOT / ".mypy_cache").is_dir():  # warm from make lint: only what changed is checked
         shutil.copytree(ROOT / ".mypy_cache", tmp_path / ".mypy_cache")
-    spec_path = tmp_path / "openapi" / "linkis-entrance.yaml"
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
-    status_data = spec["components"]["schemas"]["StatusData"]
-    status_data["properties"]["jobStatus"] = status_data["properties"].pop("status")
-    status_data["required"] = ["jobStatus" if r == "status" else r for r in status_data["required"]]
-    spec_path.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+
+    def rename_status(spec: dict[str, Any]) -> None:
+        status_data = spec["components"]["schemas"]["StatusData"]
+        status_data["properties"]["jobStatus"] = status_data["properties"].pop("status")
+        status_data["required"] = [
+            "jobStatus" if r == "status" else r for r in status_data["required"]
+        ]
+
+    edit_spec(tmp_path / "openapi" / "linkis-entrance.yaml", rename_status)
 
     subprocess.run(
         [sys.executable, "tools/generate_types.py"], cwd=tmp_path, check=True, timeout=120
