@@ -176,9 +176,18 @@ def inner(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     """A pytest run of pytester's folder, as a user's: in a process of its own (in this
     one, pytester would unload what each run imported, and the next run's fresh copies
     of httpx's and uvicorn's modules would not match the classes the kept ones hold).
-    Schemathesis's plugin is left out, as pyproject.toml does for the project's runs."""
+    Schemathesis's plugin is left out, as pyproject.toml does for the project's runs, and
+    so is Hypothesis's: a user's project need not have it, and loading it costs each run
+    about a second."""
     return pytester.runpytest_subprocess(
-        "-p", "no:schemathesis", "-p", "no:cacheprovider", *args, timeout=120
+        "-p",
+        "no:schemathesis",
+        "-p",
+        "no:hypothesispytest",
+        "-p",
+        "no:cacheprovider",
+        *args,
+        timeout=120,
     )
 
 
