@@ -14,6 +14,8 @@ from tests.helpers.served import running_mock
 
 __all__ = ["running_mock"]
 
+LIVE_SPEED = 3
+
 
 @dataclass(kw_only=True)
 class Proxied(Mock):
@@ -50,9 +52,12 @@ def mock(
 def live_mock(
     request: pytest.FixtureRequest, running_mock: LocalMock, proxy_in_front: LocalMock
 ) -> Iterator[Mock]:
-    """The shared mock, reset, on real time (for clients that pace themselves by sleeping);
-    or the same through the proxy."""
+    """The shared mock, reset, on a running clock (for clients that pace themselves by
+    sleeping); or the same through the proxy. The clock runs at LIVE_SPEED times real time:
+    a default job's three simulated seconds then pass within one of such a client's
+    one-second sleeps, so it polls once before the job ends and once after."""
     running_mock.reset()
+    running_mock.admin("PUT", "/clock", json={"speed": LIVE_SPEED})
     yield from _seen(request.param, running_mock, proxy_in_front)
 
 

@@ -35,7 +35,7 @@ def execute(mock: Mock, code: str, user: str = "hadoop") -> tuple[list[dict[str,
 
 
 def test_sdk_runs_a_query_to_its_result(live_mock: Mock) -> None:
-    # real time, speed 1: the SDK's one-second polling paces the run
+    # a running clock: the SDK's one-second polling paces the run
     data, total, error = execute(live_mock, "select id, name from demo\n--@mock rows=4")
     assert error == ""
     assert total == 4
