@@ -23,7 +23,7 @@ from tests.helpers.sim import submit_body
 
 PROJECT = "0123456789abcdef0123456789abcdef"
 VIAS = {"X-Auth-Token": "vias-dev-token"}
-TIMEOUT_S = 2.0
+TIMEOUT_S = 1.0
 
 
 @pytest.fixture(scope="module")
