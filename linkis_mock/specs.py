@@ -52,23 +52,42 @@ def _packaged(name: str) -> dict[str, Any]:
 
 def _checked_copy(path: Path) -> dict[str, Any]:
     """A user's copy of a spec, refused with one line naming what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: {' '.join(str(exc).split())}") from None
+    try:
+        return deepcopy(_checked_text(text))
+    except _CopyProblemError as problem:
+        raise SpecError(f"{path}: {problem}") from None
+
+
+class _CopyProblemError(ValueError):
+    """What is wrong with a spec copy's text, said without its path."""
+
+
+# Checking a copy as OpenAPI 3.0 takes most of a second for the Linkis spec; a reload that
+# finds a spec unchanged, or a second app over the same copies, takes the checked text from
+# here. Two generations of the three specs.
+@functools.lru_cache(maxsize=6)
+def _checked_text(text: str) -> dict[str, Any]:
     from openapi_spec_validator import validate  # noqa: PLC0415  # only for copies
     from openapi_spec_validator.validation.exceptions import OpenAPIValidationError  # noqa: PLC0415
 
     try:
-        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SpecError(f"{path}: {' '.join(str(exc).split())}") from None
+        spec = yaml.load(text, Loader=YAML_LOADER)
+    except yaml.YAMLError as exc:
+        raise _CopyProblemError(" ".join(str(exc).split())) from None
     if not isinstance(spec, dict) or not str(spec.get("openapi", "")).startswith("3.0"):
-        raise SpecError(f"{path}: not an OpenAPI 3.0 document")
+        raise _CopyProblemError("not an OpenAPI 3.0 document")
     try:
         validate(spec)
     except OpenAPIValidationError as exc:
         where = "/".join(str(part) for part in exc.path)
-        raise SpecError(f"{path}: {str(exc).splitlines()[0]} (at /{where})") from None
+        raise _CopyProblemError(f"{str(exc).splitlines()[0]} (at /{where})") from None
     servers = spec.get("servers")
     if not (isinstance(servers, list) and servers and isinstance(servers[0], dict)):
-        raise SpecError(f"{path}: servers[0].url is missing (it gives the base path)")
+        raise _CopyProblemError("servers[0].url is missing (it gives the base path)")
     return spec
 
 
