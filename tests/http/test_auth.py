@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import yaml
 
-from linkis_mock.specs import YAML_LOADER
-from linkis_mock.testing import API, ROOT, TOKEN, Mock
+from linkis_mock.specs import LINKIS_SPEC, load_spec
+from linkis_mock.testing import API, TOKEN, Mock
 from tests.helpers.linkis import (
     LOGIN_OK,
     NOT_LOGGED_IN,
@@ -21,7 +18,6 @@ from tests.helpers.linkis import (
     ok,
 )
 
-SPEC = Path(ROOT) / "openapi" / "linkis-entrance.yaml"
 HTTP_METHODS = ("get", "post", "put", "delete", "patch", "head", "options")
 SAMPLE_EXEC_ID = "exec_id018014linkis-cg-entrance127.0.0.1:9104IDE_hadoop_spark_0"
 LOGIN_EXTRAS = {"sessionTimeOut": 3_600_000, "enableWatermark": True}
@@ -32,8 +28,7 @@ WRONG_PASSWORD = "wrong user name or password(用户名或密码错误)！"
 
 def secured_operations() -> list[tuple[str, str]]:
     """(HTTP method, path) of every operation of the spec that needs a login."""
-    with SPEC.open(encoding="utf-8") as handle:
-        spec: dict[str, Any] = yaml.load(handle, Loader=YAML_LOADER)
+    spec = load_spec(LINKIS_SPEC)
     default_security = spec.get("security")
     found = []
     for path, item in spec["paths"].items():

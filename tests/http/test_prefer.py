@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
-from linkis_mock.specs import YAML_LOADER
-from linkis_mock.testing import ROOT, Mock
+from linkis_mock.specs import LINKIS_SPEC, load_spec
+from linkis_mock.testing import Mock
 
 SUBMIT = {
     "executionContent": {"code": "select 1", "runType": "sql"},
@@ -18,7 +17,7 @@ VIAS_TASKS = "/v2/0123456789abcdef0123456789abcdef/tasks"
 
 
 def linkis_spec_operations() -> list[tuple[str, str]]:
-    spec = yaml.load((ROOT / "openapi" / "linkis-entrance.yaml").read_text(), Loader=YAML_LOADER)
+    spec = load_spec(LINKIS_SPEC)
     return [
         (method.upper(), path.replace("{id}", "x").replace("{taskID}", "1"))
         for path, item in spec["paths"].items()
