@@ -83,7 +83,7 @@ FUZZ_MAX_TIME ?= 240
 HOSTILE_NET_EXAMPLES ?= 300
 fuzz: install clients install-postgres
 	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) FUZZ_MAX_TIME=$(FUZZ_MAX_TIME) \
-	  $(BIN)/pytest contract_tests/test_schemathesis.py
+	  $(BIN)/pytest contract_tests/schemathesis_runs
 	HOSTILE_NET_EXAMPLES=$(HOSTILE_NET_EXAMPLES) HOSTILE_NET_EXPLORE=1 \
 	  $(BIN)/pytest -n auto tests/http/test_hostile_net.py
 

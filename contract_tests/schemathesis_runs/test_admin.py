@@ -1,0 +1,13 @@
+"""The admin API under Schemathesis: every phase and check (see runner.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_tests.schemathesis_runs.runner import assert_schemathesis_finds_no_failure
+
+pytestmark = pytest.mark.runs_long
+
+
+def test_schemathesis_finds_no_failure(caplog: pytest.LogCaptureFixture) -> None:
+    assert_schemathesis_finds_no_failure("/__admin/openapi.json", 22, caplog)
