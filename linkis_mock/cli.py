@@ -187,6 +187,10 @@ def _freeze_what_start_made() -> None:
 
 def _reloading(args: argparse.Namespace, settings: Settings) -> ReloadingApp:
     """The app of `serve --reload`: each edit of the watched files builds the next one."""
+    # Refused before the web framework is imported (Watched.files() would be empty): a
+    # start this stops costs a fraction of a second, not one.
+    if args.config is None and args.scenario is None and settings.specs is None:
+        raise StartError("--reload watches --specs, --config and --scenario: give one of them")
     from linkis_mock.app import create_app  # noqa: PLC0415
     from linkis_mock.reload import ReloadingApp, Watched  # noqa: PLC0415
 
@@ -196,8 +200,6 @@ def _reloading(args: argparse.Namespace, settings: Settings) -> ReloadingApp:
         return create_app(settings, previous=previous, scenario=scenario)
 
     watched = Watched(config=args.config, scenario=args.scenario, specs=settings.specs)
-    if not watched.files():
-        raise StartError("--reload watches --specs, --config and --scenario: give one of them")
     return ReloadingApp(_app(args, settings), lambda: _settings(args), _scenario, create, watched)
 
 
@@ -359,10 +361,12 @@ def _proxy(args: argparse.Namespace) -> int:
     """Serves the proxy until it is stopped, then writes the report and the recording."""
     try:
         settings = _admin_plane(args, _settings(args))
+        # The TLS flags are checked first, as `serve` does: a start they stop need not
+        # load the web framework and build the app.
+        options = _uvicorn_options(args, settings)
         from linkis_mock.app import create_app  # noqa: PLC0415
 
         app = create_app(settings, record=args.record is not None)
-        options = _uvicorn_options(args, settings)
     except StartError as exc:
         _tell(args, str(exc), logging.ERROR, event="start-failed")
         return 2
