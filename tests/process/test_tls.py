@@ -39,13 +39,18 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return cert, key
 
 
-@pytest.fixture(params=["one process", "two workers"])
+@pytest.fixture(scope="module", params=["one process", "two workers"])
 def https_mock(
-    request: pytest.FixtureRequest, tmp_path: Path, certificate: tuple[Path, Path]
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    certificate: tuple[Path, Path],
 ) -> Iterator[int]:
-    """`serve` over https on a free port (also as `--workers 2` on a state file)."""
+    """`serve` over https on a free port (also as `--workers 2` on a state file). One
+    server of each kind for the module: its tests only read from it, and a start (of
+    three processes, with workers) is most of what they cost."""
     cert, key = certificate
     port = free_port()
+    tmp_path = tmp_path_factory.mktemp("https")
     workers = ["--workers", "2", "--state", str(tmp_path / "s.db")]
     log = tmp_path / "mock.log"
     with log.open("wb") as output:
@@ -72,13 +77,15 @@ def _trusting(cert: Path) -> ssl.SSLContext:
 
 def _wait_for_https(port: int, cert: Path, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()
-        try:
-            httpx.get(f"https://127.0.0.1:{port}/__admin/clock", verify=_trusting(cert), timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.05)
+    # One client (one TLS context) for all the polls, not one for each.
+    with httpx.Client(verify=_trusting(cert), timeout=1) as poll:
+        while time.monotonic() < deadline:
+            assert process.poll() is None, log.read_text()
+            try:
+                poll.get(f"https://127.0.0.1:{port}/__admin/clock")
+                return
+            except httpx.TransportError:
+                time.sleep(0.05)
     raise AssertionError(f"https did not start:\n{log.read_text()}")
 
 
