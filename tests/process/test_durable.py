@@ -7,6 +7,7 @@ import asyncio
 import json
 import os
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -15,8 +16,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
 
-from linkis_mock.testing import ROOT, RunningMock, start_mock
+from linkis_mock import cli
+from linkis_mock.config import load_settings
+from linkis_mock.testing import ROOT, RunningMock, in_process, start_mock
 from tests.helpers.sim import submit_body
 
 pytestmark = pytest.mark.runs_long
@@ -88,7 +92,11 @@ def test_kill_9_under_load_loses_no_answered_submission(tmp_path: Path) -> None:
     threads = [threading.Thread(target=load) for _ in range(4)]
     for thread in threads:
         thread.start()
-    time.sleep(2)
+    # Killed once the load is well under way (the four clients keep submitting): at most
+    # 2 s in, usually much sooner. Every answer then costs a status check below.
+    deadline = time.monotonic() + 2
+    while len(answered) < 100 and time.monotonic() < deadline:
+        time.sleep(0.02)
     kill_9(mock)
     stop.set()
     for thread in threads:
@@ -135,10 +143,16 @@ def test_workers_share_state_without_duplicate_ids(tmp_path: Path) -> None:
 
 
 async def _submit_concurrently(api_url: str, *, clients: int, each: int) -> list[dict[str, str]]:
+    # One TLS context for all the clients (unused over http): httpx would load the CA
+    # bundle into a new one for each client, some 25 ms of CPU apiece.
+    context = ssl.create_default_context()
+
     async def one_client(number: int) -> list[dict[str, str]]:
         headers = {"Token-Code": "LINKIS-AUTH", "Token-User": f"user{number % 5}"}
         # One connection per client, so the workers' shared socket spreads them.
-        async with httpx.AsyncClient(base_url=api_url, headers=headers, timeout=30) as client:
+        async with httpx.AsyncClient(
+            base_url=api_url, headers=headers, timeout=30, verify=context
+        ) as client:
             found = []
             for _ in range(each):
                 body = submit_body("--@mock duration=600\nselect 1", user=f"user{number % 5}")
@@ -186,44 +200,61 @@ def test_sigterm_lets_a_request_in_flight_finish_and_saves_everything(tmp_path: 
     # The write-ahead log was folded into the file: the file alone holds the state.
     wal = Path(f"{state}-wal")
     assert not wal.exists() or wal.stat().st_size == 0
-    again = start_mock(tmp_path, "--state", str(state))
+    # A mock over the file (in this process: the file, not the process, is what is
+    # checked) continues from it.
+    again = in_process(load_settings(state=str(state)))
     try:
         assert status_of(again.as_token("alice"), job["execID"]) == "Inited"  # still frozen
     finally:
         again.stop()
 
 
-def test_workers_need_a_state_file_and_a_bad_file_is_refused(tmp_path: Path) -> None:
-    def serve(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "linkis_mock", "serve", "--port", "1", *args],
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            env={**os.environ},
-        )
-
-    no_state = serve("--workers", "2")
+def test_workers_need_a_state_file_and_a_bad_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first through `python -m linkis_mock` itself; the files through the command's
+    entry point in this process (the same code from argv to exit status and stderr; an
+    exception that escaped, a traceback in a process, would fail the test), as
+    tests/process/test_cli.py does for its many cases."""
+    no_state = subprocess.run(
+        [sys.executable, "-m", "linkis_mock", "serve", "--port", "1", "--workers", "2"],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ},
+    )
     assert no_state.returncode == 2
     assert "--workers needs --state FILE" in no_state.stderr
+
+    def serve(*args: str) -> tuple[int, str]:
+        def would_serve(*args: object, **kwargs: object) -> None:
+            raise AssertionError("the command went on to serve")
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(uvicorn, "run", would_serve)
+            code = cli.main(["serve", "--port", "1", *args])
+        return code, capsys.readouterr().err
+
     not_sqlite = tmp_path / "notes.txt"
     not_sqlite.write_text("shopping list\n" * 200)
-    bad = serve("--state", str(not_sqlite))
-    assert bad.returncode == 2
-    assert f"cannot use state file {not_sqlite}" in bad.stderr
+    code, stderr = serve("--state", str(not_sqlite))
+    assert code == 2
+    assert f"cannot use state file {not_sqlite}" in stderr
     assert not_sqlite.read_text() == "shopping list\n" * 200  # left as it was
     for unusable in (tmp_path, tmp_path / "missing" / "state.db"):
-        refused = serve("--state", str(unusable))
-        assert refused.returncode == 2
-        assert f"cannot use state file {unusable}" in refused.stderr
-        assert "Traceback" not in refused.stderr
+        code, stderr = serve("--state", str(unusable))
+        assert code == 2
+        assert f"cannot use state file {unusable}" in stderr
+        assert "Traceback" not in stderr
 
 
 def test_a_scenario_fills_only_a_new_state_file(tmp_path: Path) -> None:
     state = str(tmp_path / "state.db")
-    first = start_mock(tmp_path, "--state", state)
+    # The state file with a job in it, and the snapshot, made in this process: the two
+    # processes below are what is checked.
+    first = in_process(load_settings(state=state))
     try:
         submit(first.as_token("alice"))
         snapshot = first.admin("GET", "/snapshot")
