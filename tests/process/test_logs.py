@@ -1,6 +1,7 @@
 """What `serve` prints: one JSON object a line with `--log-format json` (a request event
 each, start-up events and uvicorn's own messages), readable lines by default, and no
-traceback for a connection a fault rule cuts."""
+traceback for a connection a fault rule cuts (checked in either format after the
+traffic, on the same server: a process start is most of what each check costs)."""
 
 from __future__ import annotations
 
@@ -99,14 +100,19 @@ def _one(requests: list[dict[str, Any]], method: str, path: str) -> dict[str, An
 
 
 def test_json_mode_prints_one_object_a_line_and_one_event_a_request(tmp_path: Path) -> None:
+    """Then, on the same server (a start is most of what each check costs), a close
+    fault's cut (_check_cut)."""
     mock = start_mock(tmp_path, "--log-format", "json", "--log-level", "info")
     try:
         seen = _traffic(mock)
         _lines(mock, LAST_PATH)
         journal = mock.admin("GET", "/journal")["entries"]
         lines = _lines(mock, f"{ADMIN}/journal")
+        _cut(mock)
+        log = _lines(mock, "closed the connection")
     finally:
         mock.stop()
+    _check_cut(log, len(lines), "json")
     events = _events(lines)
     requests = _requests(events)
     expected = _expected_requests(seen) + Counter([("GET", f"{ADMIN}/journal")])
@@ -185,12 +191,16 @@ def test_json_mode_with_workers_logs_each_request_once(tmp_path: Path) -> None:
 
 
 def test_text_mode_stays_readable(tmp_path: Path) -> None:
+    """Then, on the same server, a close fault's cut (_check_cut)."""
     mock = start_mock(tmp_path, "--log-level", "info")
     try:
         _traffic(mock)
         lines = _lines(mock, LAST_PATH)
+        _cut(mock)
+        log = _lines(mock, "closed the connection")
     finally:
         mock.stop()
+    _check_cut(log, len(lines), "text")
     submits = [line for line in lines if f'"POST {API}/entrance/submit HTTP/1.1" 200' in line]
     assert len(submits) == 1  # uvicorn's access line, once: no request event beside it
     assert submits[0].startswith("INFO:")
@@ -205,15 +215,12 @@ def _cut(mock: RunningMock) -> None:
         httpx.get(mock.admin_url + "/clock", timeout=5)
 
 
-@pytest.mark.parametrize("log_format", ["text", "json"])
-def test_a_close_fault_cuts_without_a_traceback(tmp_path: Path, log_format: str) -> None:
-    mock = start_mock(tmp_path, "--log-format", log_format, "--log-level", "info")
-    try:
-        _cut(mock)
-        lines = _lines(mock, "closed the connection")
-    finally:
-        mock.stop()
-    text = "\n".join(lines)
+def _check_cut(log: list[str], since: int, log_format: str) -> None:
+    """What a log at info level says of a connection a close fault cut (its lines from
+    `since` on): that it was cut, by which rule (the server's first: f1), and nowhere a
+    traceback. The JSON and the text test check it after their traffic."""
+    text = "\n".join(log)
+    lines = log[since:]
     cuts = [line for line in lines if "closed the connection" in line]
     assert len(cuts) == (2 if log_format == "json" else 1)  # json: the request event too
     assert "Traceback" not in text
