@@ -199,16 +199,6 @@ def test_serve_exits_with_one_line_when_the_state_database_cannot_be_reached() -
     assert "s3cret" not in result.stderr
 
 
-def _serve_scenario(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "linkis_mock", "serve", "--port", "1", "--scenario", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize(
     ("change", "problem"),
     [
@@ -219,15 +209,21 @@ def _serve_scenario(path: Path) -> subprocess.CompletedProcess[str]:
     ids=["NaN", "wrong type", "not a job"],
 )
 def test_a_scenario_file_is_held_to_the_snapshot_schema(
-    mock: Mock, tmp_path: Path, change: object, problem: str
+    mock: Mock,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: object,
+    problem: str,
 ) -> None:
+    """Through the entry point in this process (test_serve_refuses_a_broken_scenario
+    takes a scenario the command refuses through `python -m linkis_mock` itself)."""
     submit(mock.as_token("alice"))
     text = json.dumps(mock.admin("GET", "/snapshot"))
     scenario = tmp_path / "scenario.json"
     assert callable(change)
     scenario.write_text(change(text), encoding="utf-8")
     assert change(text) != text
-    result = _serve_scenario(scenario)
+    result = _serve_here(capsys, "--scenario", str(scenario))
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("linkis-mock: cannot start from scenario"), result.stderr
     assert problem in result.stderr
