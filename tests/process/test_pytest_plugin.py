@@ -5,6 +5,7 @@ repository, through pytester, its options and ini keys, its scopes and markers."
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import os
@@ -191,6 +192,22 @@ def inner(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     )
 
 
+# inner()'s plugins, for the runs made in this process instead (those that start no mock).
+IN_PROCESS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:cacheprovider")
+
+
+def outcome_of(result: pytest.RunResult) -> dict[str, str]:
+    """Each inner test's outcome by its node id, from the summary a `-rA` run ends with
+    ("PASSED test_x.py::test_y", "ERROR test_x.py::test_z - ..."): for a run of several
+    files, what each file's tests did, not only the run's totals."""
+    found = {}
+    for line in result.outlines:
+        match = re.match(r"(PASSED|FAILED|ERROR) (\S+::\S+)", line)
+        if match:
+            found[match[2]] = match[1]
+    return found
+
+
 def test_importing_the_plugin_loads_no_mock_and_no_web_framework() -> None:
     code = (
         "import sys, json, pytest; before = set(sys.modules)\n"
@@ -251,8 +268,9 @@ READ_ROWS = f"from __future__ import annotations\n\nSUBMIT = {SUBMIT!r}\n\n\n" +
 )
 
 
+@functools.cache
 def rows_with_seed(seed: int) -> int:
-    """read_rows on an in-process mock with this seed."""
+    """read_rows on an in-process mock with this seed (the same for the whole module)."""
     mock = in_process(load_settings(seed=seed))
     try:
         return read_rows(mock.logged_in("alice"), mock.freeze, mock.advance)
@@ -260,27 +278,46 @@ def rows_with_seed(seed: int) -> int:
         mock.stop()
 
 
-def test_the_seed_decides_the_runs_and_the_command_line_wins_over_the_ini(
+FUNCTION_SCOPED = """
+seen = []
+
+def test_first(linkis_mock_server, linkis_mock):
+    assert linkis_mock.base_url == linkis_mock_server.base_url
+    seen.append(linkis_mock.base_url)
+
+def test_second(linkis_mock):
+    assert linkis_mock.base_url != seen[0]
+"""
+
+
+def test_the_seed_decides_the_runs_and_a_function_scoped_mock_is_a_new_server_for_each_test(
     pytester: pytest.Pytester,
 ) -> None:
+    """The seed of the ini file, then the command line's over it. The first run holds the
+    function-scoped tests too (the default scope, which the seed does not touch): a run
+    that starts a mock pays most of a second to load the web framework."""
     expected = {seed: rows_with_seed(seed) for seed in (1, 7)}
     assert expected[1] != expected[7], expected  # else the test could not tell them apart
     pytester.makeini("[pytest]\nlinkis_mock_seed = 7\n")
-    pytester.makepyfile(
-        READ_ROWS
-        + textwrap.dedent(
-            """
-            from pathlib import Path
+    rows = READ_ROWS + textwrap.dedent(
+        """
+        from pathlib import Path
 
-            def test_rows(linkis_mock):
-                rows = read_rows(linkis_mock.logged_in(), linkis_mock.freeze, linkis_mock.advance)
-                Path("rows.txt").write_text(str(rows))
-            """
-        )
+        def test_rows(linkis_mock):
+            rows = read_rows(linkis_mock.logged_in(), linkis_mock.freeze, linkis_mock.advance)
+            Path("rows.txt").write_text(str(rows))
+        """
     )
-    inner(pytester).assert_outcomes(passed=1)
+    pytester.makepyfile(test_rows=rows, test_function_scope=FUNCTION_SCOPED)
+    first = inner(pytester, "-rA")
+    assert outcome_of(first) == {
+        "test_function_scope.py::test_first": "PASSED",
+        "test_function_scope.py::test_second": "PASSED",
+        "test_rows.py::test_rows": "PASSED",
+    }, first.stdout.str()
+    first.assert_outcomes(passed=3)
     assert int((pytester.path / "rows.txt").read_text()) == expected[7]
-    inner(pytester, "--linkis-mock-seed", "1").assert_outcomes(passed=1)
+    inner(pytester, "--linkis-mock-seed", "1", "test_rows.py").assert_outcomes(passed=1)
     assert int((pytester.path / "rows.txt").read_text()) == expected[1]
 
 
@@ -333,44 +370,6 @@ def test_a_session_mock_starts_each_test_from_the_scenario(pytester: pytest.Pyte
     inner(pytester).assert_outcomes(passed=2)
 
 
-def test_a_function_scoped_mock_is_a_new_server_for_each_test(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        """
-        seen = []
-
-        def test_first(linkis_mock_server, linkis_mock):
-            assert linkis_mock.base_url == linkis_mock_server.base_url
-            seen.append(linkis_mock.base_url)
-
-        def test_second(linkis_mock):
-            assert linkis_mock.base_url != seen[0]
-        """
-    )
-    inner(pytester).assert_outcomes(passed=2)
-
-
-def test_keep_state_carries_the_previous_tests_state(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(
-        f"""
-        import pytest
-
-        SUBMIT = {SUBMIT!r}
-
-        def test_first(linkis_mock):
-            linkis_mock.as_token("alice").post("/entrance/submit", json=SUBMIT)
-
-        @pytest.mark.linkis_mock_keep_state
-        def test_kept(linkis_mock):
-            assert [job["taskID"] for job in linkis_mock.jobs()] == [1]
-            assert linkis_mock.calls("submit", user="alice") == 1
-
-        def test_clean_again(linkis_mock):
-            assert linkis_mock.jobs() == []
-        """
-    )
-    inner(pytester, "--strict-markers", "--linkis-mock-scope", "session").assert_outcomes(passed=3)
-
-
 def test_a_process_of_its_own_with_the_config_and_seed(pytester: pytest.Pytester) -> None:
     """The config's users and admin token are the process's; the helpers send the token."""
     (pytester.path / "mock.toml").write_text(
@@ -402,35 +401,66 @@ def test_a_process_of_its_own_with_the_config_and_seed(pytester: pytest.Pytester
     assert int((pytester.path / "rows.txt").read_text()) == rows_with_seed(1)
 
 
-def test_the_marker_gives_one_test_a_mock_of_its_own(pytester: pytest.Pytester) -> None:
+KEEP_STATE = f"""
+import pytest
+
+SUBMIT = {SUBMIT!r}
+
+def test_first(linkis_mock):
+    linkis_mock.as_token("alice").post("/entrance/submit", json=SUBMIT)
+
+@pytest.mark.linkis_mock_keep_state
+def test_kept(linkis_mock):
+    assert [job["taskID"] for job in linkis_mock.jobs()] == [1]
+    assert linkis_mock.calls("submit", user="alice") == 1
+
+def test_clean_again(linkis_mock):
+    assert linkis_mock.jobs() == []
+"""
+
+OWN_SERVER = """
+import os
+import pytest
+
+shared = []
+
+def test_shared(linkis_mock):
+    assert linkis_mock.mode == "thread"
+    assert linkis_mock.admin("GET", "/journal")["replica"]["pid"] == os.getpid()
+    shared.append(linkis_mock.base_url)
+
+@pytest.mark.linkis_mock(mode="process", config="mock.toml")
+def test_own(linkis_mock):
+    assert linkis_mock.base_url != shared[0]
+    assert linkis_mock.admin("GET", "/journal")["replica"]["pid"] != os.getpid()
+    linkis_mock.logged_in("carol", "secret")
+
+@pytest.mark.linkis_mock(port=9000)
+def test_unknown_setting(linkis_mock):
+    pass
+"""
+
+
+def test_keep_state_carries_the_previous_tests_state_and_the_marker_gives_a_mock_of_its_own(
+    pytester: pytest.Pytester,
+) -> None:
+    """Two files in one run with a session-scoped mock (the same options for both; a run
+    that starts a mock pays most of a second to load the web framework). The keep-state
+    file comes first, so its first test is the session mock's first."""
     (pytester.path / "mock.toml").write_text(
         '[[users]]\nname = "carol"\npassword = "secret"\n', encoding="utf-8"
     )
-    pytester.makepyfile(
-        """
-        import os
-        import pytest
-
-        shared = []
-
-        def test_shared(linkis_mock):
-            assert linkis_mock.mode == "thread"
-            assert linkis_mock.admin("GET", "/journal")["replica"]["pid"] == os.getpid()
-            shared.append(linkis_mock.base_url)
-
-        @pytest.mark.linkis_mock(mode="process", config="mock.toml")
-        def test_own(linkis_mock):
-            assert linkis_mock.base_url != shared[0]
-            assert linkis_mock.admin("GET", "/journal")["replica"]["pid"] != os.getpid()
-            linkis_mock.logged_in("carol", "secret")
-
-        @pytest.mark.linkis_mock(port=9000)
-        def test_unknown_setting(linkis_mock):
-            pass
-        """
-    )
-    result = inner(pytester, "--strict-markers", "--linkis-mock-scope", "session")
-    result.assert_outcomes(passed=2, errors=1)
+    pytester.makepyfile(test_a_keep_state=KEEP_STATE, test_b_own_server=OWN_SERVER)
+    result = inner(pytester, "-rA", "--strict-markers", "--linkis-mock-scope", "session")
+    assert outcome_of(result) == {
+        "test_a_keep_state.py::test_first": "PASSED",
+        "test_a_keep_state.py::test_kept": "PASSED",
+        "test_a_keep_state.py::test_clean_again": "PASSED",
+        "test_b_own_server.py::test_shared": "PASSED",
+        "test_b_own_server.py::test_own": "PASSED",
+        "test_b_own_server.py::test_unknown_setting": "ERROR",
+    }, result.stdout.str()
+    result.assert_outcomes(passed=5, errors=1)
     assert "takes only mode=, config=, scenario= and seed= (got ['port'])" in result.stdout.str()
 
 
@@ -447,7 +477,9 @@ def test_a_bad_option_stops_the_run_before_any_test(
     pytester: pytest.Pytester, args: tuple[str, ...], message: str
 ) -> None:
     pytester.makepyfile("def test_never(linkis_mock):\n    raise AssertionError\n")
-    result = inner(pytester, *args)
+    # In this process: a run that stops at its options imports no mock (see inner()), and
+    # a Python start would be most of what it costs.
+    result = pytester.runpytest_inprocess(*IN_PROCESS, *args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert message in result.stderr.str(), result.stderr.str()
 
@@ -469,7 +501,12 @@ def test_a_config_or_scenario_the_mock_refuses_fails_the_test_with_its_reason(
 ) -> None:
     (pytester.path / file).write_text(text, encoding="utf-8")
     pytester.makepyfile("def test_it(linkis_mock):\n    pass\n")
-    result = inner(pytester, f"--linkis-mock-{option}", file)
+    if option == "config":
+        # In this process: a config refused stops the mock before it starts (nothing is
+        # imported that this module has not imported already; see inner()).
+        result = pytester.runpytest_inprocess(*IN_PROCESS, f"--linkis-mock-{option}", file)
+    else:
+        result = inner(pytester, f"--linkis-mock-{option}", file)
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines([reason])
     assert "During handling" not in result.stdout.str()
