@@ -15,6 +15,7 @@ through the proxy in front of it, and once with the state in PostgreSQL.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import logging
@@ -270,7 +271,12 @@ class Credentials:
     alice_cookie: str
 
 
-def _headers(draw: st.DrawFn, credentials: Credentials) -> list[tuple[str, str]]:
+@functools.cache
+def _header_strategies(
+    credentials: Credentials,
+) -> tuple[st.SearchStrategy[list[str]], dict[str, st.SearchStrategy[str]]]:
+    """The names to send (repeats: repeated headers) and each name's values, built once per
+    set of credentials: building Hypothesis strategies costs more than drawing from them."""
     cookie = st.one_of(
         st.just(credentials.alice_cookie),
         st.sampled_from(
@@ -291,8 +297,18 @@ def _headers(draw: st.DrawFn, credentials: Credentials) -> list[tuple[str, str]]
         "Accept": header_text,
         "X-Request-Id": header_text,
     }
-    names = draw(st.lists(st.sampled_from(sorted(pool)), max_size=7))  # repeats: repeated headers
+    return st.lists(st.sampled_from(sorted(pool)), max_size=7), pool
+
+
+def _headers(draw: st.DrawFn, credentials: Credentials) -> list[tuple[str, str]]:
+    names_strategy, pool = _header_strategies(credentials)
+    names = draw(names_strategy)
     return [(name, draw(pool[name])) for name in names]
+
+
+USUAL_METHOD = st.integers(0, 5)  # 0 (one in six): any method, not only the operation's
+OTHER_METHODS = st.sampled_from(METHODS)
+COIN = st.booleans()
 
 
 @st.composite
@@ -302,11 +318,11 @@ def requests(draw: st.DrawFn, operation: Operation, credentials: Credentials) ->
         start, end = path.index("{"), path.index("}")
         path = path[:start] + draw(segments) + path[end + 1 :]
     pairs = draw(query_pairs)
-    if draw(st.booleans()):
+    if draw(COIN):
         pairs += [(name, draw(text_values)) for name in operation.query_names]
     query = "&".join(f"{_encoded(k)}={_encoded(v)}" for k, v in pairs)
-    method = operation.method if draw(st.integers(0, 5)) else draw(st.sampled_from(METHODS))
-    target = operation.base + path + (f"?{query}" if query or draw(st.booleans()) else "")
+    method = operation.method if draw(USUAL_METHOD) else draw(OTHER_METHODS)
+    target = operation.base + path + (f"?{query}" if query or draw(COIN) else "")
     body = draw(bodies)
     lines = [f"{method} {target} HTTP/1.1", "Host: 127.0.0.1"]
     lines += [f"{name}: {value.strip()}" for name, value in _headers(draw, credentials)]
