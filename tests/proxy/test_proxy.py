@@ -8,7 +8,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,14 +28,24 @@ SUBMIT = {
 }
 
 
-@pytest.fixture
-def proxy(upstream: LocalMock) -> Iterator[LocalMock]:
-    upstream.reset()
+@pytest.fixture(scope="module")
+def shared_proxy(upstream: LocalMock) -> Iterator[LocalMock]:
     mock = proxy_of(upstream.base_url, upstream.base_url)
     try:
         yield mock
     finally:
         mock.stop()
+
+
+@pytest.fixture
+def proxy(upstream: LocalMock, shared_proxy: LocalMock) -> LocalMock:
+    """The module's proxy in front of `upstream`, both cleared: no job, journal entry,
+    fault rule or violation is left from another test. One proxy app for all: building
+    one costs more than most tests here."""
+    upstream.reset()
+    shared_proxy.reset()
+    shared_proxy.admin("DELETE", "/violations")
+    return shared_proxy
 
 
 @pytest.fixture(scope="module")
@@ -139,18 +149,20 @@ def _long_download(
     proxy: LocalMock, upstream: LocalMock
 ) -> tuple[httpx.Response, list[bytes], httpx.Response]:
     alice = proxy.as_token("alice")
+    # Wide rows, so that few make a long reply: each row costs the mock the same to make
+    # whatever its width. 3000 stay under the 5000 the IDE's limit would cut a select to.
+    columns = ", ".join(f"column_{name}_{'x' * 100}" for name in "abcdefgh")
     body = {
         **SUBMIT,
-        # not a select: the IDE's limit would cut its result to 5000 rows
         "executionContent": {
-            "code": "show tables\n--@mock rows=100000 duration=1",
+            "code": f"select {columns} from t\n--@mock rows=3000 duration=1",
             "runType": "sql",
         },
     }
     task_id = ok(alice.post("/entrance/submit", json=body), "/api/entrance/submit")["taskID"]
     upstream.advance(60)
     task = ok(alice.get(f"/jobhistory/{task_id}/get"), f"/api/jobhistory/{task_id}/get")["task"]
-    path = {"path": f"{task['resultLocation']}/_0.dolphin", "limit": "100000"}
+    path = {"path": f"{task['resultLocation']}/_0.dolphin", "limit": "3000"}
     direct = upstream.as_token("alice").get("/filesystem/resultsetToExcel", params=path)
     with alice.stream("GET", "/filesystem/resultsetToExcel", params=path) as streamed:
         pieces = list(streamed.iter_raw())
@@ -328,8 +340,9 @@ UNREADABLE = {
 
 
 @contextmanager
-def raw_upstream(reply: bytes) -> Iterator[str]:
-    """A server that answers every connection with `reply`, then closes it."""
+def raw_upstream(reply: Callable[[bytes], bytes]) -> Iterator[str]:
+    """A server that answers every connection with `reply(what it was sent)`, then
+    closes it."""
     server = socket.create_server(("127.0.0.1", 0))
     server.settimeout(0.2)
     done = threading.Event()
@@ -341,8 +354,7 @@ def raw_upstream(reply: bytes) -> Iterator[str]:
             except TimeoutError:
                 continue
             with connection:
-                connection.recv(65_536)
-                connection.sendall(reply)
+                connection.sendall(reply(connection.recv(65_536)))
 
     thread = threading.Thread(target=answer, daemon=True)
     thread.start()
@@ -354,14 +366,32 @@ def raw_upstream(reply: bytes) -> Iterator[str]:
         server.close()
 
 
-@pytest.mark.parametrize("reply", UNREADABLE.values(), ids=UNREADABLE.keys())
-def test_a_reply_that_cannot_be_passed_on_is_a_502_with_a_short_reason(reply: bytes) -> None:
-    with raw_upstream(reply) as target:
+def _unreadable_reply(request: bytes) -> bytes:
+    """The UNREADABLE reply whose index is in the job id polled: `exec_id<index>`."""
+    path = request.split(b" ", 2)[1].decode()
+    index = int(path.removesuffix("/status").rsplit("exec_id", 1)[1])
+    return list(UNREADABLE.values())[index]
+
+
+@pytest.fixture(scope="module")
+def unreadable() -> Iterator[tuple[LocalMock, str]]:
+    """One proxy, and the raw server behind it that sends each unreadable reply: one proxy
+    app for all of them, as building one costs more than a case. Each case is a fresh
+    connection of its own (the server closes each after its reply)."""
+    with raw_upstream(_unreadable_reply) as target:
         proxy = proxy_of(target)
         try:
-            answer = proxy.as_token("alice").get("/entrance/exec_id0/status")
+            yield proxy, target
         finally:
             proxy.stop()
+
+
+@pytest.mark.parametrize("index", range(len(UNREADABLE)), ids=UNREADABLE.keys())
+def test_a_reply_that_cannot_be_passed_on_is_a_502_with_a_short_reason(
+    unreadable: tuple[LocalMock, str], index: int
+) -> None:
+    proxy, target = unreadable
+    answer = proxy.as_token("alice").get(f"/entrance/exec_id{index}/status")
     assert answer.status_code == 502
     body = answer.json()
     assert (body["status"], body["data"]) == (1, {})
