@@ -1,10 +1,11 @@
 """Acceptance: the official Huawei Cloud Python SDK core (PyPI `huaweicloudsdkcore`) against
 the live VIAS task mock.
 
-The task is created and observed with plain httpx; starting and stopping go through the
-core's own request path (`Client.do_http_request`, as generated service clients call it)
-with a token credential, see contract_tests/vias_sdk_client.py. Task states move on the
-mock's frozen clock, which the tests advance; nothing sleeps.
+The task is created and observed with plain httpx (the mock's one cookieless client:
+building a client per request costs more than the request); starting and stopping go
+through the core's own request path (`Client.do_http_request`, as generated service
+clients call it) with a token credential, see contract_tests/vias_sdk_client.py. Task
+states move on the mock's frozen clock, which the tests advance; nothing sleeps.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import httpx
 import pytest
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 
@@ -48,11 +48,10 @@ def tasks_url(mock: Mock, task_id: str) -> str:
 
 
 def create_task(mock: Mock) -> str:
-    reply = httpx.post(
+    reply = mock.http.post(
         f"{mock.base_url}/v2/{DEV_PROJECT}/services/{SERVICE}/tasks",
         json=TASK_SPEC,
         headers={AUTH_TOKEN_HEADER: DEV_TOKEN},
-        timeout=10,
     )
     assert reply.status_code == 200, reply.text
     tasks = reply.json()["tasks"]
@@ -64,7 +63,7 @@ def create_task(mock: Mock) -> str:
 
 
 def task_state(mock: Mock, task_id: str) -> str:
-    reply = httpx.get(tasks_url(mock, task_id), headers={AUTH_TOKEN_HEADER: DEV_TOKEN}, timeout=10)
+    reply = mock.http.get(tasks_url(mock, task_id), headers={AUTH_TOKEN_HEADER: DEV_TOKEN})
     assert reply.status_code == 200, reply.text
     state = reply.json()["state"]
     assert isinstance(state, str)
