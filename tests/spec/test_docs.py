@@ -12,6 +12,7 @@ import yaml
 from linkis_mock.specs import YAML_LOADER
 from linkis_mock.testing import ROOT
 
+REDOCLY = ROOT / "node_modules" / ".bin" / "redocly"
 SPECS = sorted((ROOT / "openapi").glob("*.yaml"))
 # Tags that would load something over the network when the page opens.
 EXTERNAL_RESOURCE = re.compile(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=\"(https?:)?//", re.I)
@@ -22,9 +23,9 @@ def test_docs_are_one_self_contained_page(spec: Path, tmp_path: Path) -> None:
     page = tmp_path / f"{spec.stem}.html"
     subprocess.run(
         [
-            "npx",
-            "--no-install",
-            "redocly",
+            # The binary `npx --no-install redocly` (make docs) resolves to, without npx's
+            # own node process before it.
+            str(REDOCLY),
             "build-docs",
             str(spec),
             "--inlineBundle",
