@@ -16,8 +16,10 @@ project's own tests, `make soak` and `make bench` use these.
 
 from __future__ import annotations
 
+import functools
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -55,6 +57,14 @@ def free_port() -> int:
         return port
 
 
+@functools.cache
+def default_tls_context() -> ssl.SSLContext:
+    """The TLS context httpx would make for a client, made once: httpx makes one for each
+    client it builds (loading the CA bundle, some 25 ms of CPU), and tests build hundreds.
+    A client given its own `verify` keeps it."""
+    return httpx.create_ssl_context()
+
+
 @dataclass
 class Mock:
     """A running mock and clients for it; `stop` ends both."""
@@ -86,7 +96,10 @@ class Mock:
 
     def async_client(self, base_path: str = API, **kwargs: Any) -> httpx.AsyncClient:
         """An asyncio client of one API, for many requests at once (close it yourself)."""
-        return httpx.AsyncClient(base_url=self.base_url + base_path, **{"timeout": 30, **kwargs})
+        return httpx.AsyncClient(
+            base_url=self.base_url + base_path,
+            **{"timeout": 30, "verify": default_tls_context(), **kwargs},
+        )
 
     def as_token(self, user: str, token: str = TOKEN) -> httpx.Client:
         return self.client(headers={"Token-Code": token, "Token-User": user})
@@ -144,7 +157,9 @@ class Mock:
         self.on_stop.clear()
 
     def _client(self, **kwargs: Any) -> httpx.Client:
-        client = httpx.Client(transport=self.transport, **kwargs)
+        client = httpx.Client(
+            transport=self.transport, **{"verify": default_tls_context(), **kwargs}
+        )
         self.clients.append(client)
         return client
 
@@ -347,7 +362,7 @@ def start_mock(
     deadline = time.monotonic() + START_TIMEOUT_S
     # One client for all the polls: httpx.get would make a client, and its TLS context
     # (some 25 ms of CPU), for each of the dozens of polls a start takes.
-    with httpx.Client(timeout=1) as poll:
+    with httpx.Client(timeout=1, verify=default_tls_context()) as poll:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"mock exited early:\n{log_path.read_text()}")
