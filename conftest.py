@@ -8,6 +8,7 @@ Tests that need a real socket or a process of their own start one (linkis_mock.t
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 
 import pytest
@@ -39,3 +40,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests of files marked `runs_long` first. make test gives each worker one file at
     a time (pytest-xdist), so the longest files should start at once, not last."""
     items.sort(key=lambda item: item.get_closest_marker("runs_long") is None)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection built (modules, test items, strategies) lives to the end: moved out
+    of the garbage collector's sight, each collection no longer walks it."""
+    gc.freeze()
