@@ -1,9 +1,11 @@
 """The throwaway PostgreSQL server of tests/helpers/postgres.py: it serves, keeps its data
-across a restart and a crash, and leaves no process or folder behind."""
+across a restart and a crash, leaves no process or folder behind, and each is a cluster of
+its own though all are copies of one."""
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -14,6 +16,8 @@ from tests.helpers.postgres import (
     find_bin_dir,
     fresh_database,
     postgres,
+    scratch_dir,
+    template_cluster,
     throwaway_postgres,
 )
 
@@ -99,6 +103,23 @@ def test_after_the_context_no_process_or_folder_is_left() -> None:
     assert not server.is_running()
     assert not Path(f"/proc/{pid}").exists()  # reaped, not a zombie
     assert not root.exists()
+
+
+def test_servers_copied_from_the_one_template_are_clusters_of_their_own() -> None:
+    """initdb runs once a process; each server's data is a copy, which the server alone
+    writes to, and which goes with it while the template stays for the next."""
+    with throwaway_postgres() as first, throwaway_postgres() as second:
+        assert first.data_dir != second.data_dir and first.port != second.port
+        insert_rows(first.url, 2)
+        with psycopg.connect(second.url) as conn:
+            row = conn.execute("SELECT count(*) FROM pg_tables WHERE tablename = 'jobs'")
+            assert row.fetchone() == (0,)
+        template = template_cluster(first.bin_dir, first.user)
+        where = scratch_dir() or Path(tempfile.gettempdir())  # tmpfs when it has room
+        assert first.data_dir.parent.parent == second.data_dir.parent.parent == where
+    assert not first.data_dir.exists() and not second.data_dir.exists()
+    assert (template / "PG_VERSION").is_file()
+    assert not (template / "postmaster.pid").exists()  # never started: copies start clean
 
 
 def test_a_missing_postgresql_names_the_make_target(
