@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from starlette.types import Receive, Scope, Send
@@ -58,7 +58,11 @@ async def wrong_upstream(scope: Scope, receive: Receive, send: Send) -> None:
         pass
     path = scope["path"]
     if path.endswith("/slow") or path == f"{LINKIS}/entrance/{EXEC_ID}/progress":
-        await asyncio.sleep(SLOW_S)
+        # Slow, until the caller hangs up (the proxy's timeout): a sleep the caller no
+        # longer waits for would only hold up the server's stop.
+        with suppress(TimeoutError):
+            if (await asyncio.wait_for(receive(), SLOW_S))["type"] == "http.disconnect":
+                return
     if path == f"{LINKIS}/entrance/{EXEC_ID}/log":  # starts a reply, then cuts it
         start = {"type": "http.response.start", "status": 200}
         await send({**start, "headers": [(b"content-length", b"1000")]})
