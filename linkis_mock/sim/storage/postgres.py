@@ -6,7 +6,9 @@ units of all replicas run one at a time, as SQLite's `BEGIN IMMEDIATE` makes the
 no two ever conflict, so there is nothing to retry, and a taskID or a VIAS count taken
 inside a unit is never taken twice. Every commit moves the `seq` meta row: a request
 learns whether others committed from one query of it that requests arriving together
-share (storage.counter_feed), and a unit looks again under the lock.
+share (storage.counter_feed), and a unit looks again under the lock. A unit that writes
+waits on the database twice: the lock and that look are one query, and its writes and
+COMMIT one pipeline (tests/sim/test_postgres_round_trips.py counts them).
 
 psycopg 3, two connections per process. The units' is synchronous, as the storage
 interface is: handlers do not await inside a unit, so units never interleave within a
@@ -51,6 +53,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq)
 """
 # The advisory lock every unit holds ("LMOC"): one key for the mock's whole database.
+_NOT_READ = "not read"  # no seq read with the lock is waiting to be used (a seq is digits)
 UNIT_LOCK = 0x4C4D4F43
 DEFAULT_TIMEOUT_S = 5.0
 STREAM_ROWS = 500  # rows a restart reads from the database at a time
@@ -75,6 +78,8 @@ class PostgresBackend(RowBackend):
         self._next_attempt = 0.0
         self._lost_reason = ""
         self._counter = CounterFeed(self.name, self._connect_feed, RETRY_S)
+        self._seq_under_lock: str | None = _NOT_READ
+        self._schema_made = False
         try:
             self._db: BoundedConnection | None = self._connect()
         except psycopg.Error as exc:
@@ -144,9 +149,29 @@ class PostgresBackend(RowBackend):
         with self._connection() as db:
             db.execute(SCHEMA)
 
+    def open(self) -> bool:
+        created = super().open()
+        self._schema_made = True
+        return created
+
     def _begin_exclusive(self) -> None:
+        # Once the tables are there, the lock and, under it, the unit's look at seq go in
+        # one round trip (one simple query).
+        look = "; SELECT value FROM meta WHERE key = 'seq'" if self._schema_made else ""
         with self._connection() as db:
-            db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK})")
+            cursor = db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK}){look}")
+            if look:
+                while cursor.nextset():  # to the last statement's result
+                    pass
+                seq = cursor.fetchone()
+                self._seq_under_lock = str(seq[0]) if seq else None
+
+    @contextmanager
+    def _batched(self) -> Iterator[None]:
+        """One pipeline: the unit's writes and its COMMIT go in one round trip, and an
+        error among them is raised when the block ends."""
+        with self._connection() as db, db.pipeline():
+            yield
 
     def _begin_snapshot(self) -> None:
         with self._connection() as db:
@@ -157,10 +182,12 @@ class PostgresBackend(RowBackend):
         return db is not None and db.info.transaction_status != TransactionStatus.IDLE
 
     def _commit(self) -> None:
+        self._seq_under_lock = _NOT_READ
         with self._connection() as db:
             db.execute("COMMIT")
 
     def _rollback(self) -> None:
+        self._seq_under_lock = _NOT_READ
         if self._db is None:
             return  # lost with its connection: nothing to roll back
         with suppress(StorageUnavailableError), self._connection() as db:
@@ -168,7 +195,9 @@ class PostgresBackend(RowBackend):
 
     def _others_committed(self) -> bool:
         # Every commit, this process's own too, moves seq; its own moves self._seq alike.
-        return self._meta("seq") != str(self._seq)
+        # A unit's look was read with its lock (_begin_exclusive), and is used once.
+        seq, self._seq_under_lock = self._seq_under_lock, _NOT_READ
+        return (self._meta("seq") if seq == _NOT_READ else seq) != str(self._seq)
 
     async def catch_up(self) -> None:
         if self._must_reload:

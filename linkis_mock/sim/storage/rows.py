@@ -107,6 +107,12 @@ class RowBackend(ABC):
     def _begin_snapshot(self) -> None:
         """A read transaction whose statements all see one committed state."""
 
+    @contextmanager
+    def _batched(self) -> Iterator[None]:
+        """Statements whose results nobody reads, sent together when the block ends (a
+        database across a network saves a round trip each); here, one at a time."""
+        yield
+
     @abstractmethod
     def _in_transaction(self) -> bool: ...
 
@@ -261,11 +267,12 @@ class RowBackend(ABC):
     def _save_and_commit(self) -> None:
         try:
             changes = self._stores.changes
-            if changes.everything:
-                self._save_everything()
-            elif changes.pending:
-                self._save_changes()
-            self._commit()
+            with self._batched():  # writes only: nothing here reads a row back
+                if changes.everything:
+                    self._save_everything()
+                elif changes.pending:
+                    self._save_changes()
+                self._commit()
         except BaseException:
             self._must_reload = True
             self._rollback()
