@@ -71,6 +71,11 @@ class Relay:
         self._ready.set()
         try:
             loop.run_forever()
+            # Connections still open at stop end here, before their loop closes.
+            pending = asyncio.all_tasks(loop)
+            for task in pending:
+                task.cancel()
+            loop.run_until_complete(_settled(pending))
         finally:
             loop.close()
 
@@ -130,3 +135,7 @@ class Relay:
             await asyncio.gather(*tasks)
         except (ConnectionError, OSError):
             sink.close()
+
+
+async def _settled(tasks: set[asyncio.Task[object]]) -> None:
+    await asyncio.gather(*tasks, return_exceptions=True)
