@@ -44,5 +44,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """What collection built (modules, test items, strategies) lives to the end: moved out
-    of the garbage collector's sight, each collection no longer walks it."""
+    of the garbage collector's sight, each collection no longer walks it; and the young
+    generation is collected every 50 000 allocations, not 700. Measured over the
+    in-process tests: 6.9 s of collections, 4.0 s frozen, 2.1 s with the threshold too."""
     gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
