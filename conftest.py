@@ -29,11 +29,14 @@ def running_mock() -> Iterator[LocalMock]:
 
 
 @pytest.fixture
-def mock(running_mock: LocalMock) -> LocalMock:
-    """The shared mock, with all state cleared and the clock frozen for this test."""
+def mock(running_mock: LocalMock) -> Iterator[LocalMock]:
+    """The shared mock, with all state cleared and the clock frozen for this test; cleared
+    again after it, so that what it left (jobs, fault rules, a frozen clock) never meets a
+    later test that takes `running_mock` as it is, whichever file the worker runs next."""
     running_mock.reset()
     running_mock.freeze()
-    return running_mock
+    yield running_mock
+    running_mock.reset()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
