@@ -38,6 +38,8 @@ from playwright.sync_api import (
 from linkis_mock.config import load_settings
 from linkis_mock.testing import ROOT, Mock, free_port, serve_in_thread
 
+pytestmark = pytest.mark.runs_long
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless=new",

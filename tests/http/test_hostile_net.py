@@ -36,6 +36,8 @@ from linkis_mock.testing import ROOT, Mock, free_port, proxy_of, serve_in_thread
 from tests.helpers.linkis import submit
 from tests.helpers.postgres import PostgresServer, fresh_database
 
+pytestmark = pytest.mark.runs_long
+
 SPECS = {
     "/api/rest_j/v1": "openapi/linkis-entrance.yaml",
     "/v2": "openapi/vias-task.yaml",

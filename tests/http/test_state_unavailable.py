@@ -21,6 +21,8 @@ from linkis_mock.testing import LocalMock, in_process
 from tests.helpers.postgres import PostgresServer, fresh_database, throwaway_postgres
 from tests.helpers.sim import submit_body
 
+pytestmark = pytest.mark.runs_long
+
 PROJECT = "0123456789abcdef0123456789abcdef"
 VIAS = {"X-Auth-Token": "vias-dev-token"}
 TIMEOUT_S = 1.0

@@ -22,6 +22,8 @@ from linkis_mock.logs import JsonFormatter
 from linkis_mock.testing import ADMIN, API, RunningMock, start_mock
 from tests.helpers.session_flow import PROJECT, TASK_BODY, VIAS_TOKEN
 
+pytestmark = pytest.mark.runs_long
+
 VIAS = base_paths()["vias"]
 SUBMIT = {
     "executionContent": {"code": "select 1", "runType": "sql"},
