@@ -64,15 +64,18 @@ def test_a_unit_after_another_replicas_commit_reads_what_it_wrote(
     relay: Relay, postgres: PostgresServer
 ) -> None:
     """The look under the lock finds another replica's commit, and the unit takes it in
-    before it writes: the second replica's job gets the next taskID."""
+    (one batch of reads) before it writes: the second replica's job gets the next taskID."""
     url = fresh_database(postgres)
     first, first_state = opened(relay, url)
     second, second_state = opened(relay, url)
     try:
         with first_state.unit(writes=True):
             _, first_task = submit(first, ALICE, "select 1")
+        relay.reset_count()
         with second_state.unit(writes=True):
             _, second_task = submit(second, BOB, "select 2")
+        # The lock with its look, what the first wrote (one batch), the writes.
+        assert relay.round_trips == 3
         assert second_task == first_task + 1
         assert second.stores.jobs.by_task_id(first_task) is not None
     finally:

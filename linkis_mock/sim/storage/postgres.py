@@ -19,7 +19,7 @@ is asyncio, so that requests await its query instead of blocking the event loop.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import cache
 
@@ -165,6 +165,13 @@ class PostgresBackend(RowBackend):
                     pass
                 seq = cursor.fetchone()
                 self._seq_under_lock = str(seq[0]) if seq else None
+
+    def _execute_batch(self, statements: Sequence[tuple[str, Row]]) -> list[list[Row]]:
+        # One pipeline: every statement sent, then every answer read (one round trip).
+        with self._connection() as db:
+            with db.pipeline():
+                cursors = [db.execute(_placeheld(sql), params) for sql, params in statements]
+            return [list[Row](cursor.fetchall()) for cursor in cursors]
 
     @contextmanager
     def _batched(self) -> Iterator[None]:

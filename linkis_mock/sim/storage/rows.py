@@ -35,6 +35,7 @@ import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from linkis_mock.sim.linkis.jobs import Job
@@ -106,6 +107,11 @@ class RowBackend(ABC):
     @abstractmethod
     def _begin_snapshot(self) -> None:
         """A read transaction whose statements all see one committed state."""
+
+    def _execute_batch(self, statements: Sequence[tuple[str, Row]]) -> list[list[Row]]:
+        """The rows of each statement, in order; a database across a network sends them
+        all before it waits for the first answer."""
+        return [list(self._execute(sql, params)) for sql, params in statements]
 
     @contextmanager
     def _batched(self) -> Iterator[None]:
@@ -245,12 +251,13 @@ class RowBackend(ABC):
             self._begin_snapshot()
         try:
             with self._stores.changes.paused():
-                if self._must_reload or self._meta("epoch") != self._epoch:
+                newer = None if self._must_reload else self._newer()
+                if newer is None:
                     self._check_still_readable()
                     self._load_everything()
                     self._must_reload = False
                 else:
-                    self._load_newer()
+                    self._load_newer(newer)
         finally:
             if own_transaction:
                 self._commit()
@@ -386,7 +393,8 @@ class RowBackend(ABC):
                 jobs.append(job_from_json(json.loads(body), stores.jobs))
                 if not held:
                     let_go.add(task_id)
-        counters = json.loads(self._meta("counters") or "{}")
+        shared = self._shared_meta()
+        counters = json.loads(shared.get("counters") or "{}")
         stores.jobs.load(
             jobs, counters.get("lastTaskId", 0), counters.get("groups", {}), frozenset(let_go)
         )
@@ -403,53 +411,70 @@ class RowBackend(ABC):
                 )
             }
         )
-        self._load_clock()
-        self._load_variables()
-        self._load_documents()
-        self._epoch = self._meta("epoch") or ""
-        self._seq = int(self._meta("seq") or 0)
+        self._load_clock(shared.get("clock"))
+        self._load_variables(shared.get("variables"))
+        self._load_documents(shared)
+        self._epoch = shared.get("epoch") or ""
+        self._seq = int(shared.get("seq") or 0)
 
-    def _load_newer(self) -> None:
-        stores, seen = self._stores, self._seq
-        for task_id, held, body in self._execute(
-            "SELECT task_id, held, body FROM jobs WHERE seq > ? ORDER BY task_id", (seen,)
-        ):
+    def _newer(self) -> _Newer | None:
+        """What other processes saved since this one last looked, read as one batch (one
+        round trip to a database across a network); None if a reset or a restored
+        snapshot started a new epoch since, when only a whole load will do."""
+        seen = self._seq
+        shared, jobs, tasks, sessions = self._execute_batch(
+            (
+                (SHARED_META, (*SHARED_META_KEYS, DOCUMENT + "%")),
+                ("SELECT task_id, held, body FROM jobs WHERE seq > ? ORDER BY task_id", (seen,)),
+                ("SELECT id, body FROM tasks WHERE seq > ?", (seen,)),
+                ('SELECT ticket, "user", last_used_ms FROM sessions WHERE seq > ?', (seen,)),
+            )
+        )
+        meta = {str(key): str(value) for key, value in shared}
+        if meta.get("epoch") != self._epoch:
+            return None
+        return _Newer(meta, jobs, tasks, sessions)
+
+    def _load_newer(self, newer: _Newer) -> None:
+        stores = self._stores
+        for task_id, held, body in newer.jobs:
             if body is None:
                 stores.jobs.forget(task_id)
             else:
                 stores.jobs.put(job_from_json(json.loads(body), stores.jobs), bool(held))
-        for task_key, body in self._execute("SELECT id, body FROM tasks WHERE seq > ?", (seen,)):
+        for task_key, body in newer.tasks:
             stores.vias_tasks.put(task_key, task_from_json(json.loads(body)) if body else None)
-        for ticket, user, last_used in self._execute(
-            'SELECT ticket, "user", last_used_ms FROM sessions WHERE seq > ?', (seen,)
-        ):
+        for ticket, user, last_used in newer.sessions:
             stores.sessions.put(ticket, Session(user, last_used) if user else None)
-        counters = json.loads(self._meta("counters") or "{}")
+        counters = json.loads(newer.meta.get("counters") or "{}")
         stores.jobs.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
         stores.vias_tasks.set_created(counters.get("tasksCreated", 0))
-        self._load_clock()
-        self._load_variables()
-        self._load_documents()
-        self._seq = int(self._meta("seq") or 0)
+        self._load_clock(newer.meta.get("clock"))
+        self._load_variables(newer.meta.get("variables"))
+        self._load_documents(newer.meta)
+        self._seq = int(newer.meta.get("seq") or 0)
 
-    def _load_variables(self) -> None:
+    def _shared_meta(self) -> dict[str, str]:
+        """The meta rows every look reads: epoch, seq, counters, clock, variables and the
+        shared documents."""
+        rows = self._execute(SHARED_META, (*SHARED_META_KEYS, DOCUMENT + "%"))
+        return {str(key): str(value) for key, value in rows}
+
+    def _load_variables(self, text: str | None) -> None:
         """The global variables, if the row changed; a state of an older mock has none,
         and the seeds stay."""
-        text = self._meta("variables")
         if text is None or text == self._variables_text:
             return
         self._variables_text = text
         self._stores.variables.load(*variables_from_json(json.loads(text)))
 
-    def _load_documents(self) -> None:
-        """The shared documents (a few short rows): each put only if it changed."""
-        for key, text in self._execute(
-            "SELECT key, value FROM meta WHERE key LIKE ?", (DOCUMENT + "%",)
-        ):
-            self._stores.documents.put(str(key).removeprefix(DOCUMENT), str(text))
+    def _load_documents(self, meta: dict[str, str]) -> None:
+        """The shared documents (a few short rows of `meta`): each put only if it changed."""
+        for key, text in meta.items():
+            if key.startswith(DOCUMENT):
+                self._stores.documents.put(key.removeprefix(DOCUMENT), text)
 
-    def _load_clock(self) -> None:
-        text = self._meta("clock")
+    def _load_clock(self, text: str | None) -> None:
         if text is None or text == self._clock_text:
             return
         self._clock_text = text
@@ -470,6 +495,21 @@ class RowBackend(ABC):
 
     def _meta_set(self, key: str, value: str) -> None:
         self._execute(UPSERT_META, (key, value))
+
+
+SHARED_META_KEYS = ("epoch", "seq", "counters", "clock", "variables")
+SHARED_META = "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?, ?) OR key LIKE ?"
+
+
+@dataclass(frozen=True, slots=True)
+class _Newer:
+    """What a look found newer than this process's last: the shared meta rows, and the
+    job, task and session rows of later commits."""
+
+    meta: dict[str, str]
+    jobs: list[Row]
+    tasks: list[Row]
+    sessions: list[Row]
 
 
 UPSERT_META = (
