@@ -31,6 +31,7 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Request,
+    Route,
     expect,
     sync_playwright,
 )
@@ -372,3 +373,40 @@ def test_the_dashboard_asks_for_the_token_once_and_keeps_it_for_the_tab(
         expect(fresh.locator("#token-form")).to_be_visible()
     finally:
         other.close()
+
+
+def test_a_late_refusal_of_a_wrong_token_keeps_the_token_entered_after_it(
+    guarded_mock: Mock, page: Page
+) -> None:
+    """A refresh sent with a wrong token gets its first 401 back (the form asks again)
+    while its other answers are still on the way; they arrive, held back here, after the
+    right token was entered. The tab keeps the right one, and a change goes through."""
+    wrong = "not-the-token"
+    sent_with_wrong: list[Route] = []
+
+    def hold_all_but_the_first_refusal(route: Route) -> None:
+        if route.request.headers.get("authorization") == f"Bearer {wrong}":
+            sent_with_wrong.append(route)
+            if len(sent_with_wrong) > 1:
+                return  # answered at the end
+        route.continue_()
+
+    page.route("**/__admin/**", hold_all_but_the_first_refusal)
+    page.goto(f"{guarded_mock.base_url}/__admin/ui/")
+    form = page.locator("#token-form")
+    expect(form).to_be_visible()
+    page.fill("#token", wrong)
+    page.locator("#token-form button").click()
+    expect(form).to_be_visible()  # one 401 came back: asked again
+    page.fill("#token", ADMIN_TOKEN)
+    page.locator("#token-form button").click()
+    expect(form).to_be_hidden()
+    held = sent_with_wrong[1:]
+    assert held, "no answer to the wrong token was held back"
+    for route in held:  # the late 401s of the wrong token
+        route.continue_()
+    page.wait_for_timeout(300)  # their answers reach the page
+    page.locator("button#freeze").click()
+    expect(page.locator("button#freeze")).to_have_text("Run")
+    expect(form).to_be_hidden()
+    assert guarded_mock.admin("GET", "/clock")["frozen"] is True
