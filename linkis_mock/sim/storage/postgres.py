@@ -53,7 +53,6 @@ CREATE TABLE IF NOT EXISTS sessions (
 CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq)
 """
 # The advisory lock every unit holds ("LMOC"): one key for the mock's whole database.
-_NOT_READ = "not read"  # no seq read with the lock is waiting to be used (a seq is digits)
 UNIT_LOCK = 0x4C4D4F43
 DEFAULT_TIMEOUT_S = 5.0
 STREAM_ROWS = 500  # rows a restart reads from the database at a time
@@ -78,7 +77,6 @@ class PostgresBackend(RowBackend):
         self._next_attempt = 0.0
         self._lost_reason = ""
         self._counter = CounterFeed(self.name, self._connect_feed, RETRY_S)
-        self._seq_under_lock: str | None = _NOT_READ
         self._schema_made = False
         try:
             self._db: BoundedConnection | None = self._connect()
@@ -154,17 +152,22 @@ class PostgresBackend(RowBackend):
         self._schema_made = True
         return created
 
-    def _begin_exclusive(self) -> None:
+    def _begin_exclusive(self) -> bool | None:
         # Once the tables are there, the lock and, under it, the unit's look at seq go in
         # one round trip (one simple query).
-        look = "; SELECT value FROM meta WHERE key = 'seq'" if self._schema_made else ""
+        if not self._schema_made:
+            with self._connection() as db:
+                db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK})")
+            return None
         with self._connection() as db:
-            cursor = db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK}){look}")
-            if look:
-                while cursor.nextset():  # to the last statement's result
-                    pass
-                seq = cursor.fetchone()
-                self._seq_under_lock = str(seq[0]) if seq else None
+            cursor = db.execute(
+                f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK}); "
+                "SELECT value FROM meta WHERE key = 'seq'"
+            )
+            while cursor.nextset():  # to the last statement's result
+                pass
+            seq = cursor.fetchone()
+        return (str(seq[0]) if seq else None) != str(self._seq)
 
     def _execute_batch(self, statements: Sequence[tuple[str, Row]]) -> list[list[Row]]:
         # One pipeline: every statement sent, then every answer read (one round trip).
@@ -189,12 +192,10 @@ class PostgresBackend(RowBackend):
         return db is not None and db.info.transaction_status != TransactionStatus.IDLE
 
     def _commit(self) -> None:
-        self._seq_under_lock = _NOT_READ
         with self._connection() as db:
             db.execute("COMMIT")
 
     def _rollback(self) -> None:
-        self._seq_under_lock = _NOT_READ
         if self._db is None:
             return  # lost with its connection: nothing to roll back
         with suppress(StorageUnavailableError), self._connection() as db:
@@ -202,9 +203,7 @@ class PostgresBackend(RowBackend):
 
     def _others_committed(self) -> bool:
         # Every commit, this process's own too, moves seq; its own moves self._seq alike.
-        # A unit's look was read with its lock (_begin_exclusive), and is used once.
-        seq, self._seq_under_lock = self._seq_under_lock, _NOT_READ
-        return (self._meta("seq") if seq == _NOT_READ else seq) != str(self._seq)
+        return self._meta("seq") != str(self._seq)
 
     async def catch_up(self) -> None:
         if self._must_reload:

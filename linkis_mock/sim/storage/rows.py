@@ -101,8 +101,10 @@ class RowBackend(ABC):
         """The tables, if they are not there yet (inside the exclusive transaction)."""
 
     @abstractmethod
-    def _begin_exclusive(self) -> None:
-        """A transaction no other process's exclusive one runs beside."""
+    def _begin_exclusive(self) -> bool | None:
+        """A transaction no other process's exclusive one runs beside; and whether another
+        process committed since this one last looked, if the database told with the same
+        round trip (None: ask `_others_committed`)."""
 
     @abstractmethod
     def _begin_snapshot(self) -> None:
@@ -263,9 +265,12 @@ class RowBackend(ABC):
                 self._commit()
 
     def _begin(self) -> None:
-        self._begin_exclusive()
+        others_committed = self._begin_exclusive()
         try:
-            self.refresh()
+            if others_committed is None:
+                self.refresh()
+            elif others_committed or self._must_reload:
+                self._take_in()
         except BaseException:
             self._must_reload = True
             self._rollback()
@@ -424,13 +429,13 @@ class RowBackend(ABC):
         seen = self._seq
         shared, jobs, tasks, sessions = self._execute_batch(
             (
-                (SHARED_META, (*SHARED_META_KEYS, DOCUMENT + "%")),
+                SHARED_META,
                 ("SELECT task_id, held, body FROM jobs WHERE seq > ? ORDER BY task_id", (seen,)),
                 ("SELECT id, body FROM tasks WHERE seq > ?", (seen,)),
                 ('SELECT ticket, "user", last_used_ms FROM sessions WHERE seq > ?', (seen,)),
             )
         )
-        meta = {str(key): str(value) for key, value in shared}
+        meta = _meta_of(shared)
         if meta.get("epoch") != self._epoch:
             return None
         return _Newer(meta, jobs, tasks, sessions)
@@ -455,10 +460,8 @@ class RowBackend(ABC):
         self._seq = int(newer.meta.get("seq") or 0)
 
     def _shared_meta(self) -> dict[str, str]:
-        """The meta rows every look reads: epoch, seq, counters, clock, variables and the
-        shared documents."""
-        rows = self._execute(SHARED_META, (*SHARED_META_KEYS, DOCUMENT + "%"))
-        return {str(key): str(value) for key, value in rows}
+        """The meta rows every look reads (SHARED_META)."""
+        return _meta_of(self._execute(*SHARED_META))
 
     def _load_variables(self, text: str | None) -> None:
         """The global variables, if the row changed; a state of an older mock has none,
@@ -497,8 +500,16 @@ class RowBackend(ABC):
         self._execute(UPSERT_META, (key, value))
 
 
-SHARED_META_KEYS = ("epoch", "seq", "counters", "clock", "variables")
-SHARED_META = "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?, ?) OR key LIKE ?"
+# The meta rows every look reads: epoch, seq, counters, clock, variables and the shared
+# documents.
+SHARED_META: tuple[str, Row] = (
+    "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?, ?) OR key LIKE ?",
+    ("epoch", "seq", "counters", "clock", "variables", DOCUMENT + "%"),
+)
+
+
+def _meta_of(rows: Iterable[Row]) -> dict[str, str]:
+    return {str(key): str(value) for key, value in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,7 +71,7 @@ class SqliteBackend(RowBackend):
             if statement.strip():
                 self._db.execute(statement)
 
-    def _begin_exclusive(self) -> None:
+    def _begin_exclusive(self) -> None:  # the cheap data_version check says the rest
         self._db.execute("BEGIN IMMEDIATE")
 
     def _begin_snapshot(self) -> None:
