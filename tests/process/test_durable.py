@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import signal
-import ssl
 import subprocess
 import sys
 import threading
@@ -20,7 +19,7 @@ import uvicorn
 
 from linkis_mock import cli
 from linkis_mock.config import load_settings
-from linkis_mock.testing import ROOT, RunningMock, in_process, start_mock
+from linkis_mock.testing import ROOT, RunningMock, default_tls_context, in_process, start_mock
 from tests.helpers.sim import submit_body
 
 pytestmark = pytest.mark.runs_long
@@ -143,15 +142,11 @@ def test_workers_share_state_without_duplicate_ids(tmp_path: Path) -> None:
 
 
 async def _submit_concurrently(api_url: str, *, clients: int, each: int) -> list[dict[str, str]]:
-    # One TLS context for all the clients (unused over http): httpx would load the CA
-    # bundle into a new one for each client, some 25 ms of CPU apiece.
-    context = ssl.create_default_context()
-
     async def one_client(number: int) -> list[dict[str, str]]:
         headers = {"Token-Code": "LINKIS-AUTH", "Token-User": f"user{number % 5}"}
         # One connection per client, so the workers' shared socket spreads them.
         async with httpx.AsyncClient(
-            base_url=api_url, headers=headers, timeout=30, verify=context
+            base_url=api_url, headers=headers, timeout=30, verify=default_tls_context()
         ) as client:
             found = []
             for _ in range(each):
