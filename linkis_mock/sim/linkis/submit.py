@@ -285,7 +285,7 @@ class Submitter(EntrancePart):
             group, self.settings.jobs_per_group, lambda job: job.state(now).is_terminal
         ):
             self._refuse(parsed, caller, task_id, now, processed, 12001, QUEUE_FULL)
-        short = f"{group}_{self.store.next_index(group)}"
+        short = f"{group}_{self.store.next_index(group, task_id)}"
         ident = JobIdentity(task_id, self.ids.make(short), short, self.settings.instance)
         plan = Plan(self.settings.timings, via_execute)
         return self._job(

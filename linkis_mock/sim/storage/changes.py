@@ -18,6 +18,9 @@ class Changes:
     clock: bool = False
     variables: bool = False
     jobs: set[int] = field(default_factory=set)
+    # Jobs the entrance made way for: only their `held` flag changed, which replicas that
+    # let go of the same job at once agree on (a database saves it without a check).
+    let_go: set[int] = field(default_factory=set)
     tasks: set[str] = field(default_factory=set)
     sessions: set[str] = field(default_factory=set)
     documents: set[str] = field(default_factory=set)
@@ -25,6 +28,10 @@ class Changes:
     def job(self, task_id: int) -> None:
         if self.recording:
             self.jobs.add(task_id)
+
+    def job_let_go(self, task_id: int) -> None:
+        if self.recording:
+            self.let_go.add(task_id)
 
     def task(self, task_id: str) -> None:
         if self.recording:
@@ -58,6 +65,7 @@ class Changes:
             or self.clock
             or self.variables
             or self.jobs
+            or self.let_go
             or self.tasks
             or self.sessions
             or self.documents
@@ -66,6 +74,7 @@ class Changes:
     def clear(self) -> None:
         self.everything = self.counters = self.clock = self.variables = False
         self.jobs.clear()
+        self.let_go.clear()
         self.tasks.clear()
         self.sessions.clear()
         self.documents.clear()

@@ -29,18 +29,24 @@ class JobStore:
         self._last_task_id = 0
         # The entrance's jobs per creator_user_engineType group, oldest first.
         self._groups: dict[str, deque[str]] = {}
+        # Where taskIDs come from when replicas share a database (its sequence), so that
+        # no two replicas take the same one; None: counted here.
+        self.shared_ids: Callable[[], int] | None = None
 
     def next_task_id(self) -> int:
         with self._lock:
-            self._last_task_id += 1
+            task_id = self._last_task_id + 1 if self.shared_ids is None else self.shared_ids()
+            self._last_task_id = max(self._last_task_id, task_id)
             self.changes.counters_moved()
-            return self._last_task_id
+            return task_id
 
-    def next_index(self, group: str) -> int:
-        """The job's slot in its creator_user_engineType group; never wraps."""
+    def next_index(self, group: str, task_id: int) -> int:
+        """The job's slot in its creator_user_engineType group; never wraps. With shared
+        ids it is the taskID: replicas then never give two jobs of a group one short
+        execID, without asking each other."""
         with self._lock:
-            index = self._group_counters.get(group, 0)
-            self._group_counters[group] = index + 1
+            index = self._group_counters.get(group, 0) if self.shared_ids is None else task_id
+            self._group_counters[group] = max(self._group_counters.get(group, 0), index + 1)
             self.changes.counters_moved()
             return index
 
@@ -74,12 +80,17 @@ class JobStore:
         self.changes.job(job.ident.task_id)
 
     def put(self, job: Job, held: bool) -> None:
-        """Take in a job as another process saved it; `held`: still in the entrance."""
+        """Take in a job as another process saved it; `held`: still in the entrance. The
+        counters move past it, as they would have had this process made it."""
         with self._lock:
-            self._by_task_id[job.ident.task_id] = job
+            task_id = job.ident.task_id
+            self._by_task_id[task_id] = job
+            self._last_task_id = max(self._last_task_id, task_id)
             short = job.ident.short_exec_id
             if not short:
                 return
+            counter = self._group_counters.get(job.group, 0)
+            self._group_counters[job.group] = max(counter, _index(short) + 1)
             members = self._groups.setdefault(job.group, deque())
             was_held = self._by_short_exec_id.pop(short, None) is not None
             if held:
@@ -110,7 +121,7 @@ class JobStore:
                 if oldest is None:
                     return False
                 members.remove(oldest)
-                self.changes.job(self._by_short_exec_id.pop(oldest).ident.task_id)
+                self.changes.job_let_go(self._by_short_exec_id.pop(oldest).ident.task_id)
             return True
 
     def by_task_id(self, task_id: int) -> Job | None:
@@ -154,8 +165,16 @@ class JobStore:
                 for job in jobs
                 if job.ident.short_exec_id and job.ident.task_id not in let_go
             }
+            # Counters at least past every job loaded (a database that hands out ids
+            # keeps no counters row up to date: they follow the rows).
             self._group_counters = dict(groups)
-            self._last_task_id = last_task_id
+            for job in oldest_first:
+                if job.ident.short_exec_id:
+                    index = _index(job.ident.short_exec_id) + 1
+                    self._group_counters[job.group] = max(
+                        self._group_counters.get(job.group, 0), index
+                    )
+            self._last_task_id = max([last_task_id, *self._by_task_id])
             self._groups = {}
             for job in sorted(self._by_short_exec_id.values(), key=lambda j: j.ident.task_id):
                 self._groups.setdefault(job.group, deque()).append(job.ident.short_exec_id)

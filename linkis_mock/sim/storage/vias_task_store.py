@@ -41,11 +41,13 @@ class ViasTaskStore:
         self.changes.task(task.id)
 
     def put(self, task_id: str, task: ViasTask | None) -> None:
-        """Take in a task as another process saved it (None: it was deleted)."""
+        """Take in a task as another process saved it (None: it was deleted); the count
+        moves past it, as it would have had this process made it."""
         if task is None:
             self._tasks.pop(task_id, None)
         else:
             self._tasks[task_id] = task
+            self._created = max(self._created, task.sequence)
 
     def get(self, task_id: str) -> ViasTask | None:
         return self._tasks.get(task_id)
