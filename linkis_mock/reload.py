@@ -31,6 +31,7 @@ from linkis_mock.apis import ApiRegistry
 from linkis_mock.app import MockApp
 from linkis_mock.config import Settings
 from linkis_mock.context import MockContext
+from linkis_mock.contract.units import in_unit_now
 from linkis_mock.specs import ADMIN_SPEC, LINKIS_SPEC, VIAS_SPEC
 
 logger = logging.getLogger(__name__)
@@ -232,8 +233,7 @@ def _fill_state(context: MockContext, scenario: dict[str, Any]) -> None:
     from linkis_mock.sim.storage.snapshot import restore  # noqa: PLC0415
 
     assert context.storage is not None
-    with context.storage.unit(writes=True):
-        restore(context.sim.stores, scenario)
+    in_unit_now(context.storage, lambda: restore(context.sim.stores, scenario))
 
 
 def _take_config_faults(context: MockContext) -> None:
@@ -241,8 +241,7 @@ def _take_config_faults(context: MockContext) -> None:
     if context.storage is None:
         context.faults.reset()
         return
-    with context.storage.unit(writes=True):
-        context.faults.reset()
+    in_unit_now(context.storage, context.faults.reset)
 
 
 async def _retire(context: MockContext) -> None:

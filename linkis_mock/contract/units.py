@@ -1,16 +1,24 @@
 """Every operation that changes state is one unit of work against the state file,
-committed before its reply is sent (the resolver and the fast lane wrap handlers)."""
+committed before its reply is sent (the resolver and the fast lane wrap handlers).
+
+A database shared by replicas may refuse a unit whose rows another replica wrote
+meanwhile (StorageConflictError, memory already as the database has it): the operation
+then runs again, as if the request had come a moment later, up to ATTEMPTS times in
+all, and a last refusal is the 503 any unreachable state is.
+"""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from linkis_mock.sim.storage.backend import StorageBackend
+from linkis_mock.sim.storage.backend import StorageBackend, StorageConflictError
 
 Handler = Callable[..., Awaitable[Any]]
 READ_METHODS = frozenset({"GET", "HEAD"})
+ATTEMPTS = 5
+Result = TypeVar("Result")
 
 
 def in_unit(storage: StorageBackend, handler: Handler, method: str) -> Handler:
@@ -23,7 +31,26 @@ def in_unit(storage: StorageBackend, handler: Handler, method: str) -> Handler:
 
     @functools.wraps(handler)
     async def run(*args: Any, **kwargs: Any) -> Any:
-        with storage.unit(writes):
-            return await handler(*args, **kwargs)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with storage.unit(writes):
+                    return await handler(*args, **kwargs)
+            except StorageConflictError:
+                if attempt == ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
 
     return run
+
+
+def in_unit_now(storage: StorageBackend, step: Callable[[], Result]) -> Result:
+    """`step` (no handler: a middleware's or a reload's own change) as a unit that
+    writes, run again like a handler's when the database refuses it."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with storage.unit(writes=True):
+                return step()
+        except StorageConflictError:
+            if attempt == ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")

@@ -9,6 +9,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import call_of
 from linkis_mock.contract.errors import ErrorMapper, ReplyCut
+from linkis_mock.contract.units import in_unit_now
 from linkis_mock.control.faults import FaultBook, FaultRule
 from linkis_mock.sim.storage.backend import StorageBackend, StorageUnavailableError
 
@@ -68,5 +69,6 @@ class FaultMiddleware:
             return self.book.fire(operation.operation_id, owner, params)
         if not self.book.may_fire(operation.operation_id, owner, params):
             return None
-        with self.storage.unit(writes=True):  # the fresh count, under the shared lock
-            return self.book.fire(operation.operation_id, owner, params)
+        # The count, as a unit of its own, so that replicas share it.
+        fire = self.book.fire
+        return in_unit_now(self.storage, lambda: fire(operation.operation_id, owner, params))

@@ -114,7 +114,10 @@ def test_concurrent_submits_over_the_replicas_get_distinct_ids_seen_everywhere(
     submitted = asyncio.run(submit_everywhere(replicas, SUBMITS))
     task_ids = [int(data["taskID"]) for data in submitted]
     exec_ids = [data["execID"] for data in submitted]
-    assert sorted(task_ids) == list(range(1, SUBMITS + 1))
+    assert len(set(task_ids)) == SUBMITS
+    # taskIDs come from the database's sequence; each replica fetches the one it will
+    # hand out next with each commit, so at most one each is left unused.
+    assert max(task_ids) <= SUBMITS + REPLICAS
     assert len(set(exec_ids)) == SUBMITS
     # Each replica names itself in the execIDs it gave.
     for replica in replicas:

@@ -30,6 +30,12 @@ class StorageUnavailableError(StorageError):
         return cls(f"the state database {name} is unavailable: {reason}")
 
 
+class StorageConflictError(StorageUnavailableError):
+    """A unit of work the medium refused because another process changed what it wrote
+    meanwhile: memory is as the medium has it again, and the operation may run anew
+    (linkis_mock.contract.units does, a few times, before it answers 503)."""
+
+
 class StorageBackend(Protocol):
     kind: StateKind
 

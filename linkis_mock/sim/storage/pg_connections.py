@@ -74,9 +74,18 @@ async def connect_async(url: str, timeout_s: float) -> BoundedAsyncConnection:
     return db
 
 
+class NoAnswerError(psycopg.OperationalError):
+    """The server did not answer within the connection's deadline."""
+
+
 def describe(exc: BaseException) -> str:
-    """A driver's error on one line."""
-    return " ".join(str(exc).split()) or type(exc).__name__
+    """A driver's error on one line: the missed deadline, when one led to it (a pipeline
+    that timed out fails again as it ends, with an error that names only the second)."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, NoAnswerError):
+        cause = cause.__context__
+    shown = cause or exc
+    return " ".join(str(shown).split()) or type(shown).__name__
 
 
 def _options(timeout_s: float) -> dict[str, Any]:
@@ -94,4 +103,4 @@ def _options(timeout_s: float) -> dict[str, Any]:
 def _raise_if_late(exc: psycopg.OperationalError, started: float, limit_s: float) -> None:
     """When the wait that failed with `exc` ran out its deadline, an error that says so."""
     if time.monotonic() - started >= limit_s:
-        raise psycopg.OperationalError(f"no answer in {limit_s:g} s") from exc
+        raise NoAnswerError(f"no answer in {limit_s:g} s") from exc

@@ -1,14 +1,23 @@
 """The simulator's state in PostgreSQL (`serve --state postgresql://...`), shared by
 every replica on every machine (linkis_mock.sim.storage.rows says how).
 
-An exclusive unit is a transaction that holds a transaction-level advisory lock, so
-units of all replicas run one at a time, as SQLite's `BEGIN IMMEDIATE` makes them:
-no two ever conflict, so there is nothing to retry, and a taskID or a VIAS count taken
-inside a unit is never taken twice. Every commit moves the `seq` meta row: a request
-learns whether others committed from one query of it that requests arriving together
-share (storage.counter_feed), and a unit looks again under the lock. A unit that writes
-waits on the database twice: the lock and that look are one query, and its writes and
-COMMIT one pipeline (tests/sim/test_postgres_round_trips.py counts them).
+Units of different replicas run side by side, with no lock between them: a unit runs
+the operation on what the request's look took in, then sends one pipeline (one round
+trip): move `seq` (NEXT_SEQ, which holds that row until the COMMIT a few statements on,
+so that commits are numbered in the order they become visible), check that nothing it
+writes changed since this replica looked (CONFLICT_CHECK), its writes, the next taskID
+(SELECT nextval) and COMMIT. The check refuses the unit when another replica wrote one
+of its jobs or VIAS tasks since (or anything at all, for a unit that changes the clock,
+the variables or a shared document, or a new epoch): then memory takes back the rows as
+the database has them, and the operation runs again (contract.units). taskIDs come
+from the `task_ids` sequence, one fetched ahead with each commit, so that replicas never
+take the same one, and a job's short execID takes its taskID as its index. The lock
+that remains, an advisory one, is only the opening's: one replica makes or migrates the
+tables while the others wait.
+
+A request learns whether others committed from one query of `seq` that requests
+arriving together share (storage.counter_feed). A submit thus waits on the database
+twice: that look and its commit (tests/sim/test_postgres_round_trips.py counts them).
 
 psycopg 3, two connections per process. The units' is synchronous, as the storage
 interface is: handlers do not await inside a unit, so units never interleave within a
@@ -18,16 +27,23 @@ is asyncio, so that requests await its query instead of blocking the event loop.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from functools import cache
 
 import psycopg
+from psycopg import errors
 from psycopg.pq import TransactionStatus
 
 from linkis_mock.redaction import without_password
-from linkis_mock.sim.storage.backend import StateKind, StorageError, StorageUnavailableError
+from linkis_mock.sim.storage.backend import (
+    StateKind,
+    StorageConflictError,
+    StorageError,
+    StorageUnavailableError,
+)
 from linkis_mock.sim.storage.counter_feed import CounterFeed
 from linkis_mock.sim.storage.pg_connections import (
     BoundedAsyncConnection,
@@ -36,7 +52,7 @@ from linkis_mock.sim.storage.pg_connections import (
     connect_async,
     describe,
 )
-from linkis_mock.sim.storage.rows import Row, RowBackend
+from linkis_mock.sim.storage.rows import MIGRATIONS, NEXT_SEQ, NewerRows, Row, RowBackend
 from linkis_mock.sim.storage.stores import Stores
 
 SCHEMA = """
@@ -50,10 +66,35 @@ CREATE INDEX IF NOT EXISTS tasks_by_seq ON tasks (seq);
 CREATE TABLE IF NOT EXISTS sessions (
     ticket TEXT PRIMARY KEY, seq BIGINT NOT NULL, "user" TEXT, last_used_ms BIGINT
 );
-CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq)
+CREATE INDEX IF NOT EXISTS sessions_by_seq ON sessions (seq);
+CREATE SEQUENCE IF NOT EXISTS task_ids;
+CREATE OR REPLACE FUNCTION linkis_mock_refuse(changed BOOLEAN) RETURNS VOID
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF changed THEN
+        RAISE EXCEPTION 'another replica changed what this unit writes since it looked'
+            USING ERRCODE = 'serialization_failure';
+    END IF;
+END $$
 """
-# The advisory lock every unit holds ("LMOC"): one key for the mock's whole database.
+# Version 2: taskIDs from the task_ids sequence, and units without a lock (version 1
+# held UNIT_LOCK in every unit, so a replica of that mock must not write beside these).
+SCHEMA_VERSION = 2
+# The opening's advisory lock ("LMOC"): one key for the mock's whole database.
 UNIT_LOCK = 0x4C4D4F43
+# After NEXT_SEQ, under its row: has another replica, since this one last looked
+# (`seen`, and its own commits since, `own`), started a new epoch, written any of these
+# jobs or tasks, or (`whole`) committed anything at all?
+CONFLICT_CHECK = """
+SELECT linkis_mock_refuse(
+    (SELECT value FROM meta WHERE key = 'epoch') IS DISTINCT FROM %(epoch)s
+    OR (%(whole)s AND (SELECT CAST(value AS BIGINT) - 1 FROM meta WHERE key = 'seq') <> %(seen)s)
+    OR EXISTS (SELECT 1 FROM jobs WHERE task_id = ANY(%(jobs)s)
+               AND seq > %(seen)s AND seq <> ALL(%(own)s))
+    OR EXISTS (SELECT 1 FROM tasks WHERE id = ANY(%(tasks)s)
+               AND seq > %(seen)s AND seq <> ALL(%(own)s)))
+"""
+NEXT_TASK_ID = "SELECT nextval('task_ids')"
 DEFAULT_TIMEOUT_S = 5.0
 STREAM_ROWS = 500  # rows a restart reads from the database at a time
 RETRY_S = 1.0  # while the database is away, a new connection is tried this often at most
@@ -77,7 +118,20 @@ class PostgresBackend(RowBackend):
         self._next_attempt = 0.0
         self._lost_reason = ""
         self._counter = CounterFeed(self.name, self._connect_feed, RETRY_S)
-        self._schema_made = False
+        self.schema_version = SCHEMA_VERSION
+        self.migrations = {**MIGRATIONS, 2: _ids_from_a_sequence}
+        self.counters_in_row = False
+        stores.jobs.shared_ids = self._take_task_id
+        # The next taskID, fetched with the commit of a unit that took one (None: fetched
+        # when needed), and the first the unit being run took.
+        self._reserved_id: int | None = None
+        self._unit_task_id: int | None = None
+        # This replica's commits numbered past self._seq (another's came between).
+        self._own_seqs: set[int] = set()
+        self._pipelined = False
+        self._seq_cursor: psycopg.Cursor[Row] | None = None
+        # What the unit being committed checks (None: a reset, which checks nothing).
+        self._check: dict[str, object] | None = None
         try:
             self._db: BoundedConnection | None = self._connect()
         except psycopg.Error as exc:
@@ -98,6 +152,8 @@ class PostgresBackend(RowBackend):
         assert self._db is not None
         try:
             yield self._db
+        except errors.SerializationFailure:
+            raise  # a refused unit, whichever of its statements it surfaced at: _send_unit's
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             self._lose(exc)
             raise self._unavailable() from exc
@@ -148,26 +204,193 @@ class PostgresBackend(RowBackend):
             db.execute(SCHEMA)
 
     def open(self) -> bool:
-        created = super().open()
-        self._schema_made = True
-        return created
+        existed = super().open()
+        # The first taskID at hand, so that no submit waits for one.
+        self._reserved_id = self._fetch_task_id()
+        return existed
 
-    def _begin_exclusive(self) -> bool | None:
-        # Once the tables are there, the lock and, under it, the unit's look at seq go in
-        # one round trip (one simple query).
-        if not self._schema_made:
-            with self._connection() as db:
-                db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK})")
-            return None
+    def _begin_exclusive(self) -> None:
+        """The opening's transaction (units take no lock: see the module docstring)."""
         with self._connection() as db:
-            cursor = db.execute(
-                f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK}); "
-                "SELECT value FROM meta WHERE key = 'seq'"
+            db.execute(f"BEGIN; SELECT pg_advisory_xact_lock({UNIT_LOCK})")
+
+    def _begin(self) -> None:
+        """No lock and no round trip: the unit runs on what the request's look took in,
+        or on the whole state read afresh after a failure."""
+        if self._must_reload:
+            self._take_in()
+
+    def _save_and_commit(self) -> None:
+        """The unit's one round trip (see the module docstring). A refusal takes back
+        what the unit changed in memory, and raises StorageConflictError."""
+        changes = self._stores.changes
+        written = (changes.jobs | changes.let_go, set(changes.tasks), set(changes.sessions))
+        whole = changes.everything
+        self._check = None if whole else self._conflict_check()
+        try:
+            with self._connection() as db:
+                refused = self._send_unit(db)
+            if refused:
+                self._take_back(*written, whole=whole)
+                raise StorageConflictError.of(self.name, "another replica wrote the same rows")
+        except StorageConflictError:
+            self._give_back_task_id()
+            raise
+        except BaseException:
+            self._must_reload = True
+            self._rollback()
+            self._give_back_task_id()
+            raise
+        finally:
+            self._check = None
+            self._unit_task_id = None
+            changes.clear()
+
+    def _conflict_check(self) -> dict[str, object]:
+        changes = self._stores.changes
+        return {
+            "epoch": self._epoch,
+            "whole": changes.clock or changes.variables or bool(changes.documents),
+            "seen": self._seq,
+            "own": sorted(self._own_seqs),
+            "jobs": sorted(changes.jobs),
+            "tasks": sorted(changes.tasks),
+        }
+
+    def _send_unit(self, db: BoundedConnection) -> bool:
+        """The unit's statements and COMMIT in one pipeline; True if the check refused."""
+        reserve = None
+        self._seq_cursor = None
+        try:
+            with db.pipeline():
+                self._pipelined = True
+                db.execute("BEGIN")  # the connection is in autocommit: units say when
+                self._save()
+                if self._reserved_id is None and self._unit_task_id is not None:
+                    reserve = db.execute(NEXT_TASK_ID)
+                db.execute("COMMIT")
+        except errors.SerializationFailure:
+            db.execute("ROLLBACK")
+            return True
+        finally:
+            self._pipelined = False
+        if self._seq_cursor is not None:
+            self._numbered(_first_int(self._seq_cursor), whole=self._check is None)
+        if reserve is not None:
+            self._reserved_id = _first_int(reserve)
+        return False
+
+    def _next_seq(self) -> None:
+        # RETURNING: which number this commit took is known only when it is through.
+        with self._connection() as db:
+            cursor = db.execute(NEXT_SEQ + " RETURNING value")
+            if self._check is not None:
+                db.execute(CONFLICT_CHECK, self._check)
+        if self._pipelined:
+            self._seq_cursor = cursor
+        else:
+            self._numbered(_first_int(cursor), whole=True)
+
+    def _numbered(self, seq: int, whole: bool) -> None:
+        """This replica's commit took `seq`: all it has seen, if no one else's came
+        between (or if it wrote everything); else one of its own to skip past later."""
+        if whole or seq == self._seq + 1:
+            self._seq = seq
+            self._own_seqs = {own for own in self._own_seqs if own > seq}
+        else:
+            self._own_seqs.add(seq)
+
+    def _take_task_id(self) -> int:
+        """The next taskID: the one fetched with the last commit, or one fetched now."""
+        task_id = self._reserved_id
+        self._reserved_id = None
+        # One given back after a unit that failed may yet have been committed (the
+        # connection lost before the answer): then its job is in memory, and it is not
+        # handed out again.
+        while task_id is None or self._stores.jobs.by_task_id(task_id) is not None:
+            task_id = self._fetch_task_id()
+        if self._unit_task_id is None:
+            self._unit_task_id = task_id
+        return task_id
+
+    def _give_back_task_id(self) -> None:
+        """The unit's first taskID, unused if its commit failed: the next submit's."""
+        if self._reserved_id is None:
+            self._reserved_id = self._unit_task_id
+
+    def _fetch_task_id(self) -> int:
+        with self._connection() as db:
+            return _first_int(db.execute(NEXT_TASK_ID))
+
+    def _restart_ids(self, last_task_id: int) -> None:
+        self._reserved_id = None
+        self._execute("SELECT setval('task_ids', ?, ?)", (max(last_task_id, 1), last_task_id > 0))
+
+    def _take_back(self, jobs: set[int], tasks: set[str], sessions: set[str], whole: bool) -> None:
+        """After a refused unit: the rows it changed, as the database has them, and what
+        others committed since this replica looked, read as one snapshot (one round
+        trip); after a refused reset, everything, at the next unit."""
+        if whole:
+            self._must_reload = True
+            return
+        results = self._execute_snapshot(
+            (
+                *self._newer_statements(),
+                ("SELECT task_id, held, body FROM jobs WHERE task_id = ANY(?)", (sorted(jobs),)),
+                ("SELECT id, body FROM tasks WHERE id = ANY(?)", (sorted(tasks),)),
+                (
+                    'SELECT ticket, "user", last_used_ms FROM sessions WHERE ticket = ANY(?)',
+                    (sorted(sessions),),
+                ),
             )
-            while cursor.nextset():  # to the last statement's result
-                pass
-            seq = cursor.fetchone()
-        return (str(seq[0]) if seq else None) != str(self._seq)
+        )
+        newer = self._newer_of(results[:4])
+        if newer is None:  # a new epoch: everything, at the next unit
+            self._must_reload = True
+            return
+        job_rows, task_rows, session_rows = results[4:]
+        # What the database does not hold, the unit made: it goes.
+        job_rows += [(key, False, None) for key in jobs - {row[0] for row in job_rows}]
+        task_rows += [(key, None) for key in tasks - {row[0] for row in task_rows}]
+        session_rows += [(key, None, None) for key in sessions - {row[0] for row in session_rows}]
+        with self._stores.changes.paused():
+            self._load_newer(NewerRows(newer.meta, job_rows, task_rows, session_rows))
+            self._load_newer(newer)
+
+    def _load_newer(self, newer: NewerRows) -> None:
+        super()._load_newer(newer)
+        self._own_seqs = {own for own in self._own_seqs if own > self._seq}
+
+    def _load_everything(self) -> None:
+        epoch = self._epoch
+        super()._load_everything()
+        self._own_seqs.clear()
+        if self._epoch != epoch:
+            self._reserved_id = None  # a reset restarted the sequence: it may come again
+
+    def _take_in(self) -> None:
+        # What is newer, read as one snapshot in one round trip (the transaction's BEGIN
+        # and COMMIT in the same pipeline); a whole load streams, in a transaction.
+        if self._must_reload or self._in_transaction():
+            super()._take_in()
+            return
+        newer = self._newer_of(self._execute_snapshot(self._newer_statements()))
+        if newer is None:  # a new epoch
+            self._must_reload = True
+            super()._take_in()
+            return
+        with self._stores.changes.paused():
+            self._load_newer(newer)
+
+    def _execute_snapshot(self, statements: Sequence[tuple[str, Row]]) -> list[list[Row]]:
+        """The rows of each statement, all read from one committed state, in one round
+        trip."""
+        with self._connection() as db:
+            with db.pipeline():
+                db.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                cursors = [db.execute(_placeheld(sql), params) for sql, params in statements]
+                db.execute("COMMIT")
+            return [list[Row](cursor.fetchall()) for cursor in cursors]
 
     def _execute_batch(self, statements: Sequence[tuple[str, Row]]) -> list[list[Row]]:
         # One pipeline: every statement sent, then every answer read (one round trip).
@@ -201,6 +424,10 @@ class PostgresBackend(RowBackend):
         with suppress(StorageUnavailableError), self._connection() as db:
             db.execute("ROLLBACK")
 
+    def refresh(self) -> None:
+        # The look and what it finds are one snapshot's reads: one round trip either way.
+        self._take_in()
+
     def _others_committed(self) -> bool:
         # Every commit, this process's own too, moves seq; its own moves self._seq alike.
         return self._meta("seq") != str(self._seq)
@@ -221,3 +448,18 @@ class PostgresBackend(RowBackend):
 def _placeheld(sql: str) -> str:
     """The rows module's `?` placeholders as psycopg's `%s`."""
     return sql.replace("?", "%s")
+
+
+def _first_int(cursor: psycopg.Cursor[Row]) -> int:
+    row = cursor.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _ids_from_a_sequence(backend: RowBackend) -> None:
+    """Version 2: taskIDs from the task_ids sequence (made with the tables), which goes
+    on after every taskID handed out so far."""
+    counters = json.loads(backend._meta("counters") or "{}")
+    (highest,) = next(iter(backend._execute("SELECT COALESCE(MAX(task_id), 0) FROM jobs")))
+    last = max(int(counters.get("lastTaskId", 0)), int(highest))
+    backend._execute("SELECT setval('task_ids', ?, ?)", (max(last, 1), last > 0))

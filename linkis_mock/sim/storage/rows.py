@@ -4,22 +4,29 @@ the SQLite file (`sqlite.py`) and PostgreSQL (`postgres.py`) backends have in co
 Each process keeps the whole state in memory, as without a database, and the database
 is the meeting point:
 
-- A request that changes state runs as one unit: an exclusive transaction (so units
-  of all processes run one at a time), take in what other processes saved since, run
-  the operation, save what it changed (the simulator's `Changes`), commit. The reply
-  is sent after the commit, so an answered submission survives `kill -9`.
+- A request that changes state runs as one unit: run the operation, save what it
+  changed (the simulator's `Changes`), commit; the reply is sent after the commit, so
+  an answered submission survives `kill -9`. How units of several processes keep out
+  of each other's way is each database's own: SQLite runs them one at a time (an
+  exclusive transaction that first takes in what others saved); PostgreSQL lets them
+  run side by side and refuses, at commit, one whose rows another changed meanwhile
+  (postgres.py).
 - A request that only reads takes in what other processes saved, which costs one
   cheap check when nothing did (each database has its own).
 
 Rows carry the `seq` of the commit that wrote them, so a process reads only rows newer
-than the last it saw. Jobs history forgot, deleted tasks and ended sessions stay as
-rows without a body. A reset or a restored snapshot replaces everything and starts a
-new `epoch`, which makes every other process load the state afresh. Jobs, tasks and
-sessions are stored in the snapshot's JSON shapes.
+than the last it saw. A commit moves the `seq` meta row first (NEXT_SEQ), and its rows
+take the new value in the database (UNIT_SEQ): commits are numbered in the order they
+happen, however many processes make them.
+
+Jobs history forgot, deleted tasks and ended sessions stay as rows without a body. A
+reset or a restored snapshot replaces everything and starts a new `epoch`, which makes
+every other process load the state afresh. Jobs, tasks and sessions are stored in the
+snapshot's JSON shapes.
 
 The layout has a version (the `schema` meta row). A mock whose layout is newer
 migrates an older database at start, one step per version (MIGRATIONS), under the
-units' lock, so that one replica migrates and the others wait; the step starts a new
+opening's lock, so that one replica migrates and the others wait; the step starts a new
 epoch, so that replicas still running an older mock notice at their next look and
 refuse to go on with a layout they do not know. A database newer than the mock is
 refused.
@@ -76,6 +83,9 @@ class RowBackend(ABC):
         # A unit that failed may have changed the memory and not the database: the next
         # look takes the database's state whole.
         self._must_reload = False
+        # Whether each unit saves the id counters in their meta row; a database that
+        # hands out taskIDs itself has them follow the rows instead (JobStore.put).
+        self.counters_in_row = True
         # The layout this mock writes, and the steps to it (a test may give a newer one).
         self.schema_version = SCHEMA_VERSION
         self.migrations: dict[int, Migration] = dict(MIGRATIONS)
@@ -101,10 +111,8 @@ class RowBackend(ABC):
         """The tables, if they are not there yet (inside the exclusive transaction)."""
 
     @abstractmethod
-    def _begin_exclusive(self) -> bool | None:
-        """A transaction no other process's exclusive one runs beside; and whether another
-        process committed since this one last looked, if the database told with the same
-        round trip (None: ask `_others_committed`)."""
+    def _begin_exclusive(self) -> None:
+        """A transaction no other process's exclusive one runs beside."""
 
     @abstractmethod
     def _begin_snapshot(self) -> None:
@@ -151,6 +159,8 @@ class RowBackend(ABC):
         except BaseException:
             self._rollback()
             raise
+        if existed:
+            self._load_opened()
         self._stores.changes.clear()
         self._stores.changes.recording = True
         return existed
@@ -162,12 +172,17 @@ class RowBackend(ABC):
             self._save_everything()
             return False
         self._migrate(self._schema_version())
+        return True
+
+    def _load_opened(self) -> None:
+        """An existing database's state, read as one snapshot after the opening's lock is
+        let go (what others commit meanwhile is in it, or newer than its seq)."""
+        self._must_reload = True
         try:
             with _collector_paused():
-                self._load_everything()
+                self._take_in()
         except (ValueError, KeyError, TypeError) as exc:  # JSONDecodeError is a ValueError
             raise StorageError(f"{self.name} holds a row this mock cannot read: {exc!r}") from exc
-        return True
 
     def _schema_version(self) -> int:
         """The database's layout version, if this mock can read it."""
@@ -265,12 +280,10 @@ class RowBackend(ABC):
                 self._commit()
 
     def _begin(self) -> None:
-        others_committed = self._begin_exclusive()
+        """A unit's start: exclusive, and up to date with what others saved."""
+        self._begin_exclusive()
         try:
-            if others_committed is None:
-                self.refresh()
-            elif others_committed or self._must_reload:
-                self._take_in()
+            self.refresh()
         except BaseException:
             self._must_reload = True
             self._rollback()
@@ -278,12 +291,8 @@ class RowBackend(ABC):
 
     def _save_and_commit(self) -> None:
         try:
-            changes = self._stores.changes
             with self._batched():  # writes only: nothing here reads a row back
-                if changes.everything:
-                    self._save_everything()
-                elif changes.pending:
-                    self._save_changes()
+                self._save()
                 self._commit()
         except BaseException:
             self._must_reload = True
@@ -294,37 +303,47 @@ class RowBackend(ABC):
 
     # ---- saving -----------------------------------------------------------------------
 
-    def _next_seq(self) -> int:
-        # Under the lock, after the unit's refresh, self._seq is the database's own.
+    def _save(self) -> None:
+        """The unit's changes, as statements that read nothing back."""
+        if self._stores.changes.everything:
+            self._save_everything()
+        elif self._stores.changes.pending:
+            self._save_changes()
+
+    def _next_seq(self) -> None:
+        """The commit's number: the rows it writes take it (UNIT_SEQ). Here units run one
+        at a time, after taking in what others saved, so it is self._seq + 1."""
+        self._execute(NEXT_SEQ)
         self._seq += 1
-        self._meta_set("seq", str(self._seq))
-        return self._seq
+
+    def _restart_ids(self, last_task_id: int) -> None:
+        """Where taskIDs go on from after a reset or a restored snapshot, for a database
+        that hands them out (they are counted in memory otherwise)."""
+        return
 
     def _save_everything(self) -> None:
         self._epoch = secrets.token_hex(8)
         self._meta_set("epoch", self._epoch)
         for table in ("jobs", "tasks", "sessions"):
             self._execute(f"DELETE FROM {table}")
-        seq = self._next_seq()
+        self._execute(SEQ_ROW)
+        self._next_seq()
         store = self._stores.jobs
         self._execute_many(
-            "INSERT INTO jobs VALUES (?, ?, ?, ?)",
-            (_job_row(job, seq, store.is_held(job)) for job in store.all_jobs()),
+            UPSERT_JOB, (_job_row(job, store.is_held(job)) for job in store.all_jobs())
         )
         self._execute_many(
-            "INSERT INTO tasks VALUES (?, ?, ?)",
-            (
-                (task.id, seq, _text(task_to_json(task)))
-                for task in self._stores.vias_tasks.all_tasks()
-            ),
+            UPSERT_TASK,
+            ((task.id, _text(task_to_json(task))) for task in self._stores.vias_tasks.all_tasks()),
         )
         self._execute_many(
-            "INSERT INTO sessions VALUES (?, ?, ?, ?)",
+            UPSERT_SESSION,
             (
-                (ticket, seq, session.user, session.last_used_ms)
+                (ticket, session.user, session.last_used_ms)
                 for ticket, session in self._stores.sessions.all().items()
             ),
         )
+        self._restart_ids(store.counters()[0])
         self._save_counters()
         self._save_clock()
         self._save_variables()
@@ -332,25 +351,24 @@ class RowBackend(ABC):
             self._meta_set(DOCUMENT + name, text)
 
     def _save_changes(self) -> None:
-        changes, seq = self._stores.changes, self._next_seq()
+        changes = self._stores.changes
+        self._next_seq()
         store, tasks, sessions = self._stores.jobs, self._stores.vias_tasks, self._stores.sessions
         for task_id in changes.jobs:
             job = store.by_task_id(task_id)
-            row = (
-                (task_id, seq, False, None)
-                if job is None
-                else _job_row(job, seq, store.is_held(job))
-            )
+            row = (task_id, False, None) if job is None else _job_row(job, store.is_held(job))
             self._execute(UPSERT_JOB, row)
+        for task_id in changes.let_go - changes.jobs:
+            self._execute(LET_GO_JOB, (task_id,))
         for task_key in changes.tasks:
             task = tasks.get(task_key)
             body = _text(task_to_json(task)) if task is not None else None
-            self._execute(UPSERT_TASK, (task_key, seq, body))
+            self._execute(UPSERT_TASK, (task_key, body))
         for ticket in changes.sessions:
             session = sessions.get(ticket)
             kept = (session.user, session.last_used_ms) if session else (None, None)
-            self._execute(UPSERT_SESSION, (ticket, seq, *kept))
-        if changes.counters:
+            self._execute(UPSERT_SESSION, (ticket, *kept))
+        if changes.counters and self.counters_in_row:
             self._save_counters()
         if changes.clock:
             self._save_clock()
@@ -422,25 +440,29 @@ class RowBackend(ABC):
         self._epoch = shared.get("epoch") or ""
         self._seq = int(shared.get("seq") or 0)
 
-    def _newer(self) -> _Newer | None:
+    def _newer(self) -> NewerRows | None:
         """What other processes saved since this one last looked, read as one batch (one
         round trip to a database across a network); None if a reset or a restored
         snapshot started a new epoch since, when only a whole load will do."""
+        return self._newer_of(self._execute_batch(self._newer_statements()))
+
+    def _newer_statements(self) -> tuple[tuple[str, Row], ...]:
         seen = self._seq
-        shared, jobs, tasks, sessions = self._execute_batch(
-            (
-                SHARED_META,
-                ("SELECT task_id, held, body FROM jobs WHERE seq > ? ORDER BY task_id", (seen,)),
-                ("SELECT id, body FROM tasks WHERE seq > ?", (seen,)),
-                ('SELECT ticket, "user", last_used_ms FROM sessions WHERE seq > ?', (seen,)),
-            )
+        return (
+            SHARED_META,
+            ("SELECT task_id, held, body FROM jobs WHERE seq > ? ORDER BY task_id", (seen,)),
+            ("SELECT id, body FROM tasks WHERE seq > ?", (seen,)),
+            ('SELECT ticket, "user", last_used_ms FROM sessions WHERE seq > ?', (seen,)),
         )
+
+    def _newer_of(self, results: Sequence[list[Row]]) -> NewerRows | None:
+        shared, jobs, tasks, sessions = results
         meta = _meta_of(shared)
         if meta.get("epoch") != self._epoch:
             return None
-        return _Newer(meta, jobs, tasks, sessions)
+        return NewerRows(meta, jobs, tasks, sessions)
 
-    def _load_newer(self, newer: _Newer) -> None:
+    def _load_newer(self, newer: NewerRows) -> None:
         stores = self._stores
         for task_id, held, body in newer.jobs:
             if body is None:
@@ -451,9 +473,10 @@ class RowBackend(ABC):
             stores.vias_tasks.put(task_key, task_from_json(json.loads(body)) if body else None)
         for ticket, user, last_used in newer.sessions:
             stores.sessions.put(ticket, Session(user, last_used) if user else None)
-        counters = json.loads(newer.meta.get("counters") or "{}")
-        stores.jobs.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
-        stores.vias_tasks.set_created(counters.get("tasksCreated", 0))
+        if self.counters_in_row:
+            counters = json.loads(newer.meta.get("counters") or "{}")
+            stores.jobs.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
+            stores.vias_tasks.set_created(counters.get("tasksCreated", 0))
         self._load_clock(newer.meta.get("clock"))
         self._load_variables(newer.meta.get("variables"))
         self._load_documents(newer.meta)
@@ -513,7 +536,7 @@ def _meta_of(rows: Iterable[Row]) -> dict[str, str]:
 
 
 @dataclass(frozen=True, slots=True)
-class _Newer:
+class NewerRows:
     """What a look found newer than this process's last: the shared meta rows, and the
     job, task and session rows of later commits."""
 
@@ -526,16 +549,23 @@ class _Newer:
 UPSERT_META = (
     "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
 )
+SEQ_ROW = "INSERT INTO meta VALUES ('seq', '0') ON CONFLICT (key) DO NOTHING"
+# A commit's first statement; in PostgreSQL it also holds the row until the commit, so
+# that commits take their numbers in the order they become visible.
+NEXT_SEQ = "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'seq'"
+# The commit's number, inside its transaction (after NEXT_SEQ).
+UNIT_SEQ = "(SELECT CAST(value AS BIGINT) FROM meta WHERE key = 'seq')"
 UPSERT_JOB = (
-    "INSERT INTO jobs VALUES (?, ?, ?, ?) ON CONFLICT (task_id) DO UPDATE"
+    f"INSERT INTO jobs VALUES (?, {UNIT_SEQ}, ?, ?) ON CONFLICT (task_id) DO UPDATE"
     " SET seq = excluded.seq, held = excluded.held, body = excluded.body"
 )
+LET_GO_JOB = f"UPDATE jobs SET seq = {UNIT_SEQ}, held = FALSE WHERE task_id = ?"
 UPSERT_TASK = (
-    "INSERT INTO tasks VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE"
+    f"INSERT INTO tasks VALUES (?, {UNIT_SEQ}, ?) ON CONFLICT (id) DO UPDATE"
     " SET seq = excluded.seq, body = excluded.body"
 )
 UPSERT_SESSION = (
-    "INSERT INTO sessions VALUES (?, ?, ?, ?) ON CONFLICT (ticket) DO UPDATE"
+    f"INSERT INTO sessions VALUES (?, {UNIT_SEQ}, ?, ?) ON CONFLICT (ticket) DO UPDATE"
     ' SET seq = excluded.seq, "user" = excluded."user", last_used_ms = excluded.last_used_ms'
 )
 
@@ -553,8 +583,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _job_row(job: Job, seq: int, held: bool) -> tuple[int, int, bool, str]:
-    return job.ident.task_id, seq, held, _text(job_to_json(job, held, compact=True))
+def _job_row(job: Job, held: bool) -> tuple[int, bool, str]:
+    return job.ident.task_id, held, _text(job_to_json(job, held, compact=True))
 
 
 def _text(value: object) -> str:

@@ -1,0 +1,109 @@
+"""Units of several replicas on one PostgreSQL database run side by side, without a
+lock: a unit is refused at its commit only when another replica wrote the same rows
+since it looked, and memory then holds what the database holds
+(linkis_mock.sim.storage.postgres)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from linkis_mock.sim.linkis.jobs import JobState
+from linkis_mock.sim.simulator import Simulator
+from linkis_mock.sim.storage.backend import StorageConflictError
+from linkis_mock.sim.storage.postgres import PostgresBackend
+from tests.helpers.postgres import PostgresServer, fresh_database
+from tests.helpers.sim import ALICE, BOB, make_sim, submit
+
+BODY = {"name": "cam-1", "input": {"type": "edgecamera", "data": []}, "output": {}}
+Replica = tuple[Simulator, PostgresBackend]
+
+
+@pytest.fixture
+def replicas(postgres: PostgresServer) -> Iterator[list[Replica]]:
+    url = fresh_database(postgres)
+    opened = []
+    for _ in range(3):
+        sim = make_sim()
+        state = PostgresBackend(url, sim.stores)
+        state.open()
+        opened.append((sim, state))
+    try:
+        yield opened
+    finally:
+        for _, state in opened:
+            state.close()
+
+
+def test_a_replica_commits_while_another_is_inside_a_unit(replicas: list[Replica]) -> None:
+    """With a lock held across a unit, the inner unit would wait for the outer one, which
+    waits for it: here it commits at once."""
+    (a, a_state), (b, b_state), (c, c_state) = replicas
+    with a_state.unit(writes=True):
+        _, a_task = submit(a, ALICE, "select 1")
+        with b_state.unit(writes=True):
+            _, b_task = submit(b, BOB, "select 2")
+    c_state.refresh()
+    assert a_task != b_task
+    assert c.stores.jobs.by_task_id(a_task) is not None
+    assert c.stores.jobs.by_task_id(b_task) is not None
+
+
+def test_replicas_submitting_without_looking_never_collide(replicas: list[Replica]) -> None:
+    """Each takes its taskIDs from the database's sequence, and a job's short execID
+    takes its taskID as its index, so jobs of one user and engine on two replicas share
+    no id."""
+    (a, a_state), (b, b_state), (c, c_state) = replicas
+    made = []
+    for _ in range(5):
+        for sim, state in ((a, a_state), (b, b_state)):
+            with state.unit(writes=True):
+                made.append(submit(sim, ALICE, "select 1"))
+    exec_ids, task_ids = zip(*made, strict=True)
+    assert len(set(task_ids)) == len(set(exec_ids)) == 10
+    c_state.refresh()
+    assert sorted(job.ident.task_id for job in c.stores.jobs.all_jobs()) == sorted(task_ids)
+    shorts = {job.ident.short_exec_id for job in c.stores.jobs.all_jobs()}
+    assert len(shorts) == 10
+
+
+def test_a_unit_on_a_job_another_replica_changed_is_refused_and_taken_back(
+    replicas: list[Replica],
+) -> None:
+    (a, a_state), (b, b_state), _ = replicas
+    with a_state.unit(writes=True):
+        exec_id, task_id = submit(a, ALICE, "--@mock duration=60\nselect 1")
+    b_state.refresh()
+    with a_state.unit(writes=True):
+        a.entrance.actions.kill(exec_id, None, ALICE)
+    # b has not looked since: its force would overwrite the kill.
+    with pytest.raises(StorageConflictError), b_state.unit(writes=True):
+        b.entrance.on_demand.force_state(task_id, JobState.FAILED, "forced")
+    # Its memory holds the job as the database does: killed, not failed.
+    assert b.entrance.reads.status(exec_id, None).data["status"] == "Cancelled"
+    # Run again, as contract.units does, the operation meets the kill.
+    with pytest.raises(ValueError), b_state.unit(writes=True):
+        b.entrance.on_demand.force_state(task_id, JobState.FAILED, "forced")
+    a_state.refresh()
+    assert a.entrance.reads.status(exec_id, None).data["status"] == "Cancelled"
+
+
+def test_a_refused_vias_create_leaves_nothing_behind_and_goes_through_again(
+    replicas: list[Replica],
+) -> None:
+    """VIAS task ids come from a count: two replicas that did not look make the same id,
+    and the one that commits second is refused."""
+    (a, a_state), (b, b_state), (c, c_state) = replicas
+    with a_state.unit(writes=True):
+        first = a.vias.create("*", "p1", "svc", BODY)["tasks"][0]["id"]
+    with pytest.raises(StorageConflictError), b_state.unit(writes=True):
+        b.vias.create("*", "p1", "other", BODY)
+    task = b.stores.vias_tasks.get(first)
+    assert task is not None and task.service_name == "svc"  # a's, as the database has it
+    with b_state.unit(writes=True):
+        second = b.vias.create("*", "p1", "other", BODY)["tasks"][0]["id"]
+    assert second != first
+    c_state.refresh()
+    names = {task.service_name for task in c.stores.vias_tasks.all_tasks()}
+    assert names == {"svc", "other"}
