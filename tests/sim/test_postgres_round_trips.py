@@ -1,10 +1,11 @@
 """What a unit of work costs on a PostgreSQL link, counted in round trips by a relay in
 front of the server (bench/relay.py, the one `make bench` measures the link with): a
 unit that writes waits on the link once, its writes and the commit in one pipeline,
-however many rows it writes."""
+however many rows it writes, and a request's look once, with what others committed."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -60,25 +61,49 @@ def test_a_unit_that_writes_is_one_round_trip(relay: Relay, postgres: PostgresSe
         state.close()
 
 
-def test_a_unit_after_another_replicas_commit_reads_what_it_wrote(
+def test_a_submit_after_another_replicas_commit_is_two_round_trips(
     relay: Relay, postgres: PostgresServer
 ) -> None:
-    """The look finds another replica's commit and takes it in, one snapshot's reads in
-    one round trip; the unit then commits in one more."""
+    """As a request runs: its look at the change feed brings what the other replica
+    committed (one snapshot, one round trip), and its unit commits in one more; counted
+    over both of the replica's connections."""
     url = fresh_database(postgres)
     first, first_state = opened(relay, url)
     second, second_state = opened(relay, url)
-    try:
+
+    async def requests() -> tuple[int, int]:
+        await second_state.catch_up()  # the feed's connection made, as by an earlier request
         with first_state.unit(writes=True):
             _, first_task = submit(first, ALICE, "select 1")
         relay.reset_count()
-        second_state.refresh()  # as the pipeline does first
+        await second_state.catch_up()
         with second_state.unit(writes=True):
             _, second_task = submit(second, BOB, "select 2")
-        # The look with what the first wrote, then the commit.
+        return first_task, second_task
+
+    try:
+        first_task, second_task = asyncio.run(requests())
         assert relay.round_trips == 2
         assert second_task != first_task
         assert second.stores.jobs.by_task_id(first_task) is not None
     finally:
         first_state.close()
         second_state.close()
+
+
+def test_a_look_that_finds_nothing_new_is_one_round_trip(
+    relay: Relay, postgres: PostgresServer
+) -> None:
+    url = fresh_database(postgres)
+    _, state = opened(relay, url)
+
+    async def looks() -> None:
+        await state.catch_up()
+        relay.reset_count()
+        await state.catch_up()
+
+    try:
+        asyncio.run(looks())
+        assert relay.round_trips == 1
+    finally:
+        state.close()

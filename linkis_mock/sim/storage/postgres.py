@@ -15,9 +15,11 @@ take the same one, and a job's short execID takes its taskID as its index. The l
 that remains, an advisory one, is only the opening's: one replica makes or migrates the
 tables while the others wait.
 
-A request learns whether others committed from one query of `seq` that requests
-arriving together share (storage.counter_feed). A submit thus waits on the database
-twice: that look and its commit (tests/sim/test_postgres_round_trips.py counts them).
+A request learns what others committed from one query that reads `seq` and the rows
+newer than this replica saw (NEWER_ROWS), on the change feed's asyncio connection, shared
+by the requests that arrive together (storage.counter_feed). A submit thus waits on the
+database twice: that look and its commit (tests/sim/test_postgres_round_trips.py counts
+them).
 
 psycopg 3, two connections per process. The units' is synchronous, as the storage
 interface is: handlers do not await inside a unit, so units never interleave within a
@@ -52,7 +54,14 @@ from linkis_mock.sim.storage.pg_connections import (
     connect_async,
     describe,
 )
-from linkis_mock.sim.storage.rows import MIGRATIONS, NEXT_SEQ, NewerRows, Row, RowBackend
+from linkis_mock.sim.storage.rows import (
+    MIGRATIONS,
+    NEXT_SEQ,
+    SHARED_META,
+    NewerRows,
+    Row,
+    RowBackend,
+)
 from linkis_mock.sim.storage.stores import Stores
 
 SCHEMA = """
@@ -95,6 +104,16 @@ SELECT linkis_mock_refuse(
                AND seq > %(seen)s AND seq <> ALL(%(own)s)))
 """
 NEXT_TASK_ID = "SELECT nextval('task_ids')"
+# What others committed since `seen`, as one statement (so one snapshot, one message and
+# one round trip): the shared meta rows (SHARED_META's), then the newer jobs, tasks and
+# sessions, each row tagged with its table.
+NEWER_ROWS = """
+SELECT 'meta', key, value, NULL::BOOLEAN, NULL::BIGINT FROM meta
+    WHERE key IN (%s, %s, %s, %s, %s) OR key LIKE %s
+UNION ALL SELECT 'job', CAST(task_id AS TEXT), body, held, NULL FROM jobs WHERE seq > %s
+UNION ALL SELECT 'task', id, body, NULL, NULL FROM tasks WHERE seq > %s
+UNION ALL SELECT 'session', ticket, "user", NULL, last_used_ms FROM sessions WHERE seq > %s
+"""
 DEFAULT_TIMEOUT_S = 5.0
 STREAM_ROWS = 500  # rows a restart reads from the database at a time
 RETRY_S = 1.0  # while the database is away, a new connection is tried this often at most
@@ -117,7 +136,7 @@ class PostgresBackend(RowBackend):
         self._timeout_s = timeout_s
         self._next_attempt = 0.0
         self._lost_reason = ""
-        self._counter = CounterFeed(self.name, self._connect_feed, RETRY_S)
+        self._counter = CounterFeed(self.name, self._connect_feed, RETRY_S, self._look)
         self.schema_version = SCHEMA_VERSION
         self.migrations = {**MIGRATIONS, 2: _ids_from_a_sequence}
         self.counters_in_row = False
@@ -369,18 +388,24 @@ class PostgresBackend(RowBackend):
             self._reserved_id = None  # a reset restarted the sequence: it may come again
 
     def _take_in(self) -> None:
-        # What is newer, read as one snapshot in one round trip (the transaction's BEGIN
-        # and COMMIT in the same pipeline); a whole load streams, in a transaction.
+        # What is newer, read as one statement (NEWER_ROWS); a whole load streams, in a
+        # transaction.
         if self._must_reload or self._in_transaction():
             super()._take_in()
             return
-        newer = self._newer_of(self._execute_snapshot(self._newer_statements()))
+        with self._connection() as db:
+            rows = db.execute(*self._newer_rows()).fetchall()
+        newer = self._newer_of(_by_table(rows))
         if newer is None:  # a new epoch
             self._must_reload = True
             super()._take_in()
             return
         with self._stores.changes.paused():
             self._load_newer(newer)
+
+    def _newer_rows(self) -> tuple[str, tuple[object, ...]]:
+        seen = self._seq
+        return NEWER_ROWS, (*SHARED_META[1], seen, seen, seen)
 
     def _execute_snapshot(self, statements: Sequence[tuple[str, Row]]) -> list[list[Row]]:
         """The rows of each statement, all read from one committed state, in one round
@@ -433,10 +458,27 @@ class PostgresBackend(RowBackend):
         return self._meta("seq") != str(self._seq)
 
     async def catch_up(self) -> None:
-        if self._must_reload:
+        if not self._must_reload:
+            latest = await self._counter.latest_seq()  # with what is newer (_look)
+            if self._seq < latest:  # a unit of this replica's came between: read again
+                self._take_in()
+        if self._must_reload:  # after a failure, or a new epoch: the whole state, streamed
             self.refresh()
-        elif await self._counter.latest_seq() > self._seq:
-            self._take_in()
+
+    async def _look(self, db: psycopg.AsyncConnection[Row]) -> int:
+        """The change feed's query: what others committed since this replica looked, read
+        as one snapshot in the same round trip as the latest `seq` (requests that arrive
+        together share it), taken in unless a unit of this replica's moved on meanwhile."""
+        seen = self._seq
+        cursor = await db.execute(*self._newer_rows())
+        newer = self._newer_of(_by_table(await cursor.fetchall()))
+        if newer is None:
+            self._must_reload = True  # a new epoch
+            return 0
+        if self._seq == seen and not self._must_reload:
+            with self._stores.changes.paused():
+                self._load_newer(newer)
+        return int(newer.meta.get("seq") or 0)
 
     def _release(self) -> None:
         self._counter.close()
@@ -463,3 +505,23 @@ def _ids_from_a_sequence(backend: RowBackend) -> None:
     (highest,) = next(iter(backend._execute("SELECT COALESCE(MAX(task_id), 0) FROM jobs")))
     last = max(int(counters.get("lastTaskId", 0)), int(highest))
     backend._execute("SELECT setval('task_ids', ?, ?)", (max(last, 1), last > 0))
+
+
+def _by_table(rows: Iterable[Row]) -> list[list[Row]]:
+    """NEWER_ROWS' rows as RowBackend._newer_of takes them: the meta rows, then the jobs
+    (by taskID), tasks and sessions, each as its own table's query would give them."""
+    meta: list[Row] = []
+    jobs: list[Row] = []
+    tasks: list[Row] = []
+    sessions: list[Row] = []
+    for table, key, text, held, number in rows:
+        if table == "meta":
+            meta.append((key, text))
+        elif table == "job":
+            jobs.append((int(key), held, text))
+        elif table == "task":
+            tasks.append((key, text))
+        else:
+            sessions.append((key, text, number))
+    jobs.sort(key=lambda row: int(row[0]))
+    return [meta, jobs, tasks, sessions]
