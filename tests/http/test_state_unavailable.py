@@ -131,15 +131,15 @@ def test_each_connection_of_a_replica_bounds_its_wait_for_a_frozen_server(
 ) -> None:
     """The change feed's connection (a request's look) and the units' connection alike,
     both open before the server froze, fail as unavailable within the timeout."""
-    stores = Simulator(SimSettings()).stores
-    state = PostgresBackend(fresh_database(database), stores, timeout_s=TIMEOUT_S)
+    sim = Simulator(SimSettings())
+    state = PostgresBackend(fresh_database(database), sim.stores, timeout_s=TIMEOUT_S)
     state.open()
 
     async def look_then_write() -> list[float]:
         await state.catch_up()  # the feed's connection made
         waits = []
         with database.frozen():
-            for attempt in (state.catch_up, partial(_write_unit, state)):
+            for attempt in (state.catch_up, partial(_write_unit, state, sim)):
                 started = time.monotonic()
                 with pytest.raises(StorageUnavailableError, match="no answer in"):
                     await attempt()
@@ -152,9 +152,10 @@ def test_each_connection_of_a_replica_bounds_its_wait_for_a_frozen_server(
         state.close()
 
 
-async def _write_unit(state: PostgresBackend) -> None:
+async def _write_unit(state: PostgresBackend, sim: Simulator) -> None:
+    """A unit that writes a row (a unit that changes nothing sends nothing)."""
     with state.unit(writes=True):
-        pass
+        sim.users.login("alice", "alice", None)
 
 
 def test_a_database_that_refuses_the_mocks_statements_is_a_503_not_a_500(

@@ -31,8 +31,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from functools import cache
 
 import psycopg
@@ -86,6 +87,8 @@ BEGIN
     END IF;
 END $$
 """
+# A statement's parameters: positional, or named (CONFLICT_CHECK's).
+Params = Row | Mapping[str, object]
 # Version 2: taskIDs from the task_ids sequence, and units without a lock (version 1
 # held UNIT_LOCK in every unit, so a replica of that mock must not write beside these).
 SCHEMA_VERSION = 2
@@ -147,8 +150,9 @@ class PostgresBackend(RowBackend):
         self._unit_task_id: int | None = None
         # This replica's commits numbered past self._seq (another's came between).
         self._own_seqs: set[int] = set()
-        self._pipelined = False
-        self._seq_cursor: psycopg.Cursor[Row] | None = None
+        # A unit's statements while it is being prepared, and where its NEXT_SEQ is.
+        self._collected: list[tuple[str, Params]] | None = None
+        self._seq_at: int | None = None
         # What the unit being committed checks (None: a reset, which checks nothing).
         self._check: dict[str, object] | None = None
         try:
@@ -172,7 +176,7 @@ class PostgresBackend(RowBackend):
         try:
             yield self._db
         except errors.SerializationFailure:
-            raise  # a refused unit, whichever of its statements it surfaced at: _send_unit's
+            raise  # a refused unit, whichever of its statements it surfaced at: _send's
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
             self._lose(exc)
             raise self._unavailable() from exc
@@ -201,11 +205,6 @@ class PostgresBackend(RowBackend):
     def _unavailable(self) -> StorageUnavailableError:
         return StorageUnavailableError.of(self.name, self._lost_reason)
 
-    def _execute(self, sql: str, params: Row = ()) -> Iterable[Row]:
-        with self._connection() as db:
-            cursor = db.execute(_placeheld(sql), params)
-            return cursor.fetchall() if cursor.description else []
-
     @contextmanager
     def _stream(self, sql: str, params: Row = ()) -> Iterator[Iterable[Row]]:
         """A server-side cursor, read STREAM_ROWS rows a round trip."""
@@ -213,10 +212,6 @@ class PostgresBackend(RowBackend):
             cursor.itersize = STREAM_ROWS
             cursor.execute(_placeheld(sql), params)
             yield cursor
-
-    def _execute_many(self, sql: str, rows: Iterable[Row]) -> None:
-        with self._connection() as db, db.cursor() as cursor:
-            cursor.executemany(_placeheld(sql), rows)
 
     def _create_schema(self) -> None:
         with self._connection() as db:
@@ -242,28 +237,74 @@ class PostgresBackend(RowBackend):
     def _save_and_commit(self) -> None:
         """The unit's one round trip (see the module docstring). A refusal takes back
         what the unit changed in memory, and raises StorageConflictError."""
+        prepared = self._prepare()
+        if prepared is None:
+            return
+        try:
+            sent = self._send(prepared)
+        except BaseException:
+            self._failed(prepared)
+            raise
+        self._settle(prepared, sent)
+
+    def _prepare(self) -> _PreparedUnit | None:
+        """The unit's statements, built from memory; None when it changed nothing."""
         changes = self._stores.changes
         written = (changes.jobs | changes.let_go, set(changes.tasks), set(changes.sessions))
-        whole = changes.everything
+        whole, task_id = changes.everything, self._unit_task_id
         self._check = None if whole else self._conflict_check()
+        self._collected = [("BEGIN", ())]  # the connection is in autocommit: units say when
+        self._seq_at = None
         try:
-            with self._connection() as db:
-                refused = self._send_unit(db)
-            if refused:
-                self._take_back(*written, whole=whole)
-                raise StorageConflictError.of(self.name, "another replica wrote the same rows")
-        except StorageConflictError:
-            self._give_back_task_id()
-            raise
-        except BaseException:
-            self._must_reload = True
-            self._rollback()
-            self._give_back_task_id()
-            raise
+            self._save()
+            if len(self._collected) == 1:
+                return None
+            reserve_at = None
+            if self._reserved_id is None and task_id is not None:
+                reserve_at = len(self._collected)
+                self._collected.append((NEXT_TASK_ID, ()))
+            self._collected.append(("COMMIT", ()))
+            return _PreparedUnit(self._collected, self._seq_at, reserve_at, whole, written, task_id)
         finally:
+            self._collected = None
             self._check = None
             self._unit_task_id = None
             changes.clear()
+
+    def _send(self, prepared: _PreparedUnit) -> tuple[int, int | None] | None:
+        """The statements in one pipeline: the commit's seq and the next taskID, or None
+        when the check refused the unit."""
+        with self._connection() as db:
+            try:
+                with db.pipeline():
+                    cursors = [
+                        db.execute(_placeheld(sql), params) for sql, params in prepared.statements
+                    ]
+            except errors.SerializationFailure:
+                db.execute("ROLLBACK")
+                return None
+        assert prepared.seq_at is not None
+        reserved = prepared.reserve_at
+        return (
+            _first_int(cursors[prepared.seq_at]),
+            None if reserved is None else _first_int(cursors[reserved]),
+        )
+
+    def _settle(self, prepared: _PreparedUnit, sent: tuple[int, int | None] | None) -> None:
+        if sent is None:
+            self._take_back(*prepared.written, whole=prepared.whole)
+            self._give_back_task_id(prepared.task_id)
+            raise StorageConflictError.of(self.name, "another replica wrote the same rows")
+        seq, reserved = sent
+        self._numbered(seq, whole=prepared.whole)
+        if reserved is not None:
+            self._reserved_id = reserved
+
+    def _failed(self, prepared: _PreparedUnit) -> None:
+        """A unit whose commit failed (the database away): memory is read afresh later."""
+        self._must_reload = True
+        self._rollback()
+        self._give_back_task_id(prepared.task_id)
 
     def _conflict_check(self) -> dict[str, object]:
         changes = self._stores.changes
@@ -276,39 +317,32 @@ class PostgresBackend(RowBackend):
             "tasks": sorted(changes.tasks),
         }
 
-    def _send_unit(self, db: BoundedConnection) -> bool:
-        """The unit's statements and COMMIT in one pipeline; True if the check refused."""
-        reserve = None
-        self._seq_cursor = None
-        try:
-            with db.pipeline():
-                self._pipelined = True
-                db.execute("BEGIN")  # the connection is in autocommit: units say when
-                self._save()
-                if self._reserved_id is None and self._unit_task_id is not None:
-                    reserve = db.execute(NEXT_TASK_ID)
-                db.execute("COMMIT")
-        except errors.SerializationFailure:
-            db.execute("ROLLBACK")
-            return True
-        finally:
-            self._pipelined = False
-        if self._seq_cursor is not None:
-            self._numbered(_first_int(self._seq_cursor), whole=self._check is None)
-        if reserve is not None:
-            self._reserved_id = _first_int(reserve)
-        return False
+    def _execute(self, sql: str, params: Row = ()) -> Iterable[Row]:
+        if self._collected is not None:  # a unit's write, sent with its commit
+            self._collected.append((sql, params))
+            return []
+        with self._connection() as db:
+            cursor = db.execute(_placeheld(sql), params)
+            return cursor.fetchall() if cursor.description else []
+
+    def _execute_many(self, sql: str, rows: Iterable[Row]) -> None:
+        if self._collected is not None:
+            self._collected.extend((sql, row) for row in rows)
+            return
+        with self._connection() as db, db.cursor() as cursor:
+            cursor.executemany(_placeheld(sql), rows)
 
     def _next_seq(self) -> None:
         # RETURNING: which number this commit took is known only when it is through.
-        with self._connection() as db:
-            cursor = db.execute(NEXT_SEQ + " RETURNING value")
+        if self._collected is not None:
+            self._seq_at = len(self._collected)
+            self._collected.append((NEXT_SEQ + " RETURNING value", ()))
             if self._check is not None:
-                db.execute(CONFLICT_CHECK, self._check)
-        if self._pipelined:
-            self._seq_cursor = cursor
-        else:
-            self._numbered(_first_int(cursor), whole=True)
+                self._collected.append((CONFLICT_CHECK, self._check))
+            return
+        with self._connection() as db:
+            seq = _first_int(db.execute(NEXT_SEQ + " RETURNING value"))
+        self._numbered(seq, whole=True)
 
     def _numbered(self, seq: int, whole: bool) -> None:
         """This replica's commit took `seq`: all it has seen, if no one else's came
@@ -332,10 +366,10 @@ class PostgresBackend(RowBackend):
             self._unit_task_id = task_id
         return task_id
 
-    def _give_back_task_id(self) -> None:
-        """The unit's first taskID, unused if its commit failed: the next submit's."""
+    def _give_back_task_id(self, task_id: int | None) -> None:
+        """The failed unit's first taskID, unused: the next submit's."""
         if self._reserved_id is None:
-            self._reserved_id = self._unit_task_id
+            self._reserved_id = task_id
 
     def _fetch_task_id(self) -> int:
         with self._connection() as db:
@@ -525,3 +559,17 @@ def _by_table(rows: Iterable[Row]) -> list[list[Row]]:
             sessions.append((key, text, number))
     jobs.sort(key=lambda row: int(row[0]))
     return [meta, jobs, tasks, sessions]
+
+
+@dataclass(frozen=True, slots=True)
+class _PreparedUnit:
+    """A unit's commit, built: its statements (BEGIN to COMMIT), where the new seq and
+    the next taskID come back, whether it is a reset, the keys of what it wrote (taken
+    back if refused) and the first taskID it took (given back if it fails)."""
+
+    statements: list[tuple[str, Params]]
+    seq_at: int | None
+    reserve_at: int | None
+    whole: bool
+    written: tuple[set[int], set[str], set[str]]
+    task_id: int | None
