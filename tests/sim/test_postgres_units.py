@@ -107,3 +107,23 @@ def test_a_refused_vias_create_leaves_nothing_behind_and_goes_through_again(
     c_state.refresh()
     names = {task.service_name for task in c.stores.vias_tasks.all_tasks()}
     assert names == {"svc", "other"}
+
+
+def test_a_clock_change_goes_through_beside_other_replicas_writes_and_meets_theirs(
+    replicas: list[Replica],
+) -> None:
+    """A unit that changes the clock is refused only when another replica changed the
+    clock since this one looked, not for every job written meanwhile; refused, it holds
+    the database's clock again."""
+    (a, a_state), (b, b_state), _ = replicas
+    with a_state.unit(writes=True):
+        submit(a, ALICE, "select 1")  # a job b has not seen: no matter for the clock
+    with b_state.unit(writes=True):
+        b.clock.configure(frozen=True)
+    with pytest.raises(StorageConflictError), a_state.unit(writes=True):
+        a.clock.configure(frozen=False, speed=5)  # b froze it meanwhile
+    assert a.clock.reading().frozen  # as the database has it
+    with a_state.unit(writes=True):
+        a.clock.configure(frozen=False, speed=5)
+    b_state.refresh()
+    assert (b.clock.reading().frozen, b.clock.reading().speed) == (False, 5)

@@ -2,18 +2,18 @@
 every replica on every machine (linkis_mock.sim.storage.rows says how).
 
 Units of different replicas run side by side, with no lock between them: a unit runs
-the operation on what the request's look took in, then sends one pipeline (one round
-trip): move `seq` (NEXT_SEQ, which holds that row until the COMMIT a few statements on,
-so that commits are numbered in the order they become visible), check that nothing it
-writes changed since this replica looked (CONFLICT_CHECK), its writes, the next taskID
-(SELECT nextval) and COMMIT. The check refuses the unit when another replica wrote one
-of its jobs or VIAS tasks since (or anything at all, for a unit that changes the clock,
-the variables or a shared document, or a new epoch): then memory takes back the rows as
-the database has them, and the operation runs again (contract.units). taskIDs come
-from the `task_ids` sequence, one fetched ahead with each commit, so that replicas never
-take the same one, and a job's short execID takes its taskID as its index. The lock
-that remains, an advisory one, is only the opening's: one replica makes or migrates the
-tables while the others wait.
+the operation on what the request's look took in, then sends its commit as one message
+(one round trip): move `seq` (NEXT_SEQ, which holds that row until the COMMIT a few
+statements on, so that commits are numbered in the order they become visible), check
+that nothing it writes changed since this replica looked (CONFLICT_CHECK), its writes,
+the next taskID (SELECT nextval) and COMMIT. The check refuses the unit when another
+replica wrote one of its jobs or VIAS tasks since, changed a meta row it changes (the
+clock, the variables, a shared document) from the text this one knows, or started a new
+epoch: then memory takes back the rows as the database has them, and the operation runs
+again (contract.units). taskIDs come from the `task_ids` sequence, one fetched ahead
+with each commit, so that replicas never take the same one, and a job's short execID
+takes its taskID as its index. The lock that remains, an advisory one, is only the
+opening's: one replica makes or migrates the tables while the others wait.
 
 A request learns what others committed from one query that reads `seq` and the rows
 newer than this replica saw (NEWER_ROWS), on the change feed's asyncio connection, shared
@@ -56,9 +56,11 @@ from linkis_mock.sim.storage.pg_connections import (
     describe,
 )
 from linkis_mock.sim.storage.rows import (
+    DOCUMENT,
     MIGRATIONS,
     NEXT_SEQ,
     SHARED_META,
+    UPSERT_META,
     NewerRows,
     Row,
     RowBackend,
@@ -96,15 +98,19 @@ SCHEMA_VERSION = 2
 UNIT_LOCK = 0x4C4D4F43
 # After NEXT_SEQ, under its row: has another replica, since this one last looked
 # (`seen`, and its own commits since, `own`), started a new epoch, written any of these
-# jobs or tasks, or (`whole`) committed anything at all?
+# jobs or tasks, or changed any of these meta rows (the clock, the global variables, a
+# shared document) from the text this one knows?
 CONFLICT_CHECK = """
 SELECT linkis_mock_refuse(
     (SELECT value FROM meta WHERE key = 'epoch') IS DISTINCT FROM %(epoch)s
-    OR (%(whole)s AND (SELECT CAST(value AS BIGINT) - 1 FROM meta WHERE key = 'seq') <> %(seen)s)
     OR EXISTS (SELECT 1 FROM jobs WHERE task_id = ANY(%(jobs)s)
                AND seq > %(seen)s AND seq <> ALL(%(own)s))
     OR EXISTS (SELECT 1 FROM tasks WHERE id = ANY(%(tasks)s)
-               AND seq > %(seen)s AND seq <> ALL(%(own)s)))
+               AND seq > %(seen)s AND seq <> ALL(%(own)s))
+    OR EXISTS (SELECT 1 FROM unnest(CAST(%(meta_keys)s AS TEXT[]), CAST(%(meta_texts)s AS TEXT[]))
+               AS known (key, text)
+               WHERE COALESCE((SELECT value FROM meta WHERE meta.key = known.key), '')
+                     <> known.text))
 """
 NEXT_TASK_ID = "SELECT nextval('task_ids')"
 # What others committed since `seen`, as one statement (so one snapshot, one message and
@@ -148,6 +154,8 @@ class PostgresBackend(RowBackend):
         # when needed), and the first the unit being run took.
         self._reserved_id: int | None = None
         self._unit_task_id: int | None = None
+        # The shared meta rows' texts as this replica last read or wrote them.
+        self._meta_known: dict[str, str] = {}
         # This replica's commits numbered past self._seq (another's came between).
         self._own_seqs: set[int] = set()
         # A unit's statements while it is being prepared, and where its NEXT_SEQ is.
@@ -264,7 +272,14 @@ class PostgresBackend(RowBackend):
                 reserve_at = len(self._collected)
                 self._collected.append((NEXT_TASK_ID, ()))
             self._collected.append(("COMMIT", ()))
-            return _PreparedUnit(self._collected, self._seq_at, reserve_at, whole, written, task_id)
+            meta_written = {
+                str(params[0]): str(params[1])
+                for sql, params in self._collected
+                if sql == UPSERT_META and isinstance(params, Sequence)
+            }
+            return _PreparedUnit(
+                self._collected, self._seq_at, reserve_at, whole, written, task_id, meta_written
+            )
         finally:
             self._collected = None
             self._check = None
@@ -272,23 +287,25 @@ class PostgresBackend(RowBackend):
             changes.clear()
 
     def _send(self, prepared: _PreparedUnit) -> tuple[int, int | None] | None:
-        """The statements in one pipeline: the commit's seq and the next taskID, or None
-        when the check refused the unit."""
+        """The commit's seq and the next taskID, or None when the check refused the unit.
+        The statements go as one message, bound on the client, so that they reach the
+        server together however slowly this process writes them (a pipeline's may part,
+        and the server answer the first before the last came); a reset, of every row, as
+        a pipeline."""
+        seq_at, reserve_at = prepared.seq_at, prepared.reserve_at
+        assert seq_at is not None
+        wanted = {seq_at} if reserve_at is None else {seq_at, reserve_at}
         with self._connection() as db:
             try:
-                with db.pipeline():
-                    cursors = [
-                        db.execute(_placeheld(sql), params) for sql, params in prepared.statements
-                    ]
+                values = (
+                    _sent_as_pipeline(db, prepared.statements, wanted)
+                    if prepared.whole
+                    else _sent_as_one_message(db, prepared.statements, wanted)
+                )
             except errors.SerializationFailure:
                 db.execute("ROLLBACK")
                 return None
-        assert prepared.seq_at is not None
-        reserved = prepared.reserve_at
-        return (
-            _first_int(cursors[prepared.seq_at]),
-            None if reserved is None else _first_int(cursors[reserved]),
-        )
+        return values[seq_at], None if reserve_at is None else values[reserve_at]
 
     def _settle(self, prepared: _PreparedUnit, sent: tuple[int, int | None] | None) -> None:
         if sent is None:
@@ -296,6 +313,7 @@ class PostgresBackend(RowBackend):
             self._give_back_task_id(prepared.task_id)
             raise StorageConflictError.of(self.name, "another replica wrote the same rows")
         seq, reserved = sent
+        self._meta_known.update(prepared.meta_written)
         self._numbered(seq, whole=prepared.whole)
         if reserved is not None:
             self._reserved_id = reserved
@@ -308,19 +326,27 @@ class PostgresBackend(RowBackend):
 
     def _conflict_check(self) -> dict[str, object]:
         changes = self._stores.changes
+        meta_keys = sorted(
+            {DOCUMENT + name for name in changes.documents}
+            | ({"clock"} if changes.clock else set())
+            | ({"variables"} if changes.variables else set())
+        )
         return {
             "epoch": self._epoch,
-            "whole": changes.clock or changes.variables or bool(changes.documents),
             "seen": self._seq,
             "own": sorted(self._own_seqs),
             "jobs": sorted(changes.jobs),
             "tasks": sorted(changes.tasks),
+            "meta_keys": meta_keys,
+            "meta_texts": [self._meta_known.get(key, "") for key in meta_keys],
         }
 
     def _execute(self, sql: str, params: Row = ()) -> Iterable[Row]:
         if self._collected is not None:  # a unit's write, sent with its commit
             self._collected.append((sql, params))
             return []
+        if sql == UPSERT_META:  # the opening's (a new database's first state, a migration)
+            self._meta_known[str(params[0])] = str(params[1])
         with self._connection() as db:
             cursor = db.execute(_placeheld(sql), params)
             return cursor.fetchall() if cursor.description else []
@@ -402,6 +428,9 @@ class PostgresBackend(RowBackend):
             self._must_reload = True
             return
         job_rows, task_rows, session_rows = results[4:]
+        # The clock and the variables as the database has them, even if their rows did
+        # not move since this replica read them (the unit changed them in memory).
+        self._clock_text = self._variables_text = ""
         # What the database does not hold, the unit made: it goes.
         job_rows += [(key, False, None) for key in jobs - {row[0] for row in job_rows}]
         task_rows += [(key, None) for key in tasks - {row[0] for row in task_rows}]
@@ -412,7 +441,13 @@ class PostgresBackend(RowBackend):
 
     def _load_newer(self, newer: NewerRows) -> None:
         super()._load_newer(newer)
+        self._meta_known.update(newer.meta)
         self._own_seqs = {own for own in self._own_seqs if own > self._seq}
+
+    def _shared_meta(self) -> dict[str, str]:
+        meta = super()._shared_meta()
+        self._meta_known = dict(meta)  # a whole load's
+        return meta
 
     def _load_everything(self) -> None:
         epoch = self._epoch
@@ -565,7 +600,8 @@ def _by_table(rows: Iterable[Row]) -> list[list[Row]]:
 class _PreparedUnit:
     """A unit's commit, built: its statements (BEGIN to COMMIT), where the new seq and
     the next taskID come back, whether it is a reset, the keys of what it wrote (taken
-    back if refused) and the first taskID it took (given back if it fails)."""
+    back if refused), the first taskID it took (given back if it fails) and the meta
+    rows it writes (known once it is through)."""
 
     statements: list[tuple[str, Params]]
     seq_at: int | None
@@ -573,3 +609,29 @@ class _PreparedUnit:
     whole: bool
     written: tuple[set[int], set[str], set[str]]
     task_id: int | None
+    meta_written: dict[str, str]
+
+
+def _sent_as_one_message(
+    db: BoundedConnection, statements: Sequence[tuple[str, Params]], wanted: set[int]
+) -> dict[int, int]:
+    """The statements as one simple query; the first value of each `wanted` one's."""
+    cursor = psycopg.ClientCursor(db)
+    bound = (cursor.mogrify(_placeheld(sql), params) for sql, params in statements)
+    cursor.execute(";\n".join(bound))
+    values: dict[int, int] = {}
+    index = 0
+    while True:
+        if index in wanted:
+            values[index] = _first_int(cursor)
+        index += 1
+        if not cursor.nextset():
+            return values
+
+
+def _sent_as_pipeline(
+    db: BoundedConnection, statements: Sequence[tuple[str, Params]], wanted: set[int]
+) -> dict[int, int]:
+    with db.pipeline():
+        cursors = [db.execute(_placeheld(sql), params) for sql, params in statements]
+    return {index: _first_int(cursors[index]) for index in wanted}
