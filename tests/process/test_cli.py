@@ -10,7 +10,6 @@ import re
 import sqlite3
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.simulator import Simulator
 from linkis_mock.sim.storage.sqlite import SqliteBackend
 from linkis_mock.testing import ROOT, Mock, free_port, start_mock
+from tests.helpers.cli import Outcome, run_here
 from tests.helpers.linkis import submit
 
 
@@ -85,12 +85,6 @@ BAD_FILES = {
 }
 
 
-@dataclass(frozen=True)
-class Outcome:
-    returncode: int
-    stderr: str
-
-
 def _serve(*args: str, env: dict[str, str] | None = None) -> Outcome:
     """`linkis-mock serve ARGS`, as a process of its own."""
     port = str(free_port())
@@ -107,16 +101,7 @@ def _serve(*args: str, env: dict[str, str] | None = None) -> Outcome:
 
 
 def _serve_here(capsys: pytest.CaptureFixture[str], *args: str) -> Outcome:
-    """The same command run by its entry point in this process: the same code from
-    argv to exit status, without paying a Python start for each of many cases."""
-
-    def would_serve(*args: object, **kwargs: object) -> None:
-        raise AssertionError("the command went on to serve")
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(uvicorn, "run", would_serve)
-        code = cli.main(["serve", "--port", str(free_port()), *args])
-    return Outcome(code, capsys.readouterr().err)
+    return run_here(capsys, "serve", "--port", str(free_port()), *args)
 
 
 def _refused_in_one_line(result: Outcome, *parts: str) -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from linkis_mock.contract.credentials import SESSION_COOKIE
 from linkis_mock.testing import API, free_port, terminate
+from tests.helpers.cli import run_here
 
 SUBMIT = {
     "executionContent": {"code": "select 1", "runType": "sql"},
@@ -134,18 +135,16 @@ def test_plain_http_to_the_https_port_fails(https_mock: int) -> None:
     ],
 )
 def test_tls_flags_that_will_not_do_stop_the_start(
-    certificate: tuple[Path, Path], command: str, args: tuple[str, ...], message: str
+    certificate: tuple[Path, Path],
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    args: tuple[str, ...],
+    message: str,
 ) -> None:
     cert, key = certificate
     argv = [arg.replace("CERT", str(cert)).replace("KEY", str(key)) for arg in args]
     targets = ["--linkis-target", "http://127.0.0.1:9"] if command == "proxy" else []
-    done = subprocess.run(
-        [sys.executable, "-m", "linkis_mock", command, "--port", str(free_port()), *targets, *argv],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_here(capsys, command, "--port", str(free_port()), *targets, *argv)
     assert done.returncode == 2, done.stderr
     (line,) = done.stderr.splitlines()
     assert line.startswith("linkis-mock: ")
