@@ -5,8 +5,10 @@ since it looked, and memory then holds what the database holds
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 
 from linkis_mock.sim.linkis.jobs import JobState
@@ -127,3 +129,37 @@ def test_a_clock_change_goes_through_beside_other_replicas_writes_and_meets_thei
         a.clock.configure(frozen=False, speed=5)
     b_state.refresh()
     assert (b.clock.reading().frozen, b.clock.reading().speed) == (False, 5)
+
+
+def test_a_version_1_database_migrates_and_its_taskids_go_on_after_the_highest(
+    postgres: PostgresServer,
+) -> None:
+    """Version 1 counted taskIDs in its counters row, under a lock, and had no sequence:
+    the step to version 2 starts the sequence after every taskID handed out."""
+    url = fresh_database(postgres)
+    sim = make_sim()
+    state = PostgresBackend(url, sim.stores)
+    state.open()
+    with state.unit(writes=True):
+        task_ids = [submit(sim, ALICE, f"select {n}")[1] for n in range(3)]
+    state.close()
+    with psycopg.connect(url, autocommit=True) as db:  # as the version 1 mock left it
+        db.execute("DROP SEQUENCE task_ids")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+        db.execute(
+            "UPDATE meta SET value = %s WHERE key = 'counters'",
+            (json.dumps({"lastTaskId": 7, "groups": {}, "tasksCreated": 0}),),
+        )
+    again = make_sim()
+    migrated = PostgresBackend(url, again.stores)
+    assert migrated.open()
+    try:
+        assert [job.ident.task_id for job in again.stores.jobs.all_jobs()] == task_ids[::-1]
+        with migrated.unit(writes=True):
+            _, next_task_id = submit(again, ALICE, "select 4")
+        assert next_task_id == 8  # after the counters row's 7, the highest handed out
+        with psycopg.connect(url) as db:
+            (schema,) = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() or ()
+        assert schema == "2"
+    finally:
+        migrated.close()
