@@ -4,6 +4,7 @@ an error status in the API's own format, or a cut connection."""
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -70,5 +71,5 @@ class FaultMiddleware:
         if not self.book.may_fire(operation.operation_id, owner, params):
             return None
         # The count, as a unit of its own, so that replicas share it.
-        fire = self.book.fire
-        return in_unit_now(self.storage, lambda: fire(operation.operation_id, owner, params))
+        fire = partial(self.book.fire, operation.operation_id, owner, params)
+        return in_unit_now(self.storage, fire)

@@ -83,14 +83,11 @@ class JobStore:
         """Take in a job as another process saved it; `held`: still in the entrance. The
         counters move past it, as they would have had this process made it."""
         with self._lock:
-            task_id = job.ident.task_id
-            self._by_task_id[task_id] = job
-            self._last_task_id = max(self._last_task_id, task_id)
+            self._by_task_id[job.ident.task_id] = job
+            self._count_past(job)
             short = job.ident.short_exec_id
             if not short:
                 return
-            counter = self._group_counters.get(job.group, 0)
-            self._group_counters[job.group] = max(counter, _index(short) + 1)
             members = self._groups.setdefault(job.group, deque())
             was_held = self._by_short_exec_id.pop(short, None) is not None
             if held:
@@ -99,6 +96,13 @@ class JobStore:
                     bisect.insort(members, short, key=_index)
             elif was_held:
                 members.remove(short)
+
+    def _count_past(self, job: Job) -> None:
+        """The counters past `job`, as they would be had this process made it (lock held)."""
+        self._last_task_id = max(self._last_task_id, job.ident.task_id)
+        if job.ident.short_exec_id:
+            counter = self._group_counters.get(job.group, 0)
+            self._group_counters[job.group] = max(counter, _index(job.ident.short_exec_id) + 1)
 
     def is_held(self, job: Job) -> bool:
         """True while the entrance holds the job (it was not made way for)."""
@@ -168,13 +172,9 @@ class JobStore:
             # Counters at least past every job loaded (a database that hands out ids
             # keeps no counters row up to date: they follow the rows).
             self._group_counters = dict(groups)
+            self._last_task_id = last_task_id
             for job in oldest_first:
-                if job.ident.short_exec_id:
-                    index = _index(job.ident.short_exec_id) + 1
-                    self._group_counters[job.group] = max(
-                        self._group_counters.get(job.group, 0), index
-                    )
-            self._last_task_id = max([last_task_id, *self._by_task_id])
+                self._count_past(job)
             self._groups = {}
             for job in sorted(self._by_short_exec_id.values(), key=lambda j: j.ident.task_id):
                 self._groups.setdefault(job.group, deque()).append(job.ident.short_exec_id)

@@ -59,7 +59,7 @@ from linkis_mock.sim.storage.rows import (
     DOCUMENT,
     MIGRATIONS,
     NEXT_SEQ,
-    SHARED_META,
+    SHARED_META_KEYS,
     UPSERT_META,
     NewerRows,
     Row,
@@ -116,12 +116,11 @@ NEXT_TASK_ID = "SELECT nextval('task_ids')"
 # What others committed since `seen`, as one statement (so one snapshot, one message and
 # one round trip): the shared meta rows (SHARED_META's), then the newer jobs, tasks and
 # sessions, each row tagged with its table.
-NEWER_ROWS = """
-SELECT 'meta', key, value, NULL::BOOLEAN, NULL::BIGINT FROM meta
-    WHERE key IN (%s, %s, %s, %s, %s) OR key LIKE %s
-UNION ALL SELECT 'job', CAST(task_id AS TEXT), body, held, NULL FROM jobs WHERE seq > %s
-UNION ALL SELECT 'task', id, body, NULL, NULL FROM tasks WHERE seq > %s
-UNION ALL SELECT 'session', ticket, "user", NULL, last_used_ms FROM sessions WHERE seq > %s
+NEWER_ROWS = f"""
+SELECT 'meta', key, value, NULL::BOOLEAN, NULL::BIGINT FROM meta WHERE {SHARED_META_KEYS[0]}
+UNION ALL SELECT 'job', CAST(task_id AS TEXT), body, held, NULL FROM jobs WHERE seq > ?
+UNION ALL SELECT 'task', id, body, NULL, NULL FROM tasks WHERE seq > ?
+UNION ALL SELECT 'session', ticket, "user", NULL, last_used_ms FROM sessions WHERE seq > ?
 """
 DEFAULT_TIMEOUT_S = 5.0
 STREAM_ROWS = 500  # rows a restart reads from the database at a time
@@ -412,9 +411,9 @@ class PostgresBackend(RowBackend):
         if whole:
             self._must_reload = True
             return
-        results = self._execute_snapshot(
+        newer_rows, job_rows, task_rows, session_rows = self._execute_snapshot(
             (
-                *self._newer_statements(),
+                self._newer_rows(),
                 ("SELECT task_id, held, body FROM jobs WHERE task_id = ANY(?)", (sorted(jobs),)),
                 ("SELECT id, body FROM tasks WHERE id = ANY(?)", (sorted(tasks),)),
                 (
@@ -423,11 +422,10 @@ class PostgresBackend(RowBackend):
                 ),
             )
         )
-        newer = self._newer_of(results[:4])
+        newer = self._newer_of(_by_table(newer_rows))
         if newer is None:  # a new epoch: everything, at the next unit
             self._must_reload = True
             return
-        job_rows, task_rows, session_rows = results[4:]
         # The clock and the variables as the database has them, even if their rows did
         # not move since this replica read them (the unit changed them in memory).
         self._clock_text = self._variables_text = ""
@@ -472,9 +470,9 @@ class PostgresBackend(RowBackend):
         with self._stores.changes.paused():
             self._load_newer(newer)
 
-    def _newer_rows(self) -> tuple[str, tuple[object, ...]]:
+    def _newer_rows(self) -> tuple[str, Row]:
         seen = self._seq
-        return NEWER_ROWS, (*SHARED_META[1], seen, seen, seen)
+        return _placeheld(NEWER_ROWS), (*SHARED_META_KEYS[1], seen, seen, seen)
 
     def _execute_snapshot(self, statements: Sequence[tuple[str, Row]]) -> list[list[Row]]:
         """The rows of each statement, all read from one committed state, in one round
@@ -485,20 +483,6 @@ class PostgresBackend(RowBackend):
                 cursors = [db.execute(_placeheld(sql), params) for sql, params in statements]
                 db.execute("COMMIT")
             return [list[Row](cursor.fetchall()) for cursor in cursors]
-
-    def _execute_batch(self, statements: Sequence[tuple[str, Row]]) -> list[list[Row]]:
-        # One pipeline: every statement sent, then every answer read (one round trip).
-        with self._connection() as db:
-            with db.pipeline():
-                cursors = [db.execute(_placeheld(sql), params) for sql, params in statements]
-            return [list[Row](cursor.fetchall()) for cursor in cursors]
-
-    @contextmanager
-    def _batched(self) -> Iterator[None]:
-        """One pipeline: the unit's writes and its COMMIT go in one round trip, and an
-        error among them is raised when the block ends."""
-        with self._connection() as db, db.pipeline():
-            yield
 
     def _begin_snapshot(self) -> None:
         with self._connection() as db:
@@ -572,8 +556,7 @@ def _ids_from_a_sequence(backend: RowBackend) -> None:
     on after every taskID handed out so far."""
     counters = json.loads(backend._meta("counters") or "{}")
     (highest,) = next(iter(backend._execute("SELECT COALESCE(MAX(task_id), 0) FROM jobs")))
-    last = max(int(counters.get("lastTaskId", 0)), int(highest))
-    backend._execute("SELECT setval('task_ids', ?, ?)", (max(last, 1), last > 0))
+    backend._restart_ids(max(int(counters.get("lastTaskId", 0)), int(highest)))
 
 
 def _by_table(rows: Iterable[Row]) -> list[list[Row]]:

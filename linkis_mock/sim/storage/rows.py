@@ -123,12 +123,6 @@ class RowBackend(ABC):
         all before it waits for the first answer."""
         return [list(self._execute(sql, params)) for sql, params in statements]
 
-    @contextmanager
-    def _batched(self) -> Iterator[None]:
-        """Statements whose results nobody reads, sent together when the block ends (a
-        database across a network saves a round trip each); here, one at a time."""
-        yield
-
     @abstractmethod
     def _in_transaction(self) -> bool: ...
 
@@ -291,9 +285,8 @@ class RowBackend(ABC):
 
     def _save_and_commit(self) -> None:
         try:
-            with self._batched():  # writes only: nothing here reads a row back
-                self._save()
-                self._commit()
+            self._save()
+            self._commit()
         except BaseException:
             self._must_reload = True
             self._rollback()
@@ -524,10 +517,14 @@ class RowBackend(ABC):
 
 
 # The meta rows every look reads: epoch, seq, counters, clock, variables and the shared
-# documents.
-SHARED_META: tuple[str, Row] = (
-    "SELECT key, value FROM meta WHERE key IN (?, ?, ?, ?, ?) OR key LIKE ?",
+# documents (the condition, and its parameters).
+SHARED_META_KEYS: tuple[str, Row] = (
+    "key IN (?, ?, ?, ?, ?) OR key LIKE ?",
     ("epoch", "seq", "counters", "clock", "variables", DOCUMENT + "%"),
+)
+SHARED_META: tuple[str, Row] = (
+    f"SELECT key, value FROM meta WHERE {SHARED_META_KEYS[0]}",
+    SHARED_META_KEYS[1],
 )
 
 
