@@ -7,6 +7,8 @@ the engine types, and the legacy execute body the console sends.
 Expected values come from the reference's rules (windows, filters, paging, texts) and
 from what other endpoints say about the same jobs at the same instant; the clock is
 frozen and moved with the admin API, so jobs finish without sleeping.
+Durations are written by the simulator's own formatters, whose Java float arithmetic
+tests/sim/test_exports.py pins at its edges: the frozen instant falls on any millisecond.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from linkis_mock.config import load_settings
+from linkis_mock.sim.linkis.exports import duration_en, duration_zh
 from linkis_mock.sim.settings import Timings
 from linkis_mock.testing import API, LocalMock, Mock, in_process
 from tests.helpers.console import JOB_LIST_HEADERS_EN, JOB_LIST_HEADERS_ZH
@@ -295,28 +298,6 @@ def open_log(client: httpx.Client, path: str, **params: str) -> list[str]:
     assert isinstance(log, list) and len(log) == 4, data
     assert all(isinstance(text, str) for text in log), data
     return [str(text) for text in log]
-
-
-def en_duration(ms: int) -> str:
-    """ByteTimeUtils.msDurationToString (docs/reference/linkis-console.md §5.1)."""
-    if ms < 1000:
-        return f"{ms} ms"
-    if ms < 60_000:
-        return f"{ms / 1000:.1f} s"
-    if ms < 3_600_000:
-        return f"{ms / 60_000:.1f} m"
-    return f"{ms / 3_600_000:.2f} h"
-
-
-def zh_duration(ms: int) -> str:
-    """Utils.msDurationToString (docs/reference/linkis-console.md §5.3)."""
-    if ms < 1000:
-        return f"{ms} ms"
-    if ms < 60_000:
-        return f"{ms / 1000:.1f} 秒"
-    if ms < 3_600_000:
-        return f"{ms / 60_000:.1f} 分钟"
-    return f"{ms / 3_600_000:.2f} 小时"
 
 
 def metrics_ms(text: str) -> int:
@@ -975,7 +956,7 @@ def test_extra_info_while_running_and_when_finished(mock: Mock) -> None:
     assert done["executionCode"] == processed
     spent = metrics_ms(done["completeTime"]) - metrics_ms(done["submitTime"])
     assert spent == FINISHED_AT_S * 1000
-    assert done["runtime"] == en_duration(spent) == "3.0 s"
+    assert done["runtime"] == duration_en(spent) == "3.0 s"
 
 
 def test_extra_info_runtime_in_minutes(mock: Mock) -> None:
@@ -985,7 +966,7 @@ def test_extra_info_runtime_in_minutes(mock: Mock) -> None:
     done = extra_info(alice, task_id)
     spent = metrics_ms(done["completeTime"]) - metrics_ms(done["submitTime"])
     assert spent == round((RUNNING_AT_S + 100) * 1000)
-    assert done["runtime"] == en_duration(spent) == "1.7 m"
+    assert done["runtime"] == duration_en(spent) == "1.7 m"
 
 
 def test_extra_info_access_and_errors(mock: Mock) -> None:
@@ -1413,12 +1394,12 @@ def job_list_row(task: Mapping[str, Any], with_user: bool) -> list[Any]:
         task["sourceTailor"],
         task["executionCode"],
         task["status"],
-        zh_duration(task["costTime"] or 0),
+        duration_zh(task["costTime"] or 0),
         task["errDesc"],
         reuse,
         date_text(task["requestStartTime"]),
         date_text(task["requestEndTime"]),
-        zh_duration(task["requestSpendTime"] or 0),
+        duration_zh(task["requestSpendTime"] or 0),
         f"{task['requestApplicationName']}/{task['runType']}/{task['executeApplicationName']}",
     ]
     if with_user:

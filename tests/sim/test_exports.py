@@ -354,6 +354,7 @@ def test_job_list_code_is_abbreviated_to_1000_chars() -> None:
         (999, "999 ms", "999 ms"),
         (1000, "1.0 秒", "1.0 s"),
         (1250, "1.3 秒", "1.3 s"),  # an exact binary half: Java rounds HALF_UP
+        (1450, "1.5 秒", "1.5 s"),  # 1.45000005f: above the half, where a double is below
         (59949, "59.9 秒", "59.9 s"),
         (59950, "60.0 秒", "60.0 s"),  # still under the minute threshold
         (60000, "1.0 分钟", "1.0 m"),
