@@ -10,6 +10,10 @@ same name there replaces the packaged one), checked as OpenAPI 3.0 when read.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
+import tempfile
 from copy import deepcopy
 from importlib.resources import files
 from pathlib import Path
@@ -45,9 +49,60 @@ def load_spec(name: str, folder: Path | None = None) -> dict[str, Any]:
 def _packaged(name: str) -> dict[str, Any]:
     """A packaged spec, parsed once per process: parsing is most of building an app, and
     the package's files do not change under it."""
-    text = files(SPECS_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+    return parsed_yaml(files(SPECS_PACKAGE).joinpath(name).read_text(encoding="utf-8"))
+
+
+def parsed_yaml(text: str) -> dict[str, Any]:
+    """A spec's YAML text as data, through a JSON copy of it in the user's cache.
+
+    libyaml parses the three specs in about 110 ms, most of a start's app building; the JSON
+    copy loads in 4 ms. The copy is named by a digest of the text and of PyYAML's version,
+    so an edited spec never meets a stale one; it is written only when JSON holds the data
+    exactly (string keys, JSON values), and a cache that cannot be read or written is
+    skipped."""
+    copy = _json_copy_path(text)
+    if copy is not None:
+        try:
+            cached: dict[str, Any] = json.loads(copy.read_bytes())
+        except (OSError, ValueError):
+            pass
+        else:
+            return cached
     spec: dict[str, Any] = yaml.load(text, Loader=YAML_LOADER)
+    if copy is not None:
+        _keep_json_copy(copy, spec)
     return spec
+
+
+def _json_copy_path(text: str) -> Path | None:
+    root = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(root):  # the XDG rule: a relative value is to be ignored
+        try:
+            root = str(Path.home() / ".cache")
+        except RuntimeError:  # no home directory to be found
+            return None
+    digest = hashlib.sha256(f"{yaml.__version__}\0{text}".encode()).hexdigest()
+    return Path(root) / "linkis-mock" / "specs" / f"{digest}.json"
+
+
+def _keep_json_copy(copy: Path, spec: dict[str, Any]) -> None:
+    try:
+        text = json.dumps(spec, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):
+        return  # not JSON data (a date, a NaN): parsed each time
+    if json.loads(text) != spec:
+        return  # JSON would change it (a number as a key)
+    written = None
+    try:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole, then renamed: a process starting meanwhile reads no half.
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=copy.parent, delete=False) as f:
+            written = Path(f.name)
+            f.write(text)
+        os.replace(written, copy)
+    except OSError:
+        if written is not None:
+            written.unlink(missing_ok=True)
 
 
 def _checked_copy(path: Path) -> dict[str, Any]:
