@@ -27,21 +27,21 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from linkis_mock.config import load_settings
-from linkis_mock.testing import ROOT, Mock, free_port, proxy_of, serve_in_thread
+from linkis_mock.specs import ADMIN_SPEC, LINKIS_SPEC, VIAS_SPEC, load_spec
+from linkis_mock.testing import Mock, free_port, proxy_of, serve_in_thread
 from tests.helpers.linkis import submit
 from tests.helpers.postgres import PostgresServer, fresh_database
 
 pytestmark = pytest.mark.runs_long
 
 SPECS = {
-    "/api/rest_j/v1": "openapi/linkis-entrance.yaml",
-    "/v2": "openapi/vias-task.yaml",
-    "/__admin": "openapi/admin.yaml",
+    "/api/rest_j/v1": LINKIS_SPEC,
+    "/v2": VIAS_SPEC,
+    "/__admin": ADMIN_SPEC,
 }
 # The one operation whose purpose is to forget everything, whatever it is sent.
 LEFT_OUT = {"reset"}
@@ -69,8 +69,7 @@ class Operation:
 def _operations() -> list[Operation]:
     found = []
     for base, file in SPECS.items():
-        with (ROOT / file).open(encoding="utf-8") as handle:
-            spec = yaml.load(handle, Loader=yaml.CSafeLoader)
+        spec = load_spec(file)
         for template, item in spec["paths"].items():
             for method, operation in item.items():
                 if method == "parameters" or operation["operationId"] in LEFT_OUT:
