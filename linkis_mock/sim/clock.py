@@ -8,11 +8,11 @@ and the clock needs no background task.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 MIN_SPEED, MAX_SPEED = 0.001, 10_000.0
 # The last instant a date can name (9999-12-31T23:59:59.999Z): replies spell instants as
@@ -27,13 +27,25 @@ def checked_instant(at_ms: int) -> int:
     return at_ms
 
 
+@functools.lru_cache(maxsize=4096)
 def iso_instant(at_ms: int) -> str:
     """An instant as ISO 8601 in UTC with milliseconds (`...T10:05:33.000Z`); instants
-    outside the dates' range (planned past the clock's end) show as its nearest end."""
+    outside the dates' range (planned past the clock's end) show as its nearest end.
+
+    Kept for the instants asked again: a VIAS task's times are written on every read of it
+    (a list of 100 tasks, 200 of them), and they rarely change. From `time.gmtime`, not a
+    datetime: a third of the cost."""
     seconds, ms = divmod(min(max(at_ms, 0), LAST_INSTANT_MS), 1000)
-    moment = datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=ms * 1000)
-    stamp = moment.isoformat(timespec="milliseconds")
-    return stamp.replace("+00:00", "Z")
+    moment = time.gmtime(seconds)
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (  # noqa: UP031  # the fastest here
+        moment.tm_year,
+        moment.tm_mon,
+        moment.tm_mday,
+        moment.tm_hour,
+        moment.tm_min,
+        moment.tm_sec,
+        ms,
+    )
 
 
 @dataclass(frozen=True, slots=True)

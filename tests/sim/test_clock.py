@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linkis_mock.sim.clock import MAX_SPEED, Clock, ClockReading
+from linkis_mock.sim.clock import LAST_INSTANT_MS, MAX_SPEED, Clock, ClockReading, iso_instant
 from tests.helpers.sim import ALICE, START_MS, make_sim, submit
 
 
@@ -151,3 +151,20 @@ def test_simulator_reset_forgets_jobs_and_sessions_and_restarts_the_clock() -> N
     # Counters start again: the next job gets taskID 1 and index 0 again.
     sim.clock.configure(frozen=True)
     assert submit(sim, ALICE) == (exec_id, 1)
+
+
+@pytest.mark.parametrize(
+    ("at_ms", "text"),
+    [
+        (0, "1970-01-01T00:00:00.000Z"),
+        (1_796_669_748_972, "2026-12-07T18:55:48.972Z"),
+        (951_782_400_001, "2000-02-29T00:00:00.001Z"),  # a leap day
+        (LAST_INSTANT_MS, "9999-12-31T23:59:59.999Z"),
+        # Past the dates' range (a plan beyond the clock's end): its nearest end.
+        (-1, "1970-01-01T00:00:00.000Z"),
+        (LAST_INSTANT_MS + 1, "9999-12-31T23:59:59.999Z"),
+    ],
+)
+def test_an_instant_is_written_in_utc_with_milliseconds(at_ms: int, text: str) -> None:
+    assert iso_instant(at_ms) == text
+    assert iso_instant(at_ms) == text  # the kept copy
