@@ -370,7 +370,10 @@ def start_mock(
                 if poll.get(f"{mock.base_url}{ADMIN}/ready").status_code == 200:
                     return mock
             except httpx.TransportError:
-                time.sleep(0.05)
+                pass  # not listening yet
+            # Also after an answer that is not ready yet (a database still away): a poll
+            # at once would spin, taking the CPU from the server that is starting.
+            time.sleep(0.05)
     mock.stop()
     raise RuntimeError(f"mock did not start:\n{log_path.read_text()}")
 
