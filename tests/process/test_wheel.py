@@ -80,13 +80,14 @@ def test_the_installed_mock_serves_from_outside_the_checkout(
 
 def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert server.poll() is None, server.communicate()[0].decode(errors="replace")
-        try:
-            httpx.get(base + "/__admin/clock", timeout=1)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
+    with httpx.Client(timeout=1) as poll:  # one TLS context for all the polls
+        while time.monotonic() < deadline:
+            assert server.poll() is None, server.communicate()[0].decode(errors="replace")
+            try:
+                poll.get(base + "/__admin/clock")
+                return
+            except httpx.TransportError:
+                time.sleep(0.1)
     raise AssertionError("the installed mock did not start")
 
 
