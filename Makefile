@@ -47,13 +47,15 @@ run: install
 # Each file is on one worker, in the order collected (the long ones first: conftest.py);
 # Python may cache bytecode, which the many mock processes the tests start then share.
 # The wheel the wheel and plugin tests install is built first too (tests/helpers/wheel.py).
+# The ten slowest steps are listed at the end (docs/testing.md).
 # The gates and the image are made side by side: the image's cold build is mostly
 # downloads (Debian's packages, the wheels), which the gates' CPU work overlaps.
 test: install install-postgres
 	$(MAKE) --no-print-directory -j2 lint image
 	tools/install_browser.sh
 	$(BIN)/python -m tests.helpers.wheel > /dev/null
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $$(( $$(nproc) + 1 )) --dist loadfile --no-loadscope-reorder
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $$(( $$(nproc) + 1 )) --dist loadfile --no-loadscope-reorder \
+	  --durations=10
 
 # The PostgreSQL backend's tests start throwaway servers (tests/helpers/postgres.py) from
 # Debian's PostgreSQL binaries, installed here with apt-get when no initdb is found. Needs root
