@@ -120,7 +120,8 @@ CLIENTS_STAMP := build/clients/.generated
 clients: $(CLIENTS_STAMP)
 
 $(CLIENTS_STAMP): $(STAMP) tools/generate_clients.sh $(SPECS) \
-    $(wildcard clients/*.yaml clients/*.cjs clients/*.mjs clients/*.json clients/python/*.yaml)
+    $(wildcard clients/*.yaml clients/*.cjs clients/*.mjs clients/*.json clients/python/*.yaml \
+      clients/ts-smoke/*)
 	tools/generate_clients.sh
 
 # Regenerate linkis_mock/api_types from the specs (commit the result).

@@ -49,7 +49,8 @@ TS_SMOKE_JS = ROOT / "build" / "ts-smoke" / "smoke.mjs"
 TSC = ROOT / "node_modules" / ".bin" / "tsc"
 # tsc keeps what it found per file here and checks again only what changed (the smoke
 # program, the generated types, the libraries' types), reporting the same errors as a
-# full run: most of a full run (~8 s) is checking the libraries' own types.
+# full run: most of a full run (~8 s) is checking the libraries' own types. `make clients`
+# (tools/generate_clients.sh) makes the first run, before pytest.
 TS_BUILD_INFO = TS_SMOKE_JS.parent / "smoke.tsbuildinfo"
 TSC_INCREMENTAL = ("--incremental", "--tsBuildInfoFile", str(TS_BUILD_INFO.relative_to(ROOT)))
 
