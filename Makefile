@@ -48,10 +48,10 @@ run: install
 # Python may cache bytecode, which the many mock processes the tests start then share.
 # The wheel the wheel and plugin tests install is built first too (tests/helpers/wheel.py).
 # The ten slowest steps are listed at the end (docs/testing.md).
-# The gates and the image are made side by side: the image's cold build is mostly
-# downloads (Debian's packages, the wheels), which the gates' CPU work overlaps.
+# The gates, the image and the docs pages are made side by side: the image's cold build is
+# mostly downloads (Debian's packages, the wheels), which the others' CPU work overlaps.
 test: install install-postgres
-	$(MAKE) --no-print-directory -j2 lint image
+	$(MAKE) --no-print-directory -j2 lint image docs
 	tools/install_browser.sh
 	$(BIN)/python -m tests.helpers.wheel > /dev/null
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $$(( $$(nproc) + 1 )) --dist loadfile --no-loadscope-reorder \
@@ -129,11 +129,13 @@ types: install
 	$(BIN)/python tools/generate_types.py
 
 # A static HTML reference of each spec, with Redoc inlined: opens without a server.
-docs: install
+# Each page is made again only when its spec or the Redocly config is newer (tests/spec/
+# test_docs.py checks the pages as made here, and makes its own where one is stale).
+docs: $(patsubst openapi/%.yaml,$(DOCS)/%.html,$(SPECS))
+
+$(DOCS)/%.html: openapi/%.yaml redocly.yaml $(STAMP)
 	mkdir -p $(DOCS)
-	for spec in $(SPECS); do \
-	  $(NPX) redocly build-docs $$spec --inlineBundle -o $(DOCS)/$$(basename $$spec .yaml).html || exit 1; \
-	done
+	$(NPX) redocly build-docs $< --inlineBundle -o $@
 
 clean:
 	rm -rf $(VENV) node_modules build .mypy_cache .ruff_cache .pytest_cache .hypothesis
