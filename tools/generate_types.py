@@ -1,6 +1,7 @@
 """Generate the Python types of every spec in openapi/ into linkis_mock/api_types/.
 
     python tools/generate_types.py           # regenerate (`make types`)
+    python tools/generate_types.py vias-task # regenerate one spec's module
     python tools/generate_types.py --check   # fail if the committed types are stale (a
                                              # pass is kept for the same inputs)
 
@@ -44,9 +45,12 @@ def module_name(spec: Path) -> str:
     return spec.stem.replace("-", "_") + ".py"
 
 
-def generate(target: Path) -> None:
+def generate(target: Path, names: list[str] | None = None) -> None:
+    """The modules of the specs `names` (stems: linkis-entrance), or of every spec."""
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     for spec in sorted(SPECS.glob("*.yaml")):
+        if names and spec.stem not in names:
+            continue
         subprocess.run(
             [str(BIN / "datamodel-codegen"), *OPTIONS,
              "--input", str(spec), "--output", str(target / module_name(spec))],
@@ -85,7 +89,11 @@ def inputs_digest() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check the committed types")
+    parser.add_argument("specs", nargs="*", help="regenerate only these (linkis-entrance ...)")
     args = parser.parse_args()
+    unknown = set(args.specs) - {spec.stem for spec in SPECS.glob("*.yaml")}
+    if unknown or (args.check and args.specs):
+        parser.error(f"no such spec: {sorted(unknown)}" if unknown else "--check checks all")
     if args.check:
         # A check that passed on these very inputs passes again: make lint checks before
         # pytest does (tests/spec/test_types_follow_the_spec.py), and generating is seconds.
@@ -103,7 +111,7 @@ def main() -> int:
         return 0
     # Generated outside the repo, so that formatting never depends on where it ran.
     with tempfile.TemporaryDirectory() as scratch:
-        generate(Path(scratch))
+        generate(Path(scratch), args.specs)
         for module in Path(scratch).glob("*.py"):
             (TYPES / module.name).write_text(module.read_text())
     return 0
