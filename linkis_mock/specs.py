@@ -63,7 +63,7 @@ def parsed_yaml(text: str) -> dict[str, Any]:
     copy = _json_copy_path(text)
     if copy is not None:
         try:
-            cached: dict[str, Any] = json.loads(copy.read_bytes())
+            cached: dict[str, Any] = json.loads(_own_file_bytes(copy))
         except (OSError, ValueError):
             pass
         else:
@@ -83,6 +83,16 @@ def _json_copy_path(text: str) -> Path | None:
             return None
     digest = hashlib.sha256(f"{yaml.__version__}\0{text}".encode()).hexdigest()
     return Path(root) / "linkis-mock" / "specs" / f"{digest}.json"
+
+
+def _own_file_bytes(path: Path) -> bytes:
+    """The file's bytes, if this user owns it and no one else may write it (a cache folder
+    others can write to must not choose the contract served); OSError otherwise."""
+    with path.open("rb") as file:
+        status = os.fstat(file.fileno())
+        if status.st_uid != os.getuid() or status.st_mode & 0o022:
+            raise PermissionError(f"{path}: not this user's own file")
+        return file.read()
 
 
 def _keep_json_copy(copy: Path, spec: dict[str, Any]) -> None:

@@ -107,3 +107,15 @@ def test_a_cache_that_cannot_be_written_is_skipped(
     assert parsed_yaml("a: 1\n") == {"a": 1}
     assert parsed_yaml("a: 1\n") == {"a": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["cache"]
+
+
+def test_a_copy_another_user_could_have_written_is_not_read(cache: Path) -> None:
+    text = "openapi: 3.0.3\npaths: {}\n"
+    parsed_yaml(text)
+    (copy,) = cache.iterdir()
+    copy.write_text('{"openapi": "3.0.3", "paths": {"/planted": {}}}', encoding="utf-8")
+    copy.chmod(0o666)
+    assert parsed_yaml(text) == {"openapi": "3.0.3", "paths": {}}
+    # Replaced by this user's own copy, which only it may write.
+    assert json.loads(copy.read_bytes()) == {"openapi": "3.0.3", "paths": {}}
+    assert copy.stat().st_mode & 0o777 == 0o600
