@@ -178,22 +178,25 @@ def inner(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     one, pytester would unload what each run imported, and the next run's fresh copies
     of httpx's and uvicorn's modules would not match the classes the kept ones hold).
     Schemathesis's plugin is left out, as pyproject.toml does for the project's runs, and
-    so is Hypothesis's: a user's project need not have it, and loading it costs each run
-    about a second."""
-    return pytester.runpytest_subprocess(
-        "-p",
-        "no:schemathesis",
-        "-p",
-        "no:hypothesispytest",
-        "-p",
-        "no:cacheprovider",
-        *args,
-        timeout=120,
+    so are the other plugins of this venv that a user's project need not have (Hypothesis,
+    xdist, anyio, typeguard): loading them is most of a run's own start."""
+    return pytester.runpytest_subprocess(*IN_PROCESS, *args, timeout=120)
+
+
+# inner()'s plugins, for the runs made in this process too (those that start no mock).
+IN_PROCESS = tuple(
+    option
+    for plugin in (
+        "schemathesis",
+        "hypothesispytest",
+        "xdist",
+        "xdist.looponfail",
+        "anyio",
+        "typeguard",
+        "cacheprovider",
     )
-
-
-# inner()'s plugins, for the runs made in this process instead (those that start no mock).
-IN_PROCESS = ("-p", "no:schemathesis", "-p", "no:hypothesispytest", "-p", "no:cacheprovider")
+    for option in ("-p", f"no:{plugin}")
+)
 
 
 def outcome_of(result: pytest.RunResult) -> dict[str, str]:
