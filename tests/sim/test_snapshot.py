@@ -114,3 +114,23 @@ def test_a_job_the_entrance_made_way_for_stays_out_of_it_after_a_restore() -> No
         again.entrance.reads.status(str(first["execID"]), None)
     by_task_id = again.entrance.reads.status(str(first["execID"]), int(first["taskID"]))
     assert by_task_id.data["status"] == "Succeed"  # job history still has it
+
+
+def test_jobs_planned_alike_hold_one_plan_and_stage_layout_before_and_after_a_restore() -> None:
+    """Memory for many jobs (docs/performance.md): what equal jobs have in common is one
+    object, not a copy each; a restart keeps it so."""
+    sim = Simulator(SimSettings(instance="127.0.0.1:9104"), Clock(START_MS, frozen=True))
+    for n in range(400):  # distinct codes: a script each, 399 stage layouts to draw from
+        body = {
+            "executionContent": {"code": f"select {n}"},
+            "labels": {"engineType": "spark", "codeType": "sql"},
+        }
+        sim.entrance.submitter.submit(body, ALICE, via_execute=False)
+    copy = Simulator(SimSettings(instance="127.0.0.1:9104"), Clock(0, frozen=True))
+    restore(copy.stores, round_trip(take(sim.stores)))
+    for world in (sim, copy):
+        jobs = world.stores.jobs.all_jobs()
+        assert len(jobs) == 400
+        assert len({id(job.plan) for job in jobs}) == 1
+        layouts = {job.script.stage_tasks for job in jobs}
+        assert len({id(job.script.stage_tasks) for job in jobs}) == len(layouts) < 400

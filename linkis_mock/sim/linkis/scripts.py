@@ -129,7 +129,7 @@ def build_script(
     engine runs (after the entrance's interceptors), when given."""
     digest = hashlib.sha256(f"{seed}\x00{code}".encode()).hexdigest()
     rng = random.Random(digest)
-    stage_tasks = tuple(rng.randint(2, 8) for _ in range(rng.randint(1, 3)))
+    stage_tasks = shared_stage_tasks(tuple(rng.randint(2, 8) for _ in range(rng.randint(1, 3))))
     default_rows = rng.randint(3, 10)
     columns = _columns_of(code if runs is None else runs)
     try:
@@ -155,6 +155,13 @@ def build_script(
             digest=digest,
             directive_problem=str(exc),
         )
+
+
+@functools.lru_cache(maxsize=1024)
+def shared_stage_tasks(stage_tasks: tuple[int, ...]) -> tuple[int, ...]:
+    """One tuple of each stage layout, shared by the scripts that have it (56 bytes a
+    distinct code): a script draws one of 399; a snapshot may bring any, hence a bound."""
+    return stage_tasks
 
 
 @functools.lru_cache(maxsize=1024)

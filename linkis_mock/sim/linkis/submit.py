@@ -26,6 +26,7 @@ from linkis_mock.sim.linkis.jobs import (
     Submission,
     Timeline,
     group_key,
+    shared_plan,
     write_intake_log,
 )
 from linkis_mock.sim.linkis.messages import (
@@ -287,7 +288,7 @@ class Submitter(EntrancePart):
             self._refuse(parsed, caller, task_id, now, processed, 12001, QUEUE_FULL)
         short = f"{group}_{self.store.next_index(group, task_id)}"
         ident = JobIdentity(task_id, self.ids.make(short), short, self.settings.instance)
-        plan = Plan(self.settings.timings, via_execute)
+        plan = shared_plan(self.settings.timings, via_execute)
         return self._job(
             parsed=parsed,
             processed=processed,

@@ -24,12 +24,12 @@ from linkis_mock.sim.linkis.jobs import (
     JobIdentity,
     JobState,
     LogEntry,
-    Plan,
     Submission,
     Timeline,
     shared_entry,
+    shared_plan,
 )
-from linkis_mock.sim.linkis.scripts import Column, Outcome, Script
+from linkis_mock.sim.linkis.scripts import Column, Outcome, Script, shared_stage_tasks
 from linkis_mock.sim.settings import Timings
 from linkis_mock.sim.storage.job_store import JobStore
 from linkis_mock.sim.storage.session_store import Session
@@ -186,7 +186,7 @@ def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
     """A job as saved, for `store` (which keeps its timeline cache and shared records)."""
     plan, timeline = None, None
     if "plan" in item:
-        plan = Plan(_timings(item["plan"]["timings"]), bool(item["plan"]["viaExecute"]))
+        plan = shared_plan(_timings(item["plan"]["timings"]), bool(item["plan"]["viaExecute"]))
     else:
         timeline = _timeline_from(item["timeline"])
     return Job(
@@ -237,7 +237,7 @@ def _script_from(s: dict[str, Any]) -> Script:
         rows=int(s["rows"]),
         error=sys.intern(str(s["error"])),
         retries=int(s["retries"]),
-        stage_tasks=_shared_stage_tasks(tuple(int(x) for x in s["stage_tasks"])),
+        stage_tasks=shared_stage_tasks(tuple(int(x) for x in s["stage_tasks"])),
         columns=_shared_columns(tuple((str(c["name"]), str(c["data_type"])) for c in s["columns"])),
         digest=str(s["digest"]),
         directive_problem=s.get("directive_problem"),
@@ -259,12 +259,7 @@ def _shared_script(script: Script) -> Script:
 
 # A script's parts repeat across jobs whose code differs (every `select n` has the same
 # columns and error text): shared, a restart holds them once, as the submits that made
-# them did, instead of once per job.
-@functools.lru_cache(maxsize=1024)
-def _shared_stage_tasks(stage_tasks: tuple[int, ...]) -> tuple[int, ...]:
-    return stage_tasks
-
-
+# them did, instead of once per job (the stage layouts: scripts.shared_stage_tasks).
 @functools.lru_cache(maxsize=1024)
 def _shared_columns(columns: tuple[tuple[str, str], ...]) -> tuple[Column, ...]:
     return tuple(Column(name, data_type) for name, data_type in columns)
