@@ -10,6 +10,7 @@ API the path belongs to, and the request's own facts.
 from __future__ import annotations
 
 import inspect
+import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -57,6 +58,13 @@ class MockContext:
     recorder: Recorder | None = None
     # `serve --reload`: what was taken in and refused, shared by the apps a reload builds.
     reloads: ReloadLog = field(default_factory=ReloadLog)
+    # X-Request-Id values: ids, not secrets, so seeded from the OS once (at the app's making,
+    # in each worker process) where `secrets` would ask it on every request.
+    request_ids: random.Random = field(default_factory=random.Random)
+
+    def new_request_id(self) -> str:
+        """32 hex digits, as Huawei Cloud's gateway sends."""
+        return f"{self.request_ids.getrandbits(128):032x}"
 
 
 @dataclass(slots=True)

@@ -10,7 +10,6 @@ from the request's `Call`.
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Protocol
@@ -216,7 +215,7 @@ def problem(status: int, detail: str, headers: tuple[tuple[str, str], ...] = ())
 def _gateway_error(
     call: Call, status: int, code: str, message: str, headers: tuple[tuple[str, str], ...] = ()
 ) -> Reply:
-    request_id = call.request_id or secrets.token_hex(16)
+    request_id = call.request_id or call.mock.new_request_id()
     body = {"error_msg": message, "error_code": code, "request_id": request_id}
     return _json(body, status, headers)
 

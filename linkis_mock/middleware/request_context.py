@@ -7,8 +7,6 @@ A reply the proxy forwards from the real server keeps the server's headers inste
 
 from __future__ import annotations
 
-import random
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkis_mock.context import Call, MockContext, attach, detach
@@ -20,9 +18,6 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, context: MockContext) -> None:
         self.app = app
         self.context = context
-        # Ids, not secrets: seeded from the OS once, where `secrets` would ask it for each
-        # request (a system call, 4 % of a VIAS read). Made in each worker process.
-        self._request_ids = random.Random()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -35,15 +30,14 @@ class RequestContextMiddleware:
             if api is None or not api.request_ids:
                 await self.app(scope, receive, send)
             else:
-                request_id = f"{self._request_ids.getrandbits(128):032x}"
-                await self.app(scope, receive, _with_request_id(call, request_id, send))
+                await self.app(scope, receive, _with_request_id(call, send))
         finally:
             detach(scope)
 
 
-def _with_request_id(call: Call, request_id: str, send: Send) -> Send:
-    call.request_id = request_id
-    header = request_id.encode()
+def _with_request_id(call: Call, send: Send) -> Send:
+    call.request_id = call.mock.new_request_id()
+    header = call.request_id.encode()
 
     async def send_with_id(message: Message) -> None:
         if message["type"] == "http.response.start" and not call.forwarded:
