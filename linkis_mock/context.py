@@ -15,13 +15,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
-from starlette.datastructures import Headers, QueryParams
+from starlette.datastructures import QueryParams
 from starlette.types import Scope
 
 from linkis_mock.apis import Api, ApiRegistry
 from linkis_mock.config import Settings
 from linkis_mock.contract import envelope
 from linkis_mock.contract.credentials import Credentials
+from linkis_mock.contract.request_headers import RequestHeaders
 from linkis_mock.contract.routes import RouteMatch, RouteTable
 from linkis_mock.control.faults import FaultBook
 from linkis_mock.control.journal import Journal
@@ -77,7 +78,7 @@ class Call:
     request_id: str = ""  # the X-Request-Id of APIs that send one
     forwarded: bool = False  # proxy mode: the real server answers, its reply goes back as is
     # Read once, when a layer first asks, and shared by every layer after it.
-    _headers: Headers | None = field(default=None, repr=False)
+    _headers: RequestHeaders | None = field(default=None, repr=False)
     _matched: RouteMatch | bool | None = field(default=False, repr=False)
     _credentials: Credentials | None = field(default=None, repr=False)
 
@@ -90,9 +91,9 @@ class Call:
         return self.mock.sim
 
     @property
-    def headers(self) -> Headers:
+    def headers(self) -> RequestHeaders:
         if self._headers is None:
-            self._headers = Headers(scope=self.scope)
+            self._headers = RequestHeaders(self.scope.get("headers", ()))
         return self._headers
 
     @property

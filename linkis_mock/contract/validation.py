@@ -20,11 +20,11 @@ from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP as CONNEXION_VALIDATORS
 from connexion.validators import JSONRequestBodyValidator, ParameterValidator
 from jsonschema import Draft4Validator, ValidationError
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import call_of
 from linkis_mock.contract import json_policy
+from linkis_mock.contract.request_headers import RequestHeaders
 
 
 class FieldProblem(BadRequestProblem):  # type: ignore[misc]  # untyped base
@@ -147,12 +147,12 @@ def _where(error: ValidationError) -> str | None:
     return None
 
 
-def readable_media_type(headers: Headers) -> bool:
+def readable_media_type(headers: RequestHeaders) -> bool:
     """False for a Content-Type Connexion cannot decode (the fast lane asks too)."""
     return headers.get("content-type", "").isascii()
 
 
-def _untyped_body(headers: Headers) -> bool:
+def _untyped_body(headers: RequestHeaders) -> bool:
     if "content-type" in headers:
         return False
     length = headers.get("content-length", "0")

@@ -2,7 +2,8 @@
 
 A body over the limit is refused with 413 from its Content-Length alone, or,
 without one (chunked), as soon as the bytes read pass the limit (the rest is not
-read); a chunked body within the limit is passed on with its Content-Length;
+read); a chunked body within the limit is passed on with its Content-Length (a
+request with neither header has no body, and passes as it is);
 a URL or a header block over its limit is refused with 414 or 431. Each reply
 is in the error format of the API the path belongs to.
 """
@@ -11,10 +12,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkis_mock.config import Limits
+from linkis_mock.context import call_of
+from linkis_mock.contract.request_headers import RequestHeaders
 
 if TYPE_CHECKING:
     from linkis_mock.contract.errors import ErrorMapper
@@ -34,7 +36,12 @@ class LimitsMiddleware:
         if refusal is not None:
             await self.mapper.refusal(scope, *refusal)(scope, receive, send)
             return
-        length = _content_length(scope)
+        headers = call_of(scope).headers
+        length = _content_length(headers)
+        if length is None and "transfer-encoding" not in headers:
+            # No body by HTTP/1.1's framing (RFC 9112 §6.3), as Connexion reads none.
+            await self.app(scope, receive, send)
+            return
         if length is not None:
             if length > self.limits.body_bytes:
                 await self.mapper.refusal(scope, 413, self._body_message())(scope, receive, send)
@@ -46,9 +53,9 @@ class LimitsMiddleware:
             await self.mapper.refusal(scope, 413, self._body_message())(scope, receive, send)
             return
         # Connexion reads a body only when Content-Length announces one: give it the length.
-        headers = [(k, v) for k, v in scope.get("headers", []) if k != b"transfer-encoding"]
-        headers.append((b"content-length", str(len(body)).encode()))
-        await self.app({**scope, "headers": headers}, _replay(body), send)
+        raw = [(k, v) for k, v in scope.get("headers", []) if k != b"transfer-encoding"]
+        raw.append((b"content-length", str(len(body)).encode()))
+        await self.app({**scope, "headers": raw}, _replay(body), send)
 
     def _refusal(self, scope: Scope) -> tuple[int, str] | None:
         url = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
@@ -79,8 +86,8 @@ class LimitsMiddleware:
                 return b"".join(chunks)
 
 
-def _content_length(scope: Scope) -> int | None:
-    value = Headers(scope=scope).get("content-length")
+def _content_length(headers: RequestHeaders) -> int | None:
+    value = headers.get("content-length")
     try:
         return int(value) if value is not None else None
     except ValueError:

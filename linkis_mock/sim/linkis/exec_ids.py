@@ -9,11 +9,13 @@ the Java code fails, with its exception's generic error.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from linkis_mock.sim.linkis.errors import LinkisError, generic_error
+from linkis_mock.sim.linkis.errors import generic_error
 
 APP_NAME = "linkis-cg-entrance"
 JAVA_INT = re.compile(r"[+-]?\d+")
+CACHED_LENGTH = 256  # longer ids are parsed each time: a cache of them could hold megabytes
 
 
 class ExecIds:
@@ -26,33 +28,38 @@ class ExecIds:
 
     def short_of(self, exec_id: str) -> str:
         """Parse an execID like ZuulEntranceUtils; malformed ids fail like the Java code."""
-        if exec_id.startswith("exec_id"):
-            body, widths = exec_id[len("exec_id") :], [3, 3]
-        else:  # the 0.x layout: three 2-digit lengths
-            body, widths = exec_id, [2, 2, 2]
-        offset = 0
-        lengths: list[int] = []
-        for width in widths:
-            digits = self._substring(body, offset, offset + width)
-            if not JAVA_INT.fullmatch(digits):
-                raise self._error("NumberFormatException", f'For input string: "{digits}"')
-            lengths.append(int(digits))
-            offset += width
-        prefix = offset + sum(lengths)
-        if any(length < 0 for length in lengths):
-            raise self._error(
-                "StringIndexOutOfBoundsException",
-                f"begin {offset}, end {prefix}, length {len(body)}",
-            )
-        self._substring(body, offset, prefix)
-        return body[prefix:]
+        parsed = _parsed_cached(exec_id) if len(exec_id) <= CACHED_LENGTH else _parsed(exec_id)
+        if isinstance(parsed, str):
+            return parsed
+        raise generic_error(*parsed, self.instance)
 
-    def _substring(self, text: str, begin: int, end: int) -> str:
-        if end > len(text) or begin > end:
-            raise self._error(
-                "StringIndexOutOfBoundsException", f"begin {begin}, end {end}, length {len(text)}"
-            )
-        return text[begin:end]
 
-    def _error(self, exception_class: str, text: str) -> LinkisError:
-        return generic_error(exception_class, text, self.instance)
+@lru_cache(maxsize=4096)  # pollers ask after the same few jobs over and over
+def _parsed_cached(exec_id: str) -> str | tuple[str, str]:
+    return _parsed(exec_id)
+
+
+def _parsed(exec_id: str) -> str | tuple[str, str]:
+    """The short execID, or the Java exception (class, message) parsing fails with."""
+    if exec_id.startswith("exec_id"):
+        body, widths = exec_id[len("exec_id") :], [3, 3]
+    else:  # the 0.x layout: three 2-digit lengths
+        body, widths = exec_id, [2, 2, 2]
+    offset = 0
+    lengths: list[int] = []
+    for width in widths:
+        if offset + width > len(body):
+            return _out_of_bounds(offset, offset + width, len(body))
+        digits = body[offset : offset + width]
+        if not JAVA_INT.fullmatch(digits):
+            return "NumberFormatException", f'For input string: "{digits}"'
+        lengths.append(int(digits))
+        offset += width
+    prefix = offset + sum(lengths)
+    if any(length < 0 for length in lengths) or prefix > len(body) or offset > prefix:
+        return _out_of_bounds(offset, prefix, len(body))
+    return body[prefix:]
+
+
+def _out_of_bounds(begin: int, end: int, length: int) -> tuple[str, str]:
+    return "StringIndexOutOfBoundsException", f"begin {begin}, end {end}, length {length}"
