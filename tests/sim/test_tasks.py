@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -217,6 +218,37 @@ def test_list_filters_sorts_and_pages_within_the_project() -> None:
     assert [t["name"] for t in named["tasks"]] == ["cam-3"]
     summary = page["tasks"][0]
     assert summary["created_at"].isdigit() and summary["type"] == "0"
+
+
+def newest_first(sim: Simulator) -> list[str]:
+    page = sim.vias.list_tasks(
+        DEV, DEV, page=1, page_size=100, sort_dir="desc", task_state=None, task_name=None
+    )
+    return [t["id"] for t in page["tasks"]]
+
+
+def test_the_list_follows_every_change_of_the_projects_tasks() -> None:
+    """Lists are kept sorted between changes: each kind of change must show at once."""
+    sim = make_sim()
+    first = create(sim, name="cam-first")
+    sim.clock.advance(1)
+    second = create(sim, name="cam-second")
+    assert newest_first(sim) == [second, first]
+    sim.clock.restart(START_MS - 60_000)  # created earlier than both, though made last
+    earlier = create(sim, name="cam-earlier")
+    assert newest_first(sim) == [second, first, earlier]
+    sim.vias.delete(DEV, DEV, first)
+    assert newest_first(sim) == [second, earlier]
+    # Another process saved a task: it is taken in as it was saved.
+    store = sim.stores.vias_tasks
+    taken = store.get(second)
+    assert taken is not None
+    store.put("f" * 32, replace(taken, id="f" * 32, created_ms=START_MS + 10_000, sequence=9))
+    assert newest_first(sim) == ["f" * 32, second, earlier]
+    store.put("f" * 32, None)
+    assert newest_first(sim) == [second, earlier]
+    sim.reset()
+    assert newest_first(sim) == []
 
 
 def test_task_ids_follow_the_seed() -> None:

@@ -115,11 +115,8 @@ class Vias:
     ) -> api.ListTasksReply:
         self.authorize(token_project, project_id)
         now = self.clock.now_ms()
-        tasks = sorted(
-            self.store.in_project(project_id),
-            key=lambda t: (t.created_ms, t.sequence),
-            reverse=sort_dir != "asc",
-        )
+        oldest_first = self.store.in_project(project_id)
+        tasks = list(oldest_first if sort_dir == "asc" else reversed(oldest_first))
         if task_state:
             tasks = [t for t in tasks if t.state(now) == task_state]
         if task_name:
@@ -262,6 +259,7 @@ def _done(task_id: str) -> api.ActionReply:
 
 
 @lru_cache(maxsize=1024)  # a list names each of its tasks' services twice
+@lru_cache(maxsize=1024)
 def _service_id(service_name: str) -> str:
     return str(uuid.UUID(hashlib.sha256(service_name.encode()).hexdigest()[:32]))
 
