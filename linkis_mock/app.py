@@ -12,7 +12,6 @@ API's spec (`<base>/openapi.json`), Swagger UI and the dashboard.
 from __future__ import annotations
 
 import copy
-import json
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -21,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from connexion import AsyncApp
-from connexion.jsonifier import Jsonifier
 from connexion.options import SwaggerUIOptions
 from connexion.spec import OpenAPISpecification
 from connexion.utils import get_function_from_name
@@ -33,6 +31,7 @@ from linkis_mock.apis import SPEC_JSON, Api, ApiRegistry
 from linkis_mock.config import Settings
 from linkis_mock.context import MockContext
 from linkis_mock.contract.errors import ErrorMapper
+from linkis_mock.contract.reply_json import ReplyJsonifier, encode
 from linkis_mock.contract.resolver import HandlerWrapper, SnakeCaseResolver, WrappingResolver
 from linkis_mock.contract.routes import RouteTable
 from linkis_mock.contract.security import SECURITY_MAP
@@ -50,9 +49,6 @@ from linkis_mock.sim.storage.snapshot import restore
 
 if TYPE_CHECKING:
     from linkis_mock.proxy.recording import Recorder
-
-# Replies are UTF-8 JSON with the Chinese half of Linkis messages left readable.
-JSONIFIER = Jsonifier(json, ensure_ascii=False)
 
 
 class MockApp:
@@ -111,7 +107,7 @@ def create_app(
     fast_lane = _fast_lane(context) if settings.fast_lane else None
     asgi = AsyncApp(
         __name__,
-        middlewares=layers(context, mapper, fast_lane, JSONIFIER.dumps),
+        middlewares=layers(context, mapper, fast_lane),
         lifespan=_closing(storage),
     )
     wrap = _units_of(storage)
@@ -189,7 +185,7 @@ def _mount(app: AsyncApp, api: Api, wrap: HandlerWrapper | None) -> None:
         _for_connexion(api),
         base_path=api.base_path,
         resolver=SnakeCaseResolver() if wrap is None else WrappingResolver(wrap),
-        jsonifier=JSONIFIER,
+        jsonifier=ReplyJsonifier(),
         pythonic_params=True,
         strict_validation=api.strict_validation,
         validator_map=VALIDATOR_MAP,
@@ -232,7 +228,7 @@ def _add_dashboard(app: AsyncApp, admin_base_path: str) -> None:
 
 
 def _spec_endpoint(spec: dict[str, Any]) -> Callable[[Request], Awaitable[Response]]:
-    body = json.dumps(spec, ensure_ascii=False).encode()
+    body = encode(spec)
 
     async def serve_spec(request: Request) -> Response:
         del request

@@ -71,14 +71,11 @@ from linkis_mock.middleware.request_context import RequestContextMiddleware
 from linkis_mock.middleware.route_guard import RouteGuardMiddleware
 from linkis_mock.middleware.storage_sync import StorageSyncMiddleware
 
-Encode = Any  # the reply encoder the fast lane shares with Connexion
-
 
 def layers(
     context: MockContext,
     mapper: ErrorMapper,
     fast_lane: list[FastOperation] | None,
-    encode: Encode,
 ) -> list[Any]:
     """The middlewares around the handlers, in request order (see the module doc)."""
     routes, settings, storage = context.routes, context.settings, context.storage
@@ -121,9 +118,7 @@ def layers(
         proxy,
         cors if proxy is not None else None,
         partial(RouteGuardMiddleware, routes=routes, mapper=mapper),
-        partial(FastLane, operations=fast_lane, encode=encode, mapper=mapper)
-        if fast_lane
-        else None,
+        partial(FastLane, operations=fast_lane, mapper=mapper) if fast_lane else None,
     ]
     connexion: list[Any] = [
         ExceptionMiddleware,

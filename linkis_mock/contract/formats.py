@@ -9,7 +9,6 @@ from the request's `Call`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,6 +17,7 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.responses import Response
 
 from linkis_mock.contract.envelope import envelope, failure, method_of
+from linkis_mock.contract.reply_json import encode
 from linkis_mock.sim.linkis.errors import DownloadError, LinkisError, generic_error
 from linkis_mock.sim.linkis.users import NOT_LOGGED_IN
 from linkis_mock.sim.vias.errors import INTERNAL, INVALID, ViasError
@@ -209,7 +209,7 @@ class ProblemFormat:
 
 def problem(status: int, detail: str, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
     body = {"type": "about:blank", "title": _title(status), "status": status, "detail": detail}
-    return Reply(status, PROBLEM, json.dumps(body).encode(), headers)
+    return Reply(status, PROBLEM, encode(body), headers)
 
 
 def _gateway_error(
@@ -221,7 +221,7 @@ def _gateway_error(
 
 
 def _json(body: Any, status: int, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
-    return Reply(status, JSON, json.dumps(body, ensure_ascii=False).encode(), headers)
+    return Reply(status, JSON, encode(body), headers)
 
 
 def _title(status: int) -> str:

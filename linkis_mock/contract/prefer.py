@@ -10,7 +10,6 @@ example it does not have, is a 400 in the API's own format listing what there is
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import call_of
 from linkis_mock.contract.formats import Refused
+from linkis_mock.contract.reply_json import encode
 from linkis_mock.contract.routes import Operation
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def _examples(operation: Operation, response: dict[str, Any]) -> dict[str, tuple
 def _encoded(media_type: str, value: Any) -> bytes:
     """A JSON example as JSON; a text one (a CSV, a plain-text error) as its text."""
     if "json" in media_type or not isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False).encode()
+        return encode(value)
     return value.encode()
 
 

@@ -5,11 +5,11 @@ VIAS consoles show and list tasks the same way; schedulers submit jobs and start
 stop tasks. Most of these requests are plain: valid credentials of one kind,
 parameters the spec accepts, and for a submit a JSON body that the strict JSON policy
 reads and the spec's schema accepts. The fast lane answers exactly those, with the
-same handler and the same JSON encoder Connexion would use; everything else (no or bad
-credentials, a parameter or a body the spec refuses or this lane does not read the way
-Connexion would, a `Prefer` header, an unexpected body or media type) goes on down the
-full stack unchanged (a body the lane read is handed on as it came), which gives the
-real reply.
+same handler and the same JSON encoder (contract/reply_json.py) Connexion uses;
+everything else (no or bad credentials, a parameter or a body the spec refuses or this
+lane does not read the way Connexion would, a `Prefer` header, an unexpected body or
+media type) goes on down the full stack unchanged (a body the lane read is handed on as
+it came), which gives the real reply.
 The handler runs at most once: once the lane has run it, what it raised is answered
 here through the one error mapper (an unknown job's 400, a database's 503), never by
 running it again below; an unexpected error escapes to the outermost layer's 500.
@@ -37,12 +37,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from linkis_mock.context import Call, call_of
 from linkis_mock.contract import json_policy
 from linkis_mock.contract.errors import ErrorMapper
+from linkis_mock.contract.reply_json import encode_line
 from linkis_mock.contract.routes import Operation, Route, RouteTable
 from linkis_mock.contract.validation import readable_media_type
 
 Handler = Callable[..., Awaitable[Any]]
 Answer = tuple[int, bytes] | Response  # a handler's reply, or the error it raised, rendered
-Encode = Callable[[Any], str]
 # (method, operationId): the polls and task reads, the VIAS action, and the submits.
 FAST_OPERATIONS = frozenset(
     {
@@ -148,12 +148,10 @@ class FastLane:
         self,
         app: ASGIApp,
         operations: list[FastOperation],
-        encode: Encode,
         mapper: ErrorMapper,
     ) -> None:
         self.app = app
         self.by_route = {(op.route.template, op.method): op for op in operations}
-        self.encode = encode
         self.mapper = mapper
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -205,7 +203,7 @@ class FastLane:
                 raise  # a bug: the outermost layer answers the API's 500
             return refusal
         reply, status = result if isinstance(result, tuple) else (result, 200)
-        return status, self.encode(reply).encode()
+        return status, encode_line(reply)
 
 
 def _arguments(
