@@ -1,6 +1,9 @@
 """Every operation that changes state is one unit of work against the state file,
 committed before its reply is sent (the resolver and the fast lane wrap handlers).
 
+A handler's unit is grouped: the reply waits for `committed()`, so that PostgreSQL can
+commit the units that end together in one round trip (storage.postgres).
+
 A database shared by replicas may refuse a unit whose rows another replica wrote
 meanwhile (StorageConflictError, memory already as the database has it): the operation
 then runs again, as if the request had come a moment later, up to ATTEMPTS times in
@@ -33,8 +36,12 @@ def in_unit(storage: StorageBackend, handler: Handler, method: str) -> Handler:
     async def run(*args: Any, **kwargs: Any) -> Any:
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                with storage.unit(writes):
-                    return await handler(*args, **kwargs)
+                try:
+                    with storage.unit(writes, grouped=True):
+                        result = await handler(*args, **kwargs)
+                finally:  # a refusal's reply too waits for what its unit wrote
+                    await storage.committed()
+                return result
             except StorageConflictError:
                 if attempt == ATTEMPTS:
                     raise

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from linkis_mock.sim.storage.postgres import MAX_RESERVED_IDS
 from linkis_mock.testing import TOKEN, RunningMock, start_mock
 from tests.helpers.postgres import PostgresServer, fresh_database
 from tests.helpers.sim import submit_body
@@ -115,9 +116,10 @@ def test_concurrent_submits_over_the_replicas_get_distinct_ids_seen_everywhere(
     task_ids = [int(data["taskID"]) for data in submitted]
     exec_ids = [data["execID"] for data in submitted]
     assert len(set(task_ids)) == SUBMITS
-    # taskIDs come from the database's sequence; each replica fetches the one it will
-    # hand out next with each commit, so at most one each is left unused.
-    assert max(task_ids) <= SUBMITS + REPLICAS
+    # taskIDs come from the database's sequence; each replica fetches those it will hand
+    # out next with each commit, as many as it took (at most MAX_RESERVED_IDS), so at most
+    # that many each are left unused.
+    assert max(task_ids) <= SUBMITS + REPLICAS * MAX_RESERVED_IDS
     assert len(set(exec_ids)) == SUBMITS
     # Each replica names itself in the execIDs it gave.
     for replica in replicas:

@@ -111,3 +111,42 @@ def test_a_look_that_finds_nothing_new_is_one_round_trip(
         assert relay.round_trips == 1
     finally:
         state.close()
+
+
+def test_units_that_end_together_commit_in_one_round_trip(
+    relay: Relay, postgres: PostgresServer
+) -> None:
+    """Requests whose units end in the same turn of the event loop share one commit, and
+    each is answered only once it is through: another replica then finds every job."""
+    url = fresh_database(postgres)
+    sim, state = opened(relay, url)
+    other, other_state = opened(relay, url)
+
+    async def submit_together(count: int, first: int) -> list[int]:
+        async def one(number: int) -> int:
+            with state.unit(writes=True, grouped=True):
+                _, task_id = submit(sim, ALICE, f"select {number}")
+            await state.committed()
+            return task_id
+
+        return await asyncio.gather(*(one(first + n) for n in range(count)))
+
+    async def requests() -> tuple[list[int], list[int], int]:
+        await state.catch_up()
+        # The first group takes more taskIDs than the one at hand (fetched one by one),
+        # and its commit fetches as many for the next.
+        warm = await submit_together(5, 0)
+        relay.reset_count()
+        grouped = await submit_together(5, 5)
+        trips = relay.round_trips
+        await other_state.catch_up()
+        return warm, grouped, trips
+
+    try:
+        warm, grouped, trips = asyncio.run(requests())
+        assert trips == 1
+        assert len(set(warm + grouped)) == 10
+        assert all(other.stores.jobs.by_task_id(task) is not None for task in warm + grouped)
+    finally:
+        state.close()
+        other_state.close()

@@ -5,6 +5,7 @@ since it looked, and memory then holds what the database holds
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 
@@ -163,3 +164,39 @@ def test_a_version_1_database_migrates_and_its_taskids_go_on_after_the_highest(
         assert schema == "2"
     finally:
         migrated.close()
+
+
+def test_a_refused_group_refuses_each_of_its_units_and_takes_back_all_they_wrote(
+    replicas: list[Replica],
+) -> None:
+    """A grouped commit is one check: when another replica wrote a row of one unit, every
+    unit of the group runs again, from memory as the database holds it."""
+    (a, a_state), (b, b_state), _ = replicas
+    with a_state.unit(writes=True):
+        exec_id, task_id = submit(a, ALICE, "--@mock duration=60\nselect 1")
+    b_state.refresh()
+    with a_state.unit(writes=True):
+        a.entrance.actions.kill(exec_id, None, ALICE)
+
+    async def together() -> list[BaseException | None]:
+        async def force() -> None:
+            with b_state.unit(writes=True, grouped=True):
+                b.entrance.on_demand.force_state(task_id, JobState.FAILED, "forced")
+            await b_state.committed()
+
+        async def another_submit() -> None:
+            with b_state.unit(writes=True, grouped=True):
+                submitted.append(submit(b, BOB, "select 2")[1])
+            await b_state.committed()
+
+        outcomes = await asyncio.gather(force(), another_submit(), return_exceptions=True)
+        return [outcome if isinstance(outcome, BaseException) else None for outcome in outcomes]
+
+    submitted: list[int] = []
+    outcomes = asyncio.run(together())
+    assert [type(outcome) for outcome in outcomes] == [StorageConflictError] * 2
+    # b holds what the database holds: the kill, and not the submit the group carried.
+    assert b.entrance.reads.status(exec_id, None).data["status"] == "Cancelled"
+    assert b.stores.jobs.by_task_id(submitted[0]) is None
+    a_state.refresh()
+    assert a.stores.jobs.by_task_id(submitted[0]) is None

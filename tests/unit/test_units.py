@@ -30,7 +30,7 @@ class RefusingStorage:
         self.units: list[bool] = []
 
     @contextmanager
-    def unit(self, writes: bool) -> Iterator[None]:
+    def unit(self, writes: bool, *, grouped: bool = False) -> Iterator[None]:
         self.units.append(writes)
         yield
         if writes and self.refusals:
@@ -44,6 +44,9 @@ class RefusingStorage:
         pass
 
     async def catch_up(self) -> None:
+        pass
+
+    async def committed(self) -> None:
         pass
 
     def close(self) -> None:
@@ -94,3 +97,47 @@ def test_a_middlewares_own_change_runs_again_too() -> None:
         return len(counted)
 
     assert in_unit_now(storage, count) == 2
+
+
+class GroupingStorage(RefusingStorage):
+    """Refuses the first `refusals` grouped units at `committed()`, as PostgreSQL's group
+    commit does, and records when the request waited for it."""
+
+    def __init__(self, refusals: int) -> None:
+        super().__init__(refusals)
+        self.events: list[str] = []
+
+    @contextmanager
+    def unit(self, writes: bool, *, grouped: bool = False) -> Iterator[None]:
+        self.units.append(writes)
+        self.events.append("grouped unit" if grouped else "unit")
+        yield
+
+    async def committed(self) -> None:
+        self.events.append("committed")
+        if self.refusals:
+            self.refusals -= 1
+            raise StorageConflictError.of("db", "another replica wrote the same rows")
+
+
+def test_a_handlers_unit_is_grouped_and_answered_only_once_committed() -> None:
+    storage = GroupingStorage(refusals=1)
+
+    async def handler() -> str:
+        return "submitted"
+
+    assert answer(in_unit(storage, handler, "POST")()) == "submitted"
+    # Refused at its group's commit, it ran again.
+    assert storage.events == ["grouped unit", "committed", "grouped unit", "committed"]
+
+
+def test_a_refusals_reply_waits_for_its_units_commit_too() -> None:
+    """A refused submit writes its Failed history row: the refusal is answered after."""
+    storage = GroupingStorage(refusals=0)
+
+    async def handler() -> str:
+        raise ValueError("refused")
+
+    with pytest.raises(ValueError, match="refused"):
+        answer(in_unit(storage, handler, "POST")())
+    assert storage.events == ["grouped unit", "committed"]

@@ -54,11 +54,19 @@ class StorageBackend(Protocol):
         request's first step. Calls that overlap may share one look."""
         ...
 
-    def unit(self, writes: bool) -> AbstractContextManager[None]:
+    def unit(self, writes: bool, *, grouped: bool = False) -> AbstractContextManager[None]:
         """One operation as a unit of work: with `writes`, exclusive, taking in what others
         saved first, and what it changed saved before the block ends (before the reply is
         sent). A read reads what the request's `catch_up` took in (the pipeline's first
-        look), and saves what reading changed (a session's last use)."""
+        look), and saves what reading changed (a session's last use).
+
+        `grouped`: the caller awaits `committed()` after the block, before it answers; a
+        medium across a network may then commit the units that end together as one."""
+        ...
+
+    async def committed(self) -> None:
+        """After a grouped unit: wait until what it changed is saved; raises what saving
+        raised (as the block itself would have, ungrouped)."""
         ...
 
     def close(self) -> None:

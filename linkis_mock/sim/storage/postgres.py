@@ -29,6 +29,7 @@ is asyncio, so that requests await its query instead of blocking the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -113,6 +114,10 @@ SELECT linkis_mock_refuse(
                      <> known.text))
 """
 NEXT_TASK_ID = "SELECT nextval('task_ids')"
+# As many taskIDs as the last commit's units took, fetched with it, so that the next
+# group's submits find theirs at hand.
+NEXT_TASK_IDS = "SELECT nextval('task_ids') FROM generate_series(1, %s)"
+MAX_RESERVED_IDS = 64
 # What others committed since `seen`, as one statement (so one snapshot, one message and
 # one round trip): the shared meta rows (SHARED_META's), then the newer jobs, tasks and
 # sessions, each row tagged with its table.
@@ -149,10 +154,13 @@ class PostgresBackend(RowBackend):
         self.migrations = {**MIGRATIONS, 2: _ids_from_a_sequence}
         self.counters_in_row = False
         stores.jobs.shared_ids = self._take_task_id
-        # The next taskID, fetched with the commit of a unit that took one (None: fetched
-        # when needed), and the first the unit being run took.
-        self._reserved_id: int | None = None
-        self._unit_task_id: int | None = None
+        # The next taskIDs, fetched with the commit of units that took some (none: one is
+        # fetched when needed), and those the units not yet committed took.
+        self._reserved_ids: list[int] = []
+        self._taken_ids: list[int] = []
+        # The units that ended and wait for their one commit (see _save_and_commit).
+        self._group: asyncio.Future[None] | None = None
+        self._grouping = False
         # The shared meta rows' texts as this replica last read or wrote them.
         self._meta_known: dict[str, str] = {}
         # This replica's commits numbered past self._seq (another's came between).
@@ -227,7 +235,7 @@ class PostgresBackend(RowBackend):
     def open(self) -> bool:
         existed = super().open()
         # The first taskID at hand, so that no submit waits for one.
-        self._reserved_id = self._fetch_task_id()
+        self._reserved_ids = [self._fetch_task_id()]
         return existed
 
     def _begin_exclusive(self) -> None:
@@ -241,9 +249,62 @@ class PostgresBackend(RowBackend):
         if self._must_reload:
             self._take_in()
 
+    @contextmanager
+    def unit(self, writes: bool, *, grouped: bool = False) -> Iterator[None]:
+        self._grouping = grouped
+        try:
+            with super().unit(writes):
+                yield
+        finally:
+            self._grouping = False
+
     def _save_and_commit(self) -> None:
-        """The unit's one round trip (see the module docstring). A refusal takes back
-        what the unit changed in memory, and raises StorageConflictError."""
+        """A grouped unit's changes wait in memory for the group's commit, which runs once
+        the units that ended together have ended (the event loop's next turn): one round
+        trip for them all, while each request awaits `committed()` before it answers. An
+        ungrouped unit commits at once, with any group's changes."""
+        if not self._grouping:
+            self._commit_now()
+            return
+        if self._group is None:
+            if not self._stores.changes.pending:
+                return
+            loop = asyncio.get_running_loop()
+            self._group = loop.create_future()
+            loop.call_soon(self._commit_group)
+
+    def _commit_group(self) -> None:
+        if self._group is not None:  # else an ungrouped unit committed it meanwhile
+            with suppress(Exception):  # the group's requests get what it raised
+                self._commit_now()
+
+    async def committed(self) -> None:
+        group = self._group
+        if group is not None:
+            await asyncio.shield(group)
+
+    async def _after_own_commit(self) -> None:
+        """Rows others wrote are taken in only once this replica's pending changes are
+        committed: taken in over them, they would hide a conflict from the commit's check."""
+        while self._group is not None:
+            with suppress(StorageUnavailableError):  # the group's own requests answer it
+                await asyncio.shield(self._group)
+
+    def _commit_now(self) -> None:
+        """The units' one round trip (see the module docstring). A refusal takes back
+        what the units changed in memory, and raises StorageConflictError."""
+        group, self._group = self._group, None
+        try:
+            self._prepare_and_send()
+        except BaseException as exc:
+            if group is not None:
+                group.set_exception(exc)
+                group.exception()  # its requests read it; no "never retrieved" warning
+            raise
+        if group is not None:
+            group.set_result(None)
+
+    def _prepare_and_send(self) -> None:
         prepared = self._prepare()
         if prepared is None:
             return
@@ -258,7 +319,7 @@ class PostgresBackend(RowBackend):
         """The unit's statements, built from memory; None when it changed nothing."""
         changes = self._stores.changes
         written = (changes.jobs | changes.let_go, set(changes.tasks), set(changes.sessions))
-        whole, task_id = changes.everything, self._unit_task_id
+        whole, taken = changes.everything, self._taken_ids
         self._check = None if whole else self._conflict_check()
         self._collected = [("BEGIN", ())]  # the connection is in autocommit: units say when
         self._seq_at = None
@@ -267,9 +328,9 @@ class PostgresBackend(RowBackend):
             if len(self._collected) == 1:
                 return None
             reserve_at = None
-            if self._reserved_id is None and task_id is not None:
+            if not self._reserved_ids and taken:
                 reserve_at = len(self._collected)
-                self._collected.append((NEXT_TASK_ID, ()))
+                self._collected.append((NEXT_TASK_IDS, (min(len(taken), MAX_RESERVED_IDS),)))
             self._collected.append(("COMMIT", ()))
             meta_written = {
                 str(params[0]): str(params[1])
@@ -277,16 +338,16 @@ class PostgresBackend(RowBackend):
                 if sql == UPSERT_META and isinstance(params, Sequence)
             }
             return _PreparedUnit(
-                self._collected, self._seq_at, reserve_at, whole, written, task_id, meta_written
+                self._collected, self._seq_at, reserve_at, whole, written, taken, meta_written
             )
         finally:
             self._collected = None
             self._check = None
-            self._unit_task_id = None
+            self._taken_ids = []
             changes.clear()
 
-    def _send(self, prepared: _PreparedUnit) -> tuple[int, int | None] | None:
-        """The commit's seq and the next taskID, or None when the check refused the unit.
+    def _send(self, prepared: _PreparedUnit) -> tuple[int, list[int]] | None:
+        """The commit's seq and the next taskIDs, or None when the check refused the unit.
         The statements go as one message, bound on the client, so that they reach the
         server together however slowly this process writes them (a pipeline's may part,
         and the server answer the first before the last came); a reset, of every row, as
@@ -304,24 +365,23 @@ class PostgresBackend(RowBackend):
             except errors.SerializationFailure:
                 db.execute("ROLLBACK")
                 return None
-        return values[seq_at], None if reserve_at is None else values[reserve_at]
+        return values[seq_at][0], [] if reserve_at is None else sorted(values[reserve_at])
 
-    def _settle(self, prepared: _PreparedUnit, sent: tuple[int, int | None] | None) -> None:
+    def _settle(self, prepared: _PreparedUnit, sent: tuple[int, list[int]] | None) -> None:
         if sent is None:
             self._take_back(*prepared.written, whole=prepared.whole)
-            self._give_back_task_id(prepared.task_id)
+            self._give_back_task_ids(prepared.task_ids)
             raise StorageConflictError.of(self.name, "another replica wrote the same rows")
         seq, reserved = sent
         self._meta_known.update(prepared.meta_written)
         self._numbered(seq, whole=prepared.whole)
-        if reserved is not None:
-            self._reserved_id = reserved
+        self._reserved_ids.extend(reserved)
 
     def _failed(self, prepared: _PreparedUnit) -> None:
         """A unit whose commit failed (the database away): memory is read afresh later."""
         self._must_reload = True
         self._rollback()
-        self._give_back_task_id(prepared.task_id)
+        self._give_back_task_ids(prepared.task_ids)
 
     def _conflict_check(self) -> dict[str, object]:
         changes = self._stores.changes
@@ -379,29 +439,26 @@ class PostgresBackend(RowBackend):
             self._own_seqs.add(seq)
 
     def _take_task_id(self) -> int:
-        """The next taskID: the one fetched with the last commit, or one fetched now."""
-        task_id = self._reserved_id
-        self._reserved_id = None
+        """The next taskID: one fetched with the last commit, or one fetched now."""
+        task_id = None
         # One given back after a unit that failed may yet have been committed (the
         # connection lost before the answer): then its job is in memory, and it is not
         # handed out again.
         while task_id is None or self._stores.jobs.by_task_id(task_id) is not None:
-            task_id = self._fetch_task_id()
-        if self._unit_task_id is None:
-            self._unit_task_id = task_id
+            task_id = self._reserved_ids.pop(0) if self._reserved_ids else self._fetch_task_id()
+        self._taken_ids.append(task_id)
         return task_id
 
-    def _give_back_task_id(self, task_id: int | None) -> None:
-        """The failed unit's first taskID, unused: the next submit's."""
-        if self._reserved_id is None:
-            self._reserved_id = task_id
+    def _give_back_task_ids(self, task_ids: list[int]) -> None:
+        """The failed units' taskIDs, unused: the next submits'."""
+        self._reserved_ids = sorted({*task_ids, *self._reserved_ids})
 
     def _fetch_task_id(self) -> int:
         with self._connection() as db:
             return _first_int(db.execute(NEXT_TASK_ID))
 
     def _restart_ids(self, last_task_id: int) -> None:
-        self._reserved_id = None
+        self._reserved_ids = []
         self._execute("SELECT setval('task_ids', ?, ?)", (max(last_task_id, 1), last_task_id > 0))
 
     def _take_back(self, jobs: set[int], tasks: set[str], sessions: set[str], whole: bool) -> None:
@@ -452,7 +509,7 @@ class PostgresBackend(RowBackend):
         super()._load_everything()
         self._own_seqs.clear()
         if self._epoch != epoch:
-            self._reserved_id = None  # a reset restarted the sequence: it may come again
+            self._reserved_ids = []  # a reset restarted the sequence: they may come again
 
     def _take_in(self) -> None:
         # What is newer, read as one statement (NEWER_ROWS); a whole load streams, in a
@@ -511,8 +568,10 @@ class PostgresBackend(RowBackend):
         return self._meta("seq") != str(self._seq)
 
     async def catch_up(self) -> None:
+        await self._after_own_commit()
         if not self._must_reload:
             latest = await self._counter.latest_seq()  # with what is newer (_look)
+            await self._after_own_commit()
             if self._seq < latest:  # a unit of this replica's came between: read again
                 self._take_in()
         if self._must_reload:  # after a failure, or a new epoch: the whole state, streamed
@@ -528,7 +587,7 @@ class PostgresBackend(RowBackend):
         if newer is None:
             self._must_reload = True  # a new epoch
             return 0
-        if self._seq == seen and not self._must_reload:
+        if self._seq == seen and not self._must_reload and self._group is None:
             with self._stores.changes.paused():
                 self._load_newer(newer)
         return int(newer.meta.get("seq") or 0)
@@ -549,6 +608,10 @@ def _first_int(cursor: psycopg.Cursor[Row]) -> int:
     row = cursor.fetchone()
     assert row is not None
     return int(row[0])
+
+
+def _ints(cursor: psycopg.Cursor[Row]) -> list[int]:
+    return [int(row[0]) for row in cursor.fetchall()]
 
 
 def _ids_from_a_sequence(backend: RowBackend) -> None:
@@ -582,8 +645,8 @@ def _by_table(rows: Iterable[Row]) -> list[list[Row]]:
 @dataclass(frozen=True, slots=True)
 class _PreparedUnit:
     """A unit's commit, built: its statements (BEGIN to COMMIT), where the new seq and
-    the next taskID come back, whether it is a reset, the keys of what it wrote (taken
-    back if refused), the first taskID it took (given back if it fails) and the meta
+    the next taskIDs come back, whether it is a reset, the keys of what it wrote (taken
+    back if refused), the taskIDs its units took (given back if it fails) and the meta
     rows it writes (known once it is through)."""
 
     statements: list[tuple[str, Params]]
@@ -591,22 +654,22 @@ class _PreparedUnit:
     reserve_at: int | None
     whole: bool
     written: tuple[set[int], set[str], set[str]]
-    task_id: int | None
+    task_ids: list[int]
     meta_written: dict[str, str]
 
 
 def _sent_as_one_message(
     db: BoundedConnection, statements: Sequence[tuple[str, Params]], wanted: set[int]
-) -> dict[int, int]:
-    """The statements as one simple query; the first value of each `wanted` one's."""
+) -> dict[int, list[int]]:
+    """The statements as one simple query; the first column of each `wanted` one's rows."""
     cursor = psycopg.ClientCursor(db)
     bound = (cursor.mogrify(_placeheld(sql), params) for sql, params in statements)
     cursor.execute(";\n".join(bound))
-    values: dict[int, int] = {}
+    values: dict[int, list[int]] = {}
     index = 0
     while True:
         if index in wanted:
-            values[index] = _first_int(cursor)
+            values[index] = _ints(cursor)
         index += 1
         if not cursor.nextset():
             return values
@@ -614,7 +677,7 @@ def _sent_as_one_message(
 
 def _sent_as_pipeline(
     db: BoundedConnection, statements: Sequence[tuple[str, Params]], wanted: set[int]
-) -> dict[int, int]:
+) -> dict[int, list[int]]:
     with db.pipeline():
         cursors = [db.execute(_placeheld(sql), params) for sql, params in statements]
-    return {index: _first_int(cursors[index]) for index in wanted}
+    return {index: _ints(cursors[index]) for index in wanted}

@@ -224,8 +224,10 @@ class RowBackend(ABC):
     # ---- units of work ------------------------------------------------------------------
 
     @contextmanager
-    def unit(self, writes: bool) -> Iterator[None]:
-        """One operation against the shared state; see the module docstring."""
+    def unit(self, writes: bool, *, grouped: bool = False) -> Iterator[None]:
+        """One operation against the shared state; see the module docstring. Grouped or
+        not, a unit here is saved before the block ends; PostgreSQL groups."""
+        del grouped
         if self._in_unit:
             raise RuntimeError("state units do not nest")
         self._in_unit = True
@@ -253,6 +255,9 @@ class RowBackend(ABC):
     async def catch_up(self) -> None:
         """The request's look (a database whose check is a round trip shares it)."""
         self.refresh()
+
+    async def committed(self) -> None:  # noqa: B027  # a database that groups overrides it
+        """Units here are saved as their blocks end: nothing to wait for."""
 
     def _take_in(self) -> None:
         """Read what is newer than what this process saw (everything, after a reset)."""
