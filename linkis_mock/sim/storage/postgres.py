@@ -285,7 +285,10 @@ class PostgresBackend(RowBackend):
 
     async def _after_own_commit(self) -> None:
         """Rows others wrote are taken in only once this replica's pending changes are
-        committed: taken in over them, they would hide a conflict from the commit's check."""
+        committed: taken in over them, they would hide a conflict from the commit's check
+        (the feed's look does not take them in meanwhile either). Only this rare path
+        waits: a request's look does not wait for the group before it, or the requests
+        that arrive together would form one group each."""
         while self._group is not None:
             with suppress(StorageUnavailableError):  # the group's own requests answer it
                 await asyncio.shield(self._group)
@@ -568,11 +571,10 @@ class PostgresBackend(RowBackend):
         return self._meta("seq") != str(self._seq)
 
     async def catch_up(self) -> None:
-        await self._after_own_commit()
         if not self._must_reload:
             latest = await self._counter.latest_seq()  # with what is newer (_look)
-            await self._after_own_commit()
             if self._seq < latest:  # a unit of this replica's came between: read again
+                await self._after_own_commit()
                 self._take_in()
         if self._must_reload:  # after a failure, or a new epoch: the whole state, streamed
             self.refresh()
