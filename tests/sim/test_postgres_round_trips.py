@@ -136,10 +136,11 @@ def test_units_that_end_together_commit_in_one_round_trip(
     async def requests() -> tuple[list[int], list[int], int]:
         await state.catch_up()
         # The first group takes more taskIDs than the one at hand (fetched one by one),
-        # and its commit fetches as many for the next.
+        # and its commit fetches as many for the next groups.
         warm = await submit_together(5, 0)
+        warm += await submit_together(2, 5)  # fewer: as many are kept at hand as before
         relay.reset_count()
-        grouped = await submit_together(5, 5)
+        grouped = await submit_together(5, 7)
         trips = relay.round_trips
         await other_state.catch_up()
         return warm, grouped, trips
@@ -147,7 +148,7 @@ def test_units_that_end_together_commit_in_one_round_trip(
     try:
         warm, grouped, trips = asyncio.run(requests())
         assert trips == 2  # the look and the commit, for five submits
-        assert len(set(warm + grouped)) == 10
+        assert len(set(warm + grouped)) == 12
         assert all(other.stores.jobs.by_task_id(task) is not None for task in warm + grouped)
     finally:
         state.close()

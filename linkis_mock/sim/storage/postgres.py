@@ -114,8 +114,9 @@ SELECT linkis_mock_refuse(
                      <> known.text))
 """
 NEXT_TASK_ID = "SELECT nextval('task_ids')"
-# As many taskIDs as the last commit's units took, fetched with it, so that the next
-# group's submits find theirs at hand.
+# As many taskIDs as the most one commit's units took (at most MAX_RESERVED_IDS), less
+# those still at hand, fetched with a commit, so that the next group's submits find theirs
+# at hand.
 NEXT_TASK_IDS = "SELECT nextval('task_ids') FROM generate_series(1, %s)"
 MAX_RESERVED_IDS = 64
 # What others committed since `seen`, as one statement (so one snapshot, one message and
@@ -154,10 +155,11 @@ class PostgresBackend(RowBackend):
         self.migrations = {**MIGRATIONS, 2: _ids_from_a_sequence}
         self.counters_in_row = False
         stores.jobs.shared_ids = self._take_task_id
-        # The next taskIDs, fetched with the commit of units that took some (none: one is
-        # fetched when needed), and those the units not yet committed took.
+        # The next taskIDs, fetched with commits (none at hand: one is fetched when
+        # needed), and those the units not yet committed took.
         self._reserved_ids: list[int] = []
         self._taken_ids: list[int] = []
+        self._most_taken = 1  # the most taskIDs one commit's units took so far
         # The units that ended and wait for their one commit (see _save_and_commit).
         self._group: asyncio.Future[None] | None = None
         self._grouping = False
@@ -331,9 +333,11 @@ class PostgresBackend(RowBackend):
             if len(self._collected) == 1:
                 return None
             reserve_at = None
-            if not self._reserved_ids and taken:
+            self._most_taken = max(self._most_taken, min(len(taken), MAX_RESERVED_IDS))
+            wanted = self._most_taken - len(self._reserved_ids)
+            if wanted > 0:
                 reserve_at = len(self._collected)
-                self._collected.append((NEXT_TASK_IDS, (min(len(taken), MAX_RESERVED_IDS),)))
+                self._collected.append((NEXT_TASK_IDS, (wanted,)))
             self._collected.append(("COMMIT", ()))
             meta_written = {
                 str(params[0]): str(params[1])
