@@ -2,18 +2,21 @@
 every replica on every machine (linkis_mock.sim.storage.rows says how).
 
 Units of different replicas run side by side, with no lock between them: a unit runs
-the operation on what the request's look took in, then sends its commit as one message
-(one round trip): move `seq` (NEXT_SEQ, which holds that row until the COMMIT a few
-statements on, so that commits are numbered in the order they become visible), check
-that nothing it writes changed since this replica looked (CONFLICT_CHECK), its writes,
-the next taskID (SELECT nextval) and COMMIT. The check refuses the unit when another
-replica wrote one of its jobs or VIAS tasks since, changed a meta row it changes (the
-clock, the variables, a shared document) from the text this one knows, or started a new
-epoch: then memory takes back the rows as the database has them, and the operation runs
-again (contract.units). taskIDs come from the `task_ids` sequence, one fetched ahead
-with each commit, so that replicas never take the same one, and a job's short execID
-takes its taskID as its index. The lock that remains, an advisory one, is only the
-opening's: one replica makes or migrates the tables while the others wait.
+the operation on what the request's look took in; its changes are then sent with those
+of the units that ended in the same turn of the event loop (a group: under load, the
+requests one look served), as one message (one round trip), and each request is
+answered once it is through. The message moves `seq` (NEXT_SEQ, which holds that row
+until the COMMIT a few statements on, so that commits are numbered in the order they
+become visible), checks that nothing it writes changed since this replica looked
+(CONFLICT_CHECK), writes, fetches the next taskIDs (SELECT nextval) and commits. The
+check refuses the group when another replica wrote one of its jobs or VIAS tasks since,
+changed a meta row it changes (the clock, the variables, a shared document) from the
+text this one knows, or started a new epoch: then memory takes back the rows as the
+database has them, and each of its operations runs again (contract.units). taskIDs come
+from the `task_ids` sequence, a few fetched ahead with each commit, so that replicas
+never take the same one, and a job's short execID takes its taskID as its index. The
+lock that remains, an advisory one, is only the opening's: one replica makes or migrates
+the tables while the others wait.
 
 A request learns what others committed from one query that reads `seq` and the rows
 newer than this replica saw (NEWER_ROWS), on the change feed's asyncio connection, shared
