@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import LinkisError
-from linkis_mock.sim.linkis.interceptors import chain, java
+from linkis_mock.sim.linkis.interceptors import chain, dates, java
 from linkis_mock.sim.linkis.interceptors.chain import Submission
 from linkis_mock.sim.linkis.interceptors.dates import CodedVariableError, Moment
 from linkis_mock.sim.linkis.interceptors.operations import OperationFailedError
@@ -179,6 +179,22 @@ def sub(code: str, variables: dict[str, str] | None = None, code_type: str = "sq
 )
 def test_run_date_is_read_leniently(given: str, shown: str) -> None:
     assert sub("'${run_date}'", {"run_date": given}) == f"'{shown}'"
+
+
+def test_a_long_run_date_is_read_as_a_short_one_and_not_kept() -> None:
+    """The text may go on after the date (§8.5). What dates are read into is kept for the
+    next submit, but only for short texts: a shared mock must not keep megabytes a body
+    sent."""
+    long_run_date = "20260819" + "x" * 100_000
+    assert sub("'${run_today}'", RUN_DATE) == "'20260820'"
+    kept = (dates._parse_cached.cache_info().currsize, dates._reformat_cached.cache_info().currsize)
+    assert sub("'${run_today}'", {"run_date": long_run_date}) == "'20260820'"
+    assert sub("'${run_date}'", {"run_date": long_run_date}) == "'20260819'"
+    after = (
+        dates._parse_cached.cache_info().currsize,
+        dates._reformat_cached.cache_info().currsize,
+    )
+    assert after == kept
 
 
 def test_run_date_defaults_to_yesterday_on_the_entrances_clock() -> None:

@@ -140,6 +140,22 @@ def parse(pattern: str, text: str) -> Stamp:
     """SimpleDateFormat(pattern).parse(text), lenient: fields abutting another field read
     exactly their width, others as many digits as there are; the text may go on after the
     pattern. ParseException when a field or literal does not match."""
+    if len(text) <= CACHED_TEXT:
+        return _parse_cached(pattern, text)
+    return _parse(pattern, text)
+
+
+# Every submit reads run_date and the days after it: the same few texts all day long.
+# Longer texts are parsed each time, so that what is kept stays small.
+CACHED_TEXT = 32
+
+
+@lru_cache(maxsize=1024)
+def _parse_cached(pattern: str, text: str) -> Stamp:
+    return _parse(pattern, text)
+
+
+def _parse(pattern: str, text: str) -> Stamp:
     fields = _FIELDS[pattern]
     values = {"y": 1970, "M": 1, "d": 1, "H": 0}
     position = 0
@@ -183,8 +199,14 @@ def format_stamp(pattern: str, stamp: Stamp) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=4096)
 def reformat(parse_pattern: str, format_pattern: str, text: str) -> str:
+    if len(text) <= CACHED_TEXT:
+        return _reformat_cached(parse_pattern, format_pattern, text)
+    return format_stamp(format_pattern, parse(parse_pattern, text))
+
+
+@lru_cache(maxsize=4096)
+def _reformat_cached(parse_pattern: str, format_pattern: str, text: str) -> str:
     return format_stamp(format_pattern, parse(parse_pattern, text))
 
 
