@@ -29,13 +29,13 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
-from connexion.json_schema import Draft4RequestValidator
 from jsonschema import Draft4Validator
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkis_mock.context import Call, call_of
 from linkis_mock.contract import json_policy
+from linkis_mock.contract.body_check import Check, body_check
 from linkis_mock.contract.errors import ErrorMapper
 from linkis_mock.contract.reply_json import encode_line
 from linkis_mock.contract.routes import Operation, Route, RouteTable
@@ -113,7 +113,7 @@ class FastOperation:
     method: str = "GET"
     # A JSON body's schema (the spec's, as Connexion checks it): the handler then takes
     # `body` and `token_info` as Connexion gives them.
-    body: Draft4Validator | None = None
+    body: Check | None = None
 
     def with_handler(self, handler: Handler) -> FastOperation:
         return replace(self, handler=handler)
@@ -312,21 +312,16 @@ def fast_operations(routes: RouteTable, resolve: Callable[[str], Handler]) -> li
             if pythonic(raw["name"]) in accepted and raw["in"] in {"path", "query"}
         )
         by_vias_token = VIAS_SCHEME in operation.security_schemes()
-        body = _body_validator(operation) if "body" in accepted else None
+        body = _body_check(operation) if "body" in accepted else None
         found.append(FastOperation(route, parameters, handler, by_vias_token, method, body))
     return found
 
 
-def _body_validator(operation: Operation) -> Draft4Validator:
-    """The spec's JSON body schema, checked as Connexion's body validator checks it
-    (OpenAPI's `nullable`, Draft 4's formats)."""
+def _body_check(operation: Operation) -> Check:
+    """The spec's JSON body schema, checked as Connexion's body validator checks it."""
     content = operation.resolve(operation.spec["requestBody"])["content"]
     schema = content["application/json"]["schema"]
-    rooted = {**schema, "components": operation.document.get("components", {})}
-    validator: Draft4Validator = Draft4RequestValidator(
-        rooted, format_checker=Draft4Validator.FORMAT_CHECKER
-    )
-    return validator
+    return body_check(schema, operation.document.get("components", {}))
 
 
 def _parameter(raw: dict[str, Any]) -> Parameter:
