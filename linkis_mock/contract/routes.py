@@ -4,7 +4,9 @@ outside Connexion's own routing (error formats, Allow headers, Prefer replies)."
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from linkis_mock.contract.resolver import snake_case
@@ -15,6 +17,8 @@ INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
 NO_STATE_EXTENSION = "x-linkis-reads-no-state"
 CONTROLLER_EXTENSION = "x-openapi-router-controller"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+KEPT_MATCHES = 4096  # cleared when full
+KEPT_PATH = 256  # longer paths are matched each time, so that what is kept stays small
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +91,16 @@ class RouteMatch:
 
     route: Route
     operation: Operation | None
-    path_values: dict[str, str]
+    path_values: Mapping[str, str]  # read-only: a match is kept for the next request
 
 
 class RouteTable:
     def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
         self.base_paths = tuple(specs)  # each spec's, as the registry of the APIs gave them
         self._routes = [route for base, spec in specs.items() for route in _routes(base, spec)]
+        # (method, path) -> its match: pollers ask for the same few paths over and over,
+        # and trying every route's pattern in turn is a poll's tenth.
+        self._matches: dict[tuple[str, str], RouteMatch | None] = {}
 
     def route(self, path: str) -> Route | None:
         for route in self._routes:
@@ -107,11 +114,24 @@ class RouteTable:
 
     def match(self, method: str, path: str) -> RouteMatch | None:
         """The route, operation and path parameters of a request, in one pass."""
+        key = (method, path)
+        try:
+            return self._matches[key]
+        except KeyError:
+            pass
+        matched = self._match(method, path)
+        if len(path) <= KEPT_PATH:
+            if len(self._matches) >= KEPT_MATCHES:
+                self._matches.clear()
+            self._matches[key] = matched
+        return matched
+
+    def _match(self, method: str, path: str) -> RouteMatch | None:
         for route in self._routes:
             found = route.pattern.fullmatch(path)
             if found is not None:
                 values = dict(zip(route.parameter_names, found.groups(), strict=True))
-                return RouteMatch(route, route.operations.get(method), values)
+                return RouteMatch(route, route.operations.get(method), MappingProxyType(values))
         return None
 
     def stateless_paths(self) -> frozenset[str]:

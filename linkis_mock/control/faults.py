@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -42,7 +43,7 @@ class FaultRule:
     probability: float = 1.0
     fired: int = 0
 
-    def matches(self, operation_id: str, user: str | None, path_params: dict[str, str]) -> bool:
+    def matches(self, operation_id: str, user: str | None, path_params: Mapping[str, str]) -> bool:
         if self.operation_id != operation_id or (self.user is not None and self.user != user):
             return False
         if self.times is not None and self.fired >= self.times:
@@ -166,14 +167,14 @@ class FaultBook:
             self._sync()
             return list(self._rules)
 
-    def may_fire(self, operation_id: str, user: str | None, path_params: dict[str, str]) -> bool:
+    def may_fire(self, operation_id: str, user: str | None, path_params: Mapping[str, str]) -> bool:
         """Whether a rule matches, left unfired (the shared state fires it in a unit)."""
         with self._lock:
             self._sync()
             return any(rule.matches(operation_id, user, path_params) for rule in self._rules)
 
     def fire(
-        self, operation_id: str, user: str | None, path_params: dict[str, str]
+        self, operation_id: str, user: str | None, path_params: Mapping[str, str]
     ) -> FaultRule | None:
         """The first matching rule that fires this time, counted as fired."""
         with self._lock:

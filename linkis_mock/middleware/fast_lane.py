@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl
@@ -118,7 +118,7 @@ class FastOperation:
     def with_handler(self, handler: Handler) -> FastOperation:
         return replace(self, handler=handler)
 
-    def arguments(self, path_values: dict[str, str], query: list[tuple[str, str]]) -> Any:
+    def arguments(self, path_values: Mapping[str, str], query: list[tuple[str, str]]) -> Any:
         """The handler's keyword arguments, or PASSED_ON."""
         raw = dict(query)
         if len(raw) != len(query):  # a repeated parameter
@@ -207,7 +207,7 @@ class FastLane:
 
 
 def _arguments(
-    operation: FastOperation, path_values: dict[str, str], call: Call
+    operation: FastOperation, path_values: Mapping[str, str], call: Call
 ) -> dict[str, Any] | None:
     """The handler's keyword arguments, or None for a request that is not plain or whose
     credentials are not good and of one kind."""
