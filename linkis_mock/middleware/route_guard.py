@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from linkis_mock.context import call_of
@@ -11,7 +9,6 @@ from linkis_mock.contract.errors import ErrorMapper
 from linkis_mock.contract.routes import RouteTable
 
 LONG_DIGITS = 19  # 9223372036854775807
-TOO_LONG_FOR_A_LONG = re.compile(f"[0-9]{{{LONG_DIGITS + 1}}}")
 
 
 class RouteGuardMiddleware:
@@ -39,15 +36,17 @@ class RouteGuardMiddleware:
         await self.mapper.render(failure, call_of(scope)).for_starlette()(scope, receive, send)
 
     def _refused_status(self, scope: Scope) -> int | None:
-        """Cheap for the usual path: only a trailing slash or a long run of digits looks."""
+        """Cheap for the usual path: the request's match, which the layers share, says
+        whether the route has integer parameters at all."""
         path = str(scope["path"])
         if path.endswith("/"):
             declared = self.routes.route(path) or not self.routes.route(path.rstrip("/"))
             return None if declared else 404
-        route = self.routes.route(path) if TOO_LONG_FOR_A_LONG.search(path) else None
-        if route is None:
+        matched = call_of(scope).matched
+        if matched is None or not matched.route.integer_parameters:
             return None
-        values = route.path_parameters(path) or {}
+        values = matched.path_values
+        route = matched.route
         if any(not _long_literal(values[name]) for name in route.integer_parameters):
             return 404 if scope["method"] in route.operations else 405
         return None
