@@ -134,3 +134,23 @@ def test_jobs_planned_alike_hold_one_plan_and_stage_layout_before_and_after_a_re
         assert len({id(job.plan) for job in jobs}) == 1
         layouts = {job.script.stage_tasks for job in jobs}
         assert len({id(job.script.stage_tasks) for job in jobs}) == len(layouts) < 400
+
+
+def test_an_execid_is_derived_from_its_parts_and_only_a_foreign_one_is_kept() -> None:
+    """Memory for many jobs: the mock's own execIDs are made again from the short one and
+    the instance (the layout of docs/reference/linkis-entrance.md), not kept; an execID
+    the derivation would not give (a snapshot's from elsewhere) is kept as it came."""
+    sim = busy_world()
+    data = round_trip(take(sim.stores))
+    own = data["jobs"][0]["ident"]
+    assert own["exec_id"] == (
+        "exec_id018014linkis-cg-entrance127.0.0.1:9104" + own["short_exec_id"]
+    )
+    foreign = "exec_id018015linkis-cg-entrance10.0.0.7:9104" + own["short_exec_id"]
+    data["jobs"][1]["ident"]["exec_id"] = foreign
+    copy = Simulator(SimSettings(instance="127.0.0.1:9104"), Clock(0, frozen=True))
+    restore(copy.stores, data)
+    kept = {job.ident.exec_id: job.ident for job in copy.stores.jobs.all_jobs()}
+    assert kept[own["exec_id"]].given_exec_id is None
+    assert kept[foreign].given_exec_id == foreign
+    assert take(copy.stores)["jobs"][1]["ident"]["exec_id"] == foreign

@@ -90,7 +90,7 @@ def _ident(record: JobRecord, notes: list[str]) -> JobIdentity | None:
         except LinkisError:
             notes.append("its execID cannot be parsed: only job history finds it")
     instance = text(record.history.get("instance")) or instance_of(exec_id) or ""
-    return JobIdentity(record.task_id, exec_id, short, instance)
+    return JobIdentity.of(record.task_id, exec_id, short, instance)
 
 
 def _job_moves(record: JobRecord) -> list[tuple[int, JobState]]:

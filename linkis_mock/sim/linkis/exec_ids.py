@@ -18,13 +18,17 @@ JAVA_INT = re.compile(r"[+-]?\d+")
 CACHED_LENGTH = 256  # longer ids are parsed each time: a cache of them could hold megabytes
 
 
+def make_exec_id(instance: str, short_exec_id: str) -> str:
+    """The execID the entrance at `instance` (its host:port) gives a short one."""
+    return f"exec_id{len(APP_NAME):03d}{len(instance):03d}{APP_NAME}{instance}{short_exec_id}"
+
+
 class ExecIds:
     def __init__(self, instance: str) -> None:
         self.instance = instance  # the entrance's host:port, in every id it makes
 
     def make(self, short_exec_id: str) -> str:
-        instance = self.instance
-        return f"exec_id{len(APP_NAME):03d}{len(instance):03d}{APP_NAME}{instance}{short_exec_id}"
+        return make_exec_id(self.instance, short_exec_id)
 
     def short_of(self, exec_id: str) -> str:
         """Parse an execID like ZuulEntranceUtils; malformed ids fail like the Java code."""

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from linkis_mock.api_types.linkis_entrance import JobState as JobStateName
 from linkis_mock.sim.linkis import messages
+from linkis_mock.sim.linkis.exec_ids import make_exec_id
 from linkis_mock.sim.linkis.messages import KILLED_BY_USER, STATE_LINES, failed_line, finished_line
 from linkis_mock.sim.linkis.scripts import Outcome, Script
 from linkis_mock.sim.settings import Timings
@@ -205,10 +206,35 @@ class Intake:
 
 @dataclass(frozen=True, slots=True)
 class JobIdentity:
+    """A job's ids. Its execID is derived from the short one and the instance, as the
+    entrance makes it (exec_ids.py), not kept: a hundred bytes a job. Only an execID the
+    derivation would not give (a recording's, from a real entrance) is kept as given;
+    `of` decides."""
+
     task_id: int
-    exec_id: str
     short_exec_id: str
     instance: str
+    given_exec_id: str | None = None
+
+    @classmethod
+    def of(cls, task_id: int, exec_id: str, short_exec_id: str, instance: str) -> JobIdentity:
+        ident = cls(task_id, short_exec_id, instance)
+        return ident if ident.exec_id == exec_id else cls(task_id, short_exec_id, instance, exec_id)
+
+    @property
+    def exec_id(self) -> str:
+        if self.given_exec_id is not None:
+            return self.given_exec_id
+        return make_exec_id(self.instance, self.short_exec_id) if self.short_exec_id else ""
+
+    def as_json(self) -> dict[str, object]:
+        """The snapshot's form, the execID written out."""
+        return {
+            "task_id": self.task_id,
+            "exec_id": self.exec_id,
+            "short_exec_id": self.short_exec_id,
+            "instance": self.instance,
+        }
 
 
 def plan_timeline(

@@ -259,7 +259,7 @@ class Submitter(EntrancePart):
         write_intake_log(timeline, now, intake)  # a job built then refused (30010)
         timeline.log(now, "ERROR", error[1])
         timeline.move(now, JobState.FAILED)
-        ident = JobIdentity(task_id, "", "", self.settings.instance)
+        ident = JobIdentity(task_id, "", self.settings.instance)
         return self._job(
             parsed=parsed,
             processed=processed,
@@ -287,7 +287,7 @@ class Submitter(EntrancePart):
         ):
             self._refuse(parsed, caller, task_id, now, processed, 12001, QUEUE_FULL)
         short = f"{group}_{self.store.next_index(group, task_id)}"
-        ident = JobIdentity(task_id, self.ids.make(short), short, self.settings.instance)
+        ident = JobIdentity(task_id, short, self.settings.instance)
         plan = shared_plan(self.settings.timings, via_execute)
         return self._job(
             parsed=parsed,

@@ -119,7 +119,7 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
     from instead of the timeline, so that a restart with many jobs stays lean.
     """
     data: dict[str, Any] = {
-        "ident": asdict(job.ident),
+        "ident": job.ident.as_json(),
         "held": held,
         **submission_to_json(job.submitted),
         "createdMs": job.created_ms,
@@ -190,7 +190,7 @@ def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
     else:
         timeline = _timeline_from(item["timeline"])
     return Job(
-        ident=JobIdentity(**item["ident"]),
+        ident=JobIdentity.of(**item["ident"]),
         submitted=submission_from_json(item, store),
         script=_script_from(item["script"]),
         plan=plan,
