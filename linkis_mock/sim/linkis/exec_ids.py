@@ -20,7 +20,13 @@ CACHED_LENGTH = 256  # longer ids are parsed each time: a cache of them could ho
 
 def make_exec_id(instance: str, short_exec_id: str) -> str:
     """The execID the entrance at `instance` (its host:port) gives a short one."""
-    return f"exec_id{len(APP_NAME):03d}{len(instance):03d}{APP_NAME}{instance}{short_exec_id}"
+    return exec_id_prefix(instance) + short_exec_id
+
+
+@lru_cache(maxsize=64)
+def exec_id_prefix(instance: str) -> str:
+    """What every execID of the entrance at `instance` begins with."""
+    return f"exec_id{len(APP_NAME):03d}{len(instance):03d}{APP_NAME}{instance}"
 
 
 class ExecIds:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from linkis_mock.api_types.linkis_entrance import JobState as JobStateName
 from linkis_mock.sim.linkis import messages
-from linkis_mock.sim.linkis.exec_ids import make_exec_id
+from linkis_mock.sim.linkis.exec_ids import exec_id_prefix, make_exec_id
 from linkis_mock.sim.linkis.messages import KILLED_BY_USER, STATE_LINES, failed_line, finished_line
 from linkis_mock.sim.linkis.scripts import Outcome, Script
 from linkis_mock.sim.settings import Timings
@@ -218,8 +218,14 @@ class JobIdentity:
 
     @classmethod
     def of(cls, task_id: int, exec_id: str, short_exec_id: str, instance: str) -> JobIdentity:
-        ident = cls(task_id, short_exec_id, instance)
-        return ident if ident.exec_id == exec_id else cls(task_id, short_exec_id, instance, exec_id)
+        if short_exec_id:
+            prefix = exec_id_prefix(instance)
+            derived = exec_id.startswith(prefix) and exec_id[len(prefix) :] == short_exec_id
+        else:
+            derived = not exec_id
+        if derived:
+            return cls(task_id, short_exec_id, instance)
+        return cls(task_id, short_exec_id, instance, exec_id)
 
     @property
     def exec_id(self) -> str:

@@ -38,12 +38,15 @@ from __future__ import annotations
 
 import gc
 import json
+import re
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from linkis_mock.sim.linkis.jobs import Job
 from linkis_mock.sim.storage.backend import StorageError, StorageUnavailableError
@@ -58,6 +61,7 @@ from linkis_mock.sim.storage.stores import Stores
 from linkis_mock.sim.storage.variable_store import variables_from_json, variables_to_json
 
 SCHEMA_VERSION = 1
+LONG_DIGIT_RUN = re.compile("[0-9]{19}")
 DOCUMENT = "document:"  # the meta rows of the shared documents (storage/documents.py)
 Row = Sequence[Any]
 # version -> the step that brings a database from the version before it to this one
@@ -411,16 +415,16 @@ class RowBackend(ABC):
             "SELECT task_id, held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
         ) as rows:
             for task_id, held, body in rows:
-                jobs.append(job_from_json(json.loads(body), stores.jobs))
+                jobs.append(job_from_json(_parsed(body), stores.jobs))
                 if not held:
                     let_go.add(task_id)
         shared = self._shared_meta()
-        counters = json.loads(shared.get("counters") or "{}")
+        counters = _parsed(shared.get("counters") or "{}")
         stores.jobs.load(
             jobs, counters.get("lastTaskId", 0), counters.get("groups", {}), frozenset(let_go)
         )
         tasks = [
-            task_from_json(json.loads(body))
+            task_from_json(_parsed(body))
             for (body,) in self._execute("SELECT body FROM tasks WHERE body IS NOT NULL")
         ]
         stores.vias_tasks.load(tasks, counters.get("tasksCreated", 0))
@@ -466,13 +470,13 @@ class RowBackend(ABC):
             if body is None:
                 stores.jobs.forget(task_id)
             else:
-                stores.jobs.put(job_from_json(json.loads(body), stores.jobs), bool(held))
+                stores.jobs.put(job_from_json(_parsed(body), stores.jobs), bool(held))
         for task_key, body in newer.tasks:
-            stores.vias_tasks.put(task_key, task_from_json(json.loads(body)) if body else None)
+            stores.vias_tasks.put(task_key, task_from_json(_parsed(body)) if body else None)
         for ticket, user, last_used in newer.sessions:
             stores.sessions.put(ticket, Session(user, last_used) if user else None)
         if self.counters_in_row:
-            counters = json.loads(newer.meta.get("counters") or "{}")
+            counters = _parsed(newer.meta.get("counters") or "{}")
             stores.jobs.set_counters(counters.get("lastTaskId", 0), counters.get("groups", {}))
             stores.vias_tasks.set_created(counters.get("tasksCreated", 0))
         self._load_clock(newer.meta.get("clock"))
@@ -490,7 +494,7 @@ class RowBackend(ABC):
         if text is None or text == self._variables_text:
             return
         self._variables_text = text
-        self._stores.variables.load(*variables_from_json(json.loads(text)))
+        self._stores.variables.load(*variables_from_json(_parsed(text)))
 
     def _load_documents(self, meta: dict[str, str]) -> None:
         """The shared documents (a few short rows of `meta`): each put only if it changed."""
@@ -502,7 +506,7 @@ class RowBackend(ABC):
         if text is None or text == self._clock_text:
             return
         self._clock_text = text
-        saved: dict[str, Any] = json.loads(text)
+        saved: dict[str, Any] = _parsed(text)
         clock = self._stores.clock
         now_ms = saved["simMs"]
         if not saved["frozen"]:
@@ -590,4 +594,21 @@ def _job_row(job: Job, held: bool) -> tuple[int, bool, str]:
 
 
 def _text(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """A row's JSON, compact; orjson writes it (a unit writes a job's row with each change
+    of it), the standard library what orjson will not (an integer past 64 bits)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _parsed(text: str) -> Any:
+    """A row's JSON: orjson reads it (a restart reads every job's row), the standard library
+    what orjson would not read exactly (19 digits or more in a row: an integer past 64 bits
+    orjson makes a float of) or not at all (a lone surrogate's escape)."""
+    if LONG_DIGIT_RUN.search(text):
+        return json.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
