@@ -200,3 +200,26 @@ def test_a_refused_group_refuses_each_of_its_units_and_takes_back_all_they_wrote
     assert b.stores.jobs.by_task_id(submitted[0]) is None
     a_state.refresh()
     assert a.stores.jobs.by_task_id(submitted[0]) is None
+
+
+def test_rows_are_never_taken_in_over_a_groups_changes(replicas: list[Replica]) -> None:
+    """Another replica's reset makes b read everything again: a submit whose group is not
+    committed yet must not vanish from memory while its request is told it went through.
+    The group is committed first, and refused (the reset came between): the request then
+    runs again (contract.units), on the state as it is."""
+    (a, a_state), (b, b_state), _ = replicas
+    b_state.refresh()
+    with a_state.unit(writes=True):
+        a.reset()
+
+    async def submit_then_look() -> int:
+        with b_state.unit(writes=True, grouped=True):
+            _, task_id = submit(b, BOB, "select 2")
+        b_state.refresh()  # what a request's look does when it finds a new epoch
+        await b_state.committed()
+        return task_id
+
+    with pytest.raises(StorageConflictError):
+        asyncio.run(submit_then_look())
+    a_state.refresh()
+    assert a.stores.jobs.all_jobs() == [] and b.stores.jobs.all_jobs() == []

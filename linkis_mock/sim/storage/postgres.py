@@ -37,6 +37,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
@@ -122,6 +123,10 @@ NEXT_TASK_ID = "SELECT nextval('task_ids')"
 # at hand.
 NEXT_TASK_IDS = "SELECT nextval('task_ids') FROM generate_series(1, %s)"
 MAX_RESERVED_IDS = 64
+# The group the calling request's last unit joined (a request is an asyncio task, and each
+# task has its own), so that `committed()` waits for that group and gets what it raised,
+# even if something committed it before the request asked.
+_JOINED: ContextVar[asyncio.Future[None] | None] = ContextVar("linkis_mock_group", default=None)
 # What others committed since `seen`, as one statement (so one snapshot, one message and
 # one round trip): the shared meta rows (SHARED_META's), then the newer jobs, tasks and
 # sessions, each row tagged with its table.
@@ -257,6 +262,8 @@ class PostgresBackend(RowBackend):
     @contextmanager
     def unit(self, writes: bool, *, grouped: bool = False) -> Iterator[None]:
         self._grouping = grouped
+        if grouped:
+            _JOINED.set(None)
         try:
             with super().unit(writes):
                 yield
@@ -271,12 +278,15 @@ class PostgresBackend(RowBackend):
         if not self._grouping:
             self._commit_now()
             return
+        loop = asyncio.get_running_loop()
+        if self._group is not None and self._group.get_loop() is not loop:
+            self._commit_group()  # left by an event loop that ended (a test's): commit it now
         if self._group is None:
             if not self._stores.changes.pending:
                 return
-            loop = asyncio.get_running_loop()
             self._group = loop.create_future()
             loop.call_soon(self._commit_group)
+        _JOINED.set(self._group)
 
     def _commit_group(self) -> None:
         if self._group is not None:  # else an ungrouped unit committed it meanwhile
@@ -284,9 +294,10 @@ class PostgresBackend(RowBackend):
                 self._commit_now()
 
     async def committed(self) -> None:
-        group = self._group
+        group = _JOINED.get()
         if group is not None:
-            await asyncio.shield(group)
+            _JOINED.set(None)
+            await asyncio.shield(group)  # done already if something committed it meanwhile
 
     async def _after_own_commit(self) -> None:
         """Rows others wrote are taken in only once this replica's pending changes are
@@ -522,6 +533,9 @@ class PostgresBackend(RowBackend):
             self._reserved_ids = []  # a reset restarted the sequence: they may come again
 
     def _take_in(self) -> None:
+        # Rows are never taken in over a group's changes: it is committed first (or its
+        # requests get what committing raised).
+        self._commit_group()
         # What is newer, read as one statement (NEWER_ROWS); a whole load streams, in a
         # transaction.
         if self._must_reload or self._in_transaction():
