@@ -71,15 +71,22 @@ def test_replicas_submitting_without_looking_never_collide(replicas: list[Replic
     assert len(shorts) == 10
 
 
-def test_a_unit_on_a_job_another_replica_changed_is_refused_and_taken_back(
-    replicas: list[Replica],
-) -> None:
-    (a, a_state), (b, b_state), _ = replicas
+def killed_behind_bs_back(replicas: list[Replica]) -> tuple[str, int]:
+    """A long job a submits, b looks at, and a then kills: b has not seen the kill."""
+    (a, a_state), (_, b_state), _ = replicas
     with a_state.unit(writes=True):
         exec_id, task_id = submit(a, ALICE, "--@mock duration=60\nselect 1")
     b_state.refresh()
     with a_state.unit(writes=True):
         a.entrance.actions.kill(exec_id, None, ALICE)
+    return exec_id, task_id
+
+
+def test_a_unit_on_a_job_another_replica_changed_is_refused_and_taken_back(
+    replicas: list[Replica],
+) -> None:
+    (a, a_state), (b, b_state), _ = replicas
+    exec_id, task_id = killed_behind_bs_back(replicas)
     # b has not looked since: its force would overwrite the kill.
     with pytest.raises(StorageConflictError), b_state.unit(writes=True):
         b.entrance.on_demand.force_state(task_id, JobState.FAILED, "forced")
@@ -172,11 +179,7 @@ def test_a_refused_group_refuses_each_of_its_units_and_takes_back_all_they_wrote
     """A grouped commit is one check: when another replica wrote a row of one unit, every
     unit of the group runs again, from memory as the database holds it."""
     (a, a_state), (b, b_state), _ = replicas
-    with a_state.unit(writes=True):
-        exec_id, task_id = submit(a, ALICE, "--@mock duration=60\nselect 1")
-    b_state.refresh()
-    with a_state.unit(writes=True):
-        a.entrance.actions.kill(exec_id, None, ALICE)
+    exec_id, task_id = killed_behind_bs_back(replicas)
 
     async def together() -> list[BaseException | None]:
         async def force() -> None:
