@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from linkis_mock.api_types import admin as api
 
 DEFAULT_CAPACITY = 1000
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
+    """One request and its answer. A NamedTuple, immutable as a frozen dataclass would be,
+    because one is made for every request and a frozen dataclass takes four times as long
+    to make."""
+
     time_ms: int
     method: str
     path: str
