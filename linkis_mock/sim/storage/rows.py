@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import gc
 import json
-import re
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -61,7 +60,7 @@ from linkis_mock.sim.storage.stores import Stores
 from linkis_mock.sim.storage.variable_store import variables_from_json, variables_to_json
 
 SCHEMA_VERSION = 1
-LONG_DIGIT_RUN = re.compile("[0-9]{19}")
+STANDARD_ROW = " "  # a row the standard library wrote and must read (_text)
 DOCUMENT = "document:"  # the meta rows of the shared documents (storage/documents.py)
 Row = Sequence[Any]
 # version -> the step that brings a database from the version before it to this one
@@ -595,18 +594,25 @@ def _job_row(job: Job, held: bool) -> tuple[int, bool, str]:
 
 def _text(value: object) -> str:
     """A row's JSON, compact; orjson writes it (a unit writes a job's row with each change
-    of it), the standard library what orjson will not (an integer past 64 bits)."""
+    of it). What orjson will not write (an integer past 64 bits) the standard library
+    writes, after a space: still JSON for any reader, and the mark that tells `_parsed`
+    orjson would not read it back exactly (it makes such an integer a float)."""
     try:
         return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
     except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return STANDARD_ROW + json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _parsed(text: str) -> Any:
     """A row's JSON: orjson reads it (a restart reads every job's row), the standard library
-    what orjson would not read exactly (19 digits or more in a row: an integer past 64 bits
-    orjson makes a float of) or not at all (a lone surrogate's escape)."""
-    if LONG_DIGIT_RUN.search(text):
+    a row `_text` marked, or one orjson refuses (a lone surrogate's escape). Rows of a mock
+    before orjson carry no mark: an integer past 64 bits in one, which only a scenario
+    file could have brought, would come back as a float."""
+    if text.startswith(STANDARD_ROW):
+        return json.loads(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
         return json.loads(text)
     try:
         return orjson.loads(text)
