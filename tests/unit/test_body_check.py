@@ -23,6 +23,7 @@ def body_schema(method: str, operation_id: str) -> tuple[dict[str, Any], dict[st
 
 
 SCHEMAS = [body_schema(*operation) for operation in LANE_BODIES]
+CHECKS = [body_check(schema, components) for schema, components in SCHEMAS]
 # The names the bodies' schemas use, so that generated objects hit their members.
 NAMES = [
     "executionContent", "code", "runType", "labels", "engineType", "userCreator", "params",
@@ -57,9 +58,6 @@ def test_the_check_gives_jsonschemas_verdict(which: int, body: Any, twice: bool)
     assert check.is_valid(body) == expected
     if twice:  # now from what it kept
         assert check.is_valid(body) == expected
-
-
-CHECKS = [body_check(schema, components) for schema, components in SCHEMAS]
 
 
 def test_a_submits_repeated_members_are_not_checked_again() -> None:

@@ -31,10 +31,7 @@ def exec_id_prefix(instance: str) -> str:
 
 class ExecIds:
     def __init__(self, instance: str) -> None:
-        self.instance = instance  # the entrance's host:port, in every id it makes
-
-    def make(self, short_exec_id: str) -> str:
-        return make_exec_id(self.instance, short_exec_id)
+        self.instance = instance  # the entrance's host:port, named in the errors it raises
 
     def short_of(self, exec_id: str) -> str:
         """Parse an execID like ZuulEntranceUtils; malformed ids fail like the Java code."""

@@ -259,7 +259,6 @@ def _done(task_id: str) -> api.ActionReply:
 
 
 @lru_cache(maxsize=1024)  # a list names each of its tasks' services twice
-@lru_cache(maxsize=1024)
 def _service_id(service_name: str) -> str:
     return str(uuid.UUID(hashlib.sha256(service_name.encode()).hexdigest()[:32]))
 
