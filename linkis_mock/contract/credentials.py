@@ -4,31 +4,25 @@ browsers write cookies, so no `Cookie` header can do more than leave the ticket 
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from starlette.requests import cookie_parser
 
 from linkis_mock.contract.request_headers import RequestHeaders
 from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.short_texts import kept_for_short_texts
 from linkis_mock.sim.simulator import Simulator
 
 TOKEN_USER_HEADER = "Token-User"
 SESSION_COOKIE = "linkis_user_session_ticket_id_v1"
-CACHED_LENGTH = 1024  # longer Cookie headers are parsed each time, not kept
 
 
 def session_ticket(cookie_header: str | None) -> str | None:
     """The session ticket a `Cookie` header carries, if any; never raises."""
-    text = cookie_header or ""
-    return _ticket_cached(text) if len(text) <= CACHED_LENGTH else _ticket_in(text)
+    return _ticket_in(cookie_header or "")
 
 
-@lru_cache(maxsize=1024)  # a poller sends the same Cookie header every time
-def _ticket_cached(cookie_header: str) -> str | None:
-    return _ticket_in(cookie_header)
-
-
+@kept_for_short_texts(longest=1024, maxsize=1024)  # a poller sends the same Cookie each time
 def _ticket_in(cookie_header: str) -> str | None:
     return cookie_parser(cookie_header).get(SESSION_COOKIE)
 

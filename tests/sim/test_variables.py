@@ -187,12 +187,12 @@ def test_a_long_run_date_is_read_as_a_short_one_and_not_kept() -> None:
     sent."""
     long_run_date = "20260819" + "x" * 100_000
     assert sub("'${run_today}'", RUN_DATE) == "'20260820'"
-    kept = (dates._parse_cached.cache_info().currsize, dates._reformat_cached.cache_info().currsize)
+    kept = (dates.parse.kept(), dates.reformat.kept())
     assert sub("'${run_today}'", {"run_date": long_run_date}) == "'20260820'"
     assert sub("'${run_date}'", {"run_date": long_run_date}) == "'20260819'"
     after = (
-        dates._parse_cached.cache_info().currsize,
-        dates._reformat_cached.cache_info().currsize,
+        dates.parse.kept(),
+        dates.reformat.kept(),
     )
     assert after == kept
 

@@ -12,10 +12,10 @@ import re
 from functools import lru_cache
 
 from linkis_mock.sim.linkis.errors import generic_error
+from linkis_mock.sim.short_texts import kept_for_short_texts
 
 APP_NAME = "linkis-cg-entrance"
 JAVA_INT = re.compile(r"[+-]?\d+")
-CACHED_LENGTH = 256  # longer ids are parsed each time: a cache of them could hold megabytes
 
 
 def make_exec_id(instance: str, short_exec_id: str) -> str:
@@ -35,17 +35,13 @@ class ExecIds:
 
     def short_of(self, exec_id: str) -> str:
         """Parse an execID like ZuulEntranceUtils; malformed ids fail like the Java code."""
-        parsed = _parsed_cached(exec_id) if len(exec_id) <= CACHED_LENGTH else _parsed(exec_id)
+        parsed = _parsed(exec_id)
         if isinstance(parsed, str):
             return parsed
         raise generic_error(*parsed, self.instance)
 
 
-@lru_cache(maxsize=4096)  # pollers ask after the same few jobs over and over
-def _parsed_cached(exec_id: str) -> str | tuple[str, str]:
-    return _parsed(exec_id)
-
-
+@kept_for_short_texts(longest=256, maxsize=4096)  # pollers ask after the same few jobs
 def _parsed(exec_id: str) -> str | tuple[str, str]:
     """The short execID, or the Java exception (class, message) parsing fails with."""
     if exec_id.startswith("exec_id"):

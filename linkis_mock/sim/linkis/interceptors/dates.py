@@ -11,7 +11,6 @@ before 1582-10-15; the mock does not).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from linkis_mock.sim.linkis.interceptors.java import (
     INT_MAX,
@@ -21,11 +20,15 @@ from linkis_mock.sim.linkis.interceptors.java import (
     parse_int,
 )
 from linkis_mock.sim.linkis.messages import OPERATOR_NOT_SUPPORTED
+from linkis_mock.sim.short_texts import kept_for_short_texts
 
 YMD, YMD_STD = "yyyyMMdd", "yyyy-MM-dd"
 YM, YM_STD = "yyyyMM", "yyyy-MM"
 YMDH, YMDH_STD = "yyyyMMddHH", "yyyy-MM-dd HH"
 DAY_MS = 86_400_000
+# The patterns and the date text of a call whose result is kept (run_date and the like);
+# a longer text, which a body may send, is read each time.
+SHORT_DATE_TEXTS = 64
 HOUR_MS = 3_600_000
 
 
@@ -136,26 +139,12 @@ def _number(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (INT_MAX if value > 0 else INT_MIN), index  # a Double: intValue() saturates
 
 
+# Every submit reads run_date and the days after it: the same few texts all day long.
+@kept_for_short_texts(longest=SHORT_DATE_TEXTS, maxsize=1024)
 def parse(pattern: str, text: str) -> Stamp:
     """SimpleDateFormat(pattern).parse(text), lenient: fields abutting another field read
     exactly their width, others as many digits as there are; the text may go on after the
     pattern. ParseException when a field or literal does not match."""
-    if len(text) <= CACHED_TEXT:
-        return _parse_cached(pattern, text)
-    return _parse(pattern, text)
-
-
-# Every submit reads run_date and the days after it: the same few texts all day long.
-# Longer texts are parsed each time, so that what is kept stays small.
-CACHED_TEXT = 32
-
-
-@lru_cache(maxsize=1024)
-def _parse_cached(pattern: str, text: str) -> Stamp:
-    return _parse(pattern, text)
-
-
-def _parse(pattern: str, text: str) -> Stamp:
     fields = _FIELDS[pattern]
     values = {"y": 1970, "M": 1, "d": 1, "H": 0}
     position = 0
@@ -199,14 +188,8 @@ def format_stamp(pattern: str, stamp: Stamp) -> str:
     return "".join(parts)
 
 
+@kept_for_short_texts(longest=SHORT_DATE_TEXTS, maxsize=4096)
 def reformat(parse_pattern: str, format_pattern: str, text: str) -> str:
-    if len(text) <= CACHED_TEXT:
-        return _reformat_cached(parse_pattern, format_pattern, text)
-    return format_stamp(format_pattern, parse(parse_pattern, text))
-
-
-@lru_cache(maxsize=4096)
-def _reformat_cached(parse_pattern: str, format_pattern: str, text: str) -> str:
     return format_stamp(format_pattern, parse(parse_pattern, text))
 
 
