@@ -37,11 +37,13 @@ from linkis_mock.sim.linkis.messages import (
 from linkis_mock.sim.linkis.ok import Ok
 from linkis_mock.sim.linkis.scripts import Script, build_script, limited
 from linkis_mock.sim.settings import SimSettings
+from linkis_mock.sim.short_texts import kept_for_short_texts
 from linkis_mock.sim.storage.job_store import JobStore
 from linkis_mock.sim.storage.variable_store import VariableStore
 
-# Code up to this long is shared between jobs that submit the same.
+# Code up to this long is shared between jobs that submit the same, for this many codes.
 SHARED_CODE_MAX = 4096
+SHARED_CODES = 4096
 # A refused job's errorDesc is cut to this many characters (linkis.error.code.desc.len).
 ERROR_DESC_MAX = 512
 
@@ -323,7 +325,7 @@ class Submitter(EntrancePart):
         error: tuple[int, str] | None = None,
     ) -> Job:
         # Names and short code repeat across jobs: one string each, not one per request
-        # (interned strings go when the last job holding them does).
+        # (the few names interned; code through a bounded table, _shared).
         labels = dict(parsed.labels)
         if processed.engine is not None and processed.engine != parsed.engine:
             labels["engineType"] = f"{processed.engine}-{processed.engine_version}"
@@ -357,5 +359,9 @@ class Submitter(EntrancePart):
         )
 
 
+@kept_for_short_texts(longest=SHARED_CODE_MAX, maxsize=SHARED_CODES)
 def _shared(code: str) -> str:
-    return sys.intern(code) if len(code) <= SHARED_CODE_MAX else code
+    """The first object of an equal code lately submitted: a scheduler's jobs repeat their
+    query. A bounded table, not `sys.intern`, whose table holds every distinct code a live
+    job has (about 100 bytes a job when each job's code differs)."""
+    return code
