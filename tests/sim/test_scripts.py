@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import pytest
@@ -13,12 +14,14 @@ from linkis_mock.sim.linkis.scripts import (
     DirectiveError,
     Outcome,
     build_script,
+    code_digest,
     is_effectively_empty,
     parse_directives,
 )
 from linkis_mock.sim.settings import Timings
 
 TIMINGS = Timings()
+DIGEST = code_digest(3, "show tables")  # what seeds generated rows: a job's (Job.digest)
 
 
 # ---- parse_directives ------------------------------------------------------------------
@@ -163,34 +166,45 @@ def test_non_ascii_digits_are_an_invalid_directive(directive: str) -> None:
 def test_same_code_and_seed_give_the_same_script() -> None:
     one = build_script("select a, b from t", 7, TIMINGS)
     two = build_script("select a, b from t", 7, TIMINGS)
-    assert one == two
-    assert [one.row(i) for i in range(5)] == [two.row(i) for i in range(5)]
+    assert one is two  # shared: jobs whose code is equal hold one script
+    digest = code_digest(7, "select a, b from t")
+    assert [one.row(i, digest) for i in range(5)] == [two.row(i, digest) for i in range(5)]
+
+
+def test_scripts_of_different_code_are_shared_when_they_run_alike() -> None:
+    scripts = [build_script(f"select {n}", 0, TIMINGS) for n in range(400)]
+    assert all(script.digest is None for script in scripts)  # derived from the job's code
+    alike = {(s.rows, s.stage_tasks): s for s in scripts}
+    assert all(s is alike[(s.rows, s.stage_tasks)] for s in scripts)
+    assert len({id(s) for s in scripts}) == len(alike) < 400
 
 
 def test_different_seeds_give_different_values() -> None:
     scripts = [build_script("select 1", seed, TIMINGS) for seed in range(6)]
-    assert len({s.digest for s in scripts}) == 6
-    scores = {s.row(0)[2] for s in scripts}
+    digests = [code_digest(seed, "select 1") for seed in range(6)]
+    assert len(set(digests)) == 6
+    scores = {s.row(0, digest)[2] for s, digest in zip(scripts, digests, strict=True)}
     assert len(scores) == 6
     shapes = {(s.rows, s.stage_tasks) for s in scripts}
     assert len(shapes) > 1
 
 
-def test_different_code_gives_a_different_digest() -> None:
-    one = build_script("select 1", 0, TIMINGS)
-    assert one.digest != build_script("select 2", 0, TIMINGS).digest
+def test_the_digest_is_the_sha256_of_the_seed_and_the_code() -> None:
+    assert code_digest(3, "select 1") == hashlib.sha256(b"3\x00select 1").hexdigest()
+    assert code_digest(0, "select 1") != code_digest(0, "select 2")
 
 
 def test_rows_of_the_default_columns() -> None:
     script = build_script("show tables", 3, TIMINGS)
     assert script.columns == DEFAULT_COLUMNS
     for index in range(4):
-        row = script.row(index)
+        row = script.row(index, DIGEST)
         assert row[0] == str(index + 1)
         assert row[1] == f"name{index + 1}"
         assert re.fullmatch(r"\d{1,3}\.\d{2}|1000\.00", row[2])
         assert 0 <= float(row[2]) <= 1000
-    assert script.row(2) == script.row(2)
+    assert script.row(2, DIGEST) == script.row(2, DIGEST)
+    assert script.row(2, DIGEST) != script.row(2, code_digest(4, "show tables"))
 
 
 # ---- columns -------------------------------------------------------------------------
@@ -216,8 +230,8 @@ def test_columns_of_a_plain_select(code: str, names: tuple[str, ...]) -> None:
 def test_select_a_b_gives_int_then_string() -> None:
     script = build_script("select a, b from t", 0, TIMINGS)
     assert script.columns == (Column("a", "int"), Column("b", "string"))
-    assert script.row(0) == ["1", "b1"]
-    assert script.row(9) == ["10", "b10"]
+    assert script.row(0, DIGEST) == ["1", "b1"]
+    assert script.row(9, DIGEST) == ["10", "b10"]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -10,9 +11,16 @@ import pytest
 from linkis_mock.sim.clock import Clock
 from linkis_mock.sim.linkis.caller import Caller
 from linkis_mock.sim.linkis.errors import LinkisError
+from linkis_mock.sim.linkis.jobs import Job
 from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.simulator import Simulator
-from linkis_mock.sim.storage.snapshot import SnapshotError, restore, take
+from linkis_mock.sim.storage.snapshot import (
+    SnapshotError,
+    job_from_json,
+    job_to_json,
+    restore,
+    take,
+)
 
 START_MS = 1_714_529_133_000
 ALICE = Caller("alice")
@@ -134,6 +142,56 @@ def test_jobs_planned_alike_hold_one_plan_and_stage_layout_before_and_after_a_re
         assert len({id(job.plan) for job in jobs}) == 1
         layouts = {job.script.stage_tasks for job in jobs}
         assert len({id(job.script.stage_tasks) for job in jobs}) == len(layouts) < 400
+
+
+def test_jobs_that_run_alike_hold_one_script_before_and_after_a_restart() -> None:
+    """A script's digest is derived from the job's code and seed, not kept: jobs whose
+    code differs and which run alike hold one script, as submitted and as the state file
+    brings them back (its compact rows name the seed)."""
+    sim = Simulator(SimSettings(instance="127.0.0.1:9104"), Clock(START_MS, frozen=True))
+    for n in range(400):
+        body = {
+            "executionContent": {"code": f"select {n}", "runType": "sql"},
+            "labels": {"engineType": "spark"},
+        }
+        sim.entrance.submitter.submit(body, ALICE, via_execute=False)
+    submitted = sim.stores.jobs.all_jobs()
+    restarted = [job_from_json(state_row(job), sim.stores.jobs) for job in submitted]
+    for jobs in (submitted, restarted):
+        assert all(job.script.digest is None for job in jobs)
+        scripts = {job.script for job in jobs}
+        assert len({id(job.script) for job in jobs}) == len(scripts) < 400
+    for job in restarted:
+        assert job.digest == hashlib.sha256(f"0\x00{job.submitted.code}".encode()).hexdigest()
+
+
+def state_row(job: Job) -> dict[str, Any]:
+    """The job as the state file writes and reads it."""
+    return round_trip(job_to_json(job, True, compact=True))
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["this mock's", "an older mock's"])
+def test_result_rows_keep_the_seed_they_were_planned_with(older: bool) -> None:
+    """A job's rows are seeded by its code and the seed it was submitted under: a restart
+    with another seed, or from a state file that does not name the seed (an older mock's
+    plan), shows the same rows."""
+    code = "select 1"
+    sim = Simulator(SimSettings(instance="127.0.0.1:9104", seed=5), Clock(START_MS))
+    body = {"executionContent": {"code": code, "runType": "sql"}, "labels": {"engineType": "spark"}}
+    sim.entrance.submitter.submit(body, ALICE, via_execute=False)
+    (original,) = sim.stores.jobs.all_jobs()
+    saved = state_row(original)
+    assert saved["script"]["digest"] == hashlib.sha256(b"5\x00select 1").hexdigest()
+    if older:
+        del saved["plan"]["seed"]
+    copy = Simulator(SimSettings(instance="127.0.0.1:9104", seed=0), Clock(0))
+    job = job_from_json(saved, copy.stores.jobs)
+    assert job.digest == saved["script"]["digest"]
+    assert job.script.digest == (saved["script"]["digest"] if older else None)
+    assert [job.script.row(n, job.digest) for n in range(3)] == [
+        original.script.row(n, original.digest) for n in range(3)
+    ]
+    assert state_row(job)["script"] == saved["script"]
 
 
 def test_an_execid_is_derived_from_its_parts_and_only_a_foreign_one_is_kept() -> None:

@@ -3,7 +3,6 @@ replay as seen."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import replace
@@ -24,7 +23,7 @@ from linkis_mock.sim.linkis.jobs import (
     Timeline,
 )
 from linkis_mock.sim.linkis.query_task import RESULT_FILE, result_location
-from linkis_mock.sim.linkis.scripts import Column, Outcome, Script
+from linkis_mock.sim.linkis.scripts import Column, Outcome, Script, code_digest
 from linkis_mock.sim.settings import DEFAULT_ENGINE_VERSIONS, SimSettings
 
 DEFAULT_SETTINGS = SimSettings()
@@ -192,6 +191,7 @@ def _script(record: JobRecord, code: str, final: JobState) -> Script:
     """What the job does, as far as a replay needs: its outcome, error text and result."""
     result = record.result
     error = record.history_error[2] if record.history_error else None
+    digest = code_digest(DEFAULT_SETTINGS.seed, code)
     script = Script(
         outcome=Outcome(final.value) if final.is_terminal else Outcome.SUCCEED,
         queue_s=0.0,
@@ -201,10 +201,10 @@ def _script(record: JobRecord, code: str, final: JobState) -> Script:
         retries=0,
         stage_tasks=(),
         columns=tuple(Column(name, kind) for name, kind in result.columns or ()),
-        digest=hashlib.sha256(f"{DEFAULT_SETTINGS.seed}\x00{code}".encode()).hexdigest(),
+        digest=digest,
     )
     literal = _literal_rows(result)
-    if any(script.row(index) != list(row) for index, row in enumerate(literal)):
+    if any(script.row(index, digest) != list(row) for index, row in enumerate(literal)):
         return replace(script, rows_data=literal)
     return script  # the mock generates these very rows: the snapshot stays lean
 
@@ -258,7 +258,8 @@ def _check_result(record: JobRecord, job: Job, notes: list[str]) -> None:
     derived = result_location(job, DEFAULT_SETTINGS.result_root)
     if location and location.rstrip("/") != derived:
         notes.append(f"resultLocation {location} replays as {derived} (the mock derives it)")
-    differ = sum(1 for index, row in result.rows.items() if job.script.row(index) != row)
+    digest = job.digest
+    differ = sum(1 for index, row in result.rows.items() if job.script.row(index, digest) != row)
     if differ:
         notes.append(
             f"{differ} result row(s) replay with other values: a snapshot keeps the rows "

@@ -27,7 +27,7 @@ from linkis_mock.api_types.linkis_entrance import JobState as JobStateName
 from linkis_mock.sim.linkis import messages
 from linkis_mock.sim.linkis.exec_ids import exec_id_prefix, make_exec_id
 from linkis_mock.sim.linkis.messages import KILLED_BY_USER, STATE_LINES, failed_line, finished_line
-from linkis_mock.sim.linkis.scripts import Outcome, Script
+from linkis_mock.sim.linkis.scripts import Outcome, Script, code_digest
 from linkis_mock.sim.settings import Timings
 
 
@@ -375,13 +375,14 @@ class Plan:
 
     timings: Timings
     via_execute: bool
+    seed: int  # the server's, which with the code seeds the result rows (Job.digest)
 
 
 @functools.lru_cache(maxsize=64)
-def shared_plan(timings: Timings, via_execute: bool) -> Plan:
+def shared_plan(timings: Timings, via_execute: bool, seed: int) -> Plan:
     """The one Plan of all the jobs planned alike (nearly all of them share a few): a job
     holds it, not a copy of its own (48 bytes a job)."""
-    return Plan(timings, via_execute)
+    return Plan(timings, via_execute, seed)
 
 
 # Timelines of this many jobs read lately are kept, planned ones recomputed past it.
@@ -502,7 +503,8 @@ class Job:
     error_code: int | None = None
     error_desc: str | None = None
     killed: bool = False
-    # Either what the timeline is planned from (at created_ms), or the timeline itself.
+    # What the timeline is planned from (at created_ms), and the timeline itself once the
+    # job has its own (it then counts instead).
     plan: Plan | None = None
     kept_timeline: Timeline | None = None
     # What the interceptors made of it; None for jobs of a recording or an older snapshot,
@@ -531,6 +533,16 @@ class Job:
         else:
             self.planned.put(self, timeline)
         return timeline
+
+    @property
+    def digest(self) -> str:
+        """What seeds the job's result rows: its script's own, else its code's with the
+        seed it was planned with."""
+        if self.script.digest is not None:
+            return self.script.digest
+        if self.plan is None:
+            raise ValueError(f"job {self.ident.task_id} has neither a plan nor a digest")
+        return code_digest(self.plan.seed, self.submitted.code)
 
     def _own_timeline(self) -> Timeline:
         """The timeline, kept by this job from now on, for a change only it will have."""

@@ -19,7 +19,6 @@ from linkis_mock.sim.linkis.errors import PUBLIC_SERVICE, DownloadError, LinkisE
 from linkis_mock.sim.linkis.jobs import Job, JobState
 from linkis_mock.sim.linkis.ok import Ok
 from linkis_mock.sim.linkis.query_task import RESULT_FILE, result_location, task_id_named
-from linkis_mock.sim.linkis.scripts import Script
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOWNLOAD_ROW_CAP = 5000  # wds.linkis.workspace.resultset.download.maxsize.csv / .excel
@@ -92,7 +91,7 @@ class ResultFiles(EntrancePart):
         child: api.FileTree = {
             "name": RESULT_FILE,
             "path": f"{path}/{RESULT_FILE}",
-            "properties": {"size": str(_result_size(job.script)), "modifytime": str(end)},
+            "properties": {"size": str(_result_size(job)), "modifytime": str(end)},
             "isLeaf": True,
             "parentPath": path,
             "children": None,
@@ -114,9 +113,10 @@ class ResultFiles(EntrancePart):
         job = self._job_with_result_file(path, caller)
         if job is None:
             raise self.coded(80013, f"The file does not exist(文件不存在): {path}")
-        script = job.script
+        script, digest = job.script, job.digest
         first = (page - 1) * page_size
-        rows = [script.row(i) for i in range(first, min(first + page_size, script.rows))]
+        last = min(first + page_size, script.rows)
+        rows = [script.row(i, digest) for i in range(first, last)]
         data: api.OpenFilePage = {
             "metadata": [
                 {"columnName": c.name, "comment": "NULL", "dataType": c.data_type}
@@ -140,7 +140,7 @@ class ResultFiles(EntrancePart):
         if job is None:  # the read check itself throws (LocalFileSystem.java:482-484)
             raise DownloadError.saying(f"path {path} not exists.")
         cap = request.limit if request.limit > 0 else DOWNLOAD_ROW_CAP
-        table = _table(job.script)
+        table = _table(job)
         kind = request.output_file_type
         if kind == "csv":
             separator = exports.resolve_csv_separator(request.csv_separator, request.csv_seperator)
@@ -176,7 +176,7 @@ class ResultFiles(EntrancePart):
             raise self._download_error(80029, "Empty dir(空目录)!")
         cap = request.limit if request.limit > 0 else DOWNLOAD_ROW_CAP
         content = exports.result_xlsx(
-            [("resultset0", _table(job.script))],
+            [("resultset0", _table(job))],
             null_value=request.null_value,
             auto_format=request.auto_format,
             row_cap=cap,
@@ -233,18 +233,20 @@ class ResultFiles(EntrancePart):
         return job
 
 
-def _table(script: Script) -> exports.ResultTable:
-    columns = tuple(exports.TableColumn(c.name, c.data_type) for c in script.columns)
-    return exports.ResultTable(columns, _rows(script))
+def _table(job: Job) -> exports.ResultTable:
+    columns = tuple(exports.TableColumn(c.name, c.data_type) for c in job.script.columns)
+    return exports.ResultTable(columns, _rows(job))
 
 
-def _rows(script: Script) -> Iterator[list[str]]:
-    return (script.row(index) for index in range(script.rows))
+def _rows(job: Job) -> Iterator[list[str]]:
+    script, digest = job.script, job.digest
+    return (script.row(index, digest) for index in range(script.rows))
 
 
-def _result_size(script: Script) -> int:
+def _result_size(job: Job) -> int:
+    script, digest = job.script, job.digest
     sample = min(script.rows, 100)
     if sample == 0:
         return 0
-    sample_bytes = sum(len(",".join(script.row(i))) + 1 for i in range(sample))
+    sample_bytes = sum(len(",".join(script.row(i, digest))) + 1 for i in range(sample))
     return sample_bytes * script.rows // sample

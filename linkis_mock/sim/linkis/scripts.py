@@ -52,7 +52,6 @@ class Script:
     retries: int
     stage_tasks: tuple[int, ...]
     columns: tuple[Column, ...]
-    digest: str
     directive_problem: str | None = None
     # Extra engine lines the run writes to its log (`--@mock log_lines=N`).
     log_lines: int = 0
@@ -61,12 +60,17 @@ class Script:
     # Literal result rows from the first on, as a proxy recording saw them; rows past
     # these are generated.
     rows_data: tuple[tuple[str, ...], ...] = ()
+    # What seeds the generated rows when it is not the job's code and seed (code_digest):
+    # a recording's or an older state file's. None for the scripts the mock builds, so
+    # that jobs whose code differs share one script (about 250 bytes a job).
+    digest: str | None = None
 
-    def row(self, index: int) -> list[str]:
-        """Row `index` of the result set, computed on demand (results can be large)."""
+    def row(self, index: int, digest: str) -> list[str]:
+        """Row `index` of the result set, computed on demand (results can be large);
+        `digest`: the job's (Job.digest)."""
         if index < len(self.rows_data):
             return list(self.rows_data[index])
-        rng = random.Random(f"{self.digest}:row:{index}")
+        rng = random.Random(f"{digest}:row:{index}")
         values: list[str] = []
         for column in self.columns:
             if column.data_type == "int":
@@ -127,20 +131,20 @@ def build_script(
     """Cached: jobs with the same code share their (immutable) script. The directives are
     read from the code as submitted; the result's columns from `runs`, the code the
     engine runs (after the entrance's interceptors), when given."""
-    digest = hashlib.sha256(f"{seed}\x00{code}".encode()).hexdigest()
-    rng = random.Random(digest)
+    rng = random.Random(code_digest(seed, code))
     stage_tasks = shared_stage_tasks(tuple(rng.randint(2, 8) for _ in range(rng.randint(1, 3))))
     default_rows = rng.randint(3, 10)
     columns = _columns_of(code if runs is None else runs)
     try:
-        return _apply_directives(
-            parse_directives(code),
-            digest=digest,
-            stage_tasks=stage_tasks,
-            default_rows=default_rows,
-            columns=columns,
-            timings=timings,
-            max_log_lines=max_log_lines,
+        return shared_script(
+            _apply_directives(
+                parse_directives(code),
+                stage_tasks=stage_tasks,
+                default_rows=default_rows,
+                columns=columns,
+                timings=timings,
+                max_log_lines=max_log_lines,
+            )
         )
     except DirectiveError as exc:
         return Script(
@@ -152,9 +156,21 @@ def build_script(
             retries=0,
             stage_tasks=stage_tasks,
             columns=columns,
-            digest=digest,
             directive_problem=str(exc),
         )
+
+
+def code_digest(seed: int, code: str) -> str:
+    """What seeds a job's run and its result rows: the server's seed and the code."""
+    return hashlib.sha256(f"{seed}\x00{code}".encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)
+def shared_script(script: Script) -> Script:
+    """The one object of an equal script: jobs whose code differs mostly run alike (a
+    `select n` draws one of a few hundred scripts). A snapshot may bring any, hence a
+    bound: past it an equal script may be held twice."""
+    return script
 
 
 @functools.lru_cache(maxsize=1024)
@@ -174,7 +190,6 @@ def limited(script: Script, rows: int) -> Script:
 def _apply_directives(
     directives: dict[str, str],
     *,
-    digest: str,
     stage_tasks: tuple[int, ...],
     default_rows: int,
     columns: tuple[Column, ...],
@@ -200,7 +215,6 @@ def _apply_directives(
         retries=_bounded_int(directives, "retry", 0, MAX_RETRIES),
         stage_tasks=stage_tasks,
         columns=columns,
-        digest=digest,
         log_lines=_bounded_int(directives, "log_lines", 0, max_log_lines),
         diagnosis=directives.get("diagnosis"),
     )

@@ -8,7 +8,7 @@ accepted job is planned."""
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NoReturn
 
 from linkis_mock.api_types import linkis_entrance as api
@@ -35,7 +35,7 @@ from linkis_mock.sim.linkis.messages import (
     QUEUE_FULL,
 )
 from linkis_mock.sim.linkis.ok import Ok
-from linkis_mock.sim.linkis.scripts import Script, build_script, limited
+from linkis_mock.sim.linkis.scripts import Script, build_script, code_digest, limited
 from linkis_mock.sim.settings import SimSettings
 from linkis_mock.sim.short_texts import kept_for_short_texts
 from linkis_mock.sim.storage.job_store import JobStore
@@ -268,7 +268,11 @@ class Submitter(EntrancePart):
             caller=caller,
             ident=ident,
             timeline=timeline,
-            script=self._script(parsed, processed),
+            # No plan to derive the rows' digest from: the script keeps it.
+            script=replace(
+                self._script(parsed, processed),
+                digest=code_digest(self.settings.seed, parsed.code),
+            ),
             now=now,
             error=error,
         )
@@ -290,7 +294,7 @@ class Submitter(EntrancePart):
             self._refuse(parsed, caller, task_id, now, processed, 12001, QUEUE_FULL)
         short = f"{group}_{self.store.next_index(group, task_id)}"
         ident = JobIdentity(task_id, short, self.settings.instance)
-        plan = shared_plan(self.settings.timings, via_execute)
+        plan = shared_plan(self.settings.timings, via_execute, self.settings.seed)
         return self._job(
             parsed=parsed,
             processed=processed,

@@ -29,7 +29,14 @@ from linkis_mock.sim.linkis.jobs import (
     shared_entry,
     shared_plan,
 )
-from linkis_mock.sim.linkis.scripts import Column, Outcome, Script, shared_stage_tasks
+from linkis_mock.sim.linkis.scripts import (
+    Column,
+    Outcome,
+    Script,
+    code_digest,
+    shared_script,
+    shared_stage_tasks,
+)
 from linkis_mock.sim.settings import Timings
 from linkis_mock.sim.storage.job_store import JobStore
 from linkis_mock.sim.storage.session_store import Session
@@ -134,11 +141,16 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
             "columns": [asdict(column) for column in job.script.columns],
         },
     }
+    data["script"]["digest"] = job.digest
     rows_data = data["script"].pop("rows_data")
     if rows_data:  # only a recording's jobs have literal rows
         data["script"]["rows_data"] = [list(row) for row in rows_data]
     if compact and job.plan is not None and job.kept_timeline is None:
-        data["plan"] = {"timings": asdict(job.plan.timings), "viaExecute": job.plan.via_execute}
+        data["plan"] = {
+            "timings": asdict(job.plan.timings),
+            "viaExecute": job.plan.via_execute,
+            "seed": job.plan.seed,
+        }
         return data
     t = job.timeline
     data["timeline"] = {
@@ -184,15 +196,19 @@ def submission_from_json(item: dict[str, Any], store: JobStore) -> Submission:
 
 def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
     """A job as saved, for `store` (which keeps its timeline cache and shared records)."""
-    plan, timeline = None, None
+    plan, timeline, seed = None, None, None
     if "plan" in item:
-        plan = shared_plan(_timings(item["plan"]["timings"]), bool(item["plan"]["viaExecute"]))
+        p = item["plan"]
+        # An older mock's plan does not name its seed: its jobs keep their digests.
+        seed = None if "seed" not in p else int(p["seed"])
+        plan = shared_plan(_timings(p["timings"]), bool(p["viaExecute"]), seed or 0)
     else:
         timeline = _timeline_from(item["timeline"])
+    submitted = submission_from_json(item, store)
     return Job(
         ident=JobIdentity.of(**item["ident"]),
-        submitted=submission_from_json(item, store),
-        script=_script_from(item["script"]),
+        submitted=submitted,
+        script=_script_from(item["script"], seed, submitted.code),
         plan=plan,
         kept_timeline=timeline,
         created_ms=int(item["createdMs"]),
@@ -228,8 +244,12 @@ def _log_entry(line: Any) -> LogEntry:
     return shared_entry((None if level is None else str(level), str(text)))
 
 
-def _script_from(s: dict[str, Any]) -> Script:
-    """Jobs with equal scripts share one (a restart with many jobs stays lean)."""
+def _script_from(s: dict[str, Any], seed: int | None, code: str) -> Script:
+    """Jobs with equal scripts share one (a restart with many jobs stays lean): a digest
+    the job's seed and code give is not kept."""
+    digest = str(s["digest"])
+    derived = seed is not None and code_digest(seed, code) == digest
+    kept_digest = None if derived else digest
     script = Script(
         outcome=Outcome(s["outcome"]),
         queue_s=float(s["queue_s"]),
@@ -239,7 +259,7 @@ def _script_from(s: dict[str, Any]) -> Script:
         retries=int(s["retries"]),
         stage_tasks=shared_stage_tasks(tuple(int(x) for x in s["stage_tasks"])),
         columns=_shared_columns(tuple((str(c["name"]), str(c["data_type"])) for c in s["columns"])),
-        digest=str(s["digest"]),
+        digest=kept_digest,
         directive_problem=s.get("directive_problem"),
         log_lines=int(s.get("log_lines", 0)),
         diagnosis=s.get("diagnosis"),
@@ -249,12 +269,7 @@ def _script_from(s: dict[str, Any]) -> Script:
         raise ValueError(f"{len(script.rows_data)} rows_data for a result of {script.rows} rows")
     if any(len(row) != len(script.columns) for row in script.rows_data):
         raise ValueError(f"a row in rows_data without one value per column of {script.columns}")
-    return _shared_script(script)
-
-
-@functools.lru_cache(maxsize=1024)
-def _shared_script(script: Script) -> Script:
-    return script
+    return shared_script(script)
 
 
 # A script's parts repeat across jobs whose code differs (every `select n` has the same
