@@ -194,14 +194,48 @@ def shared_entry(entry: LogEntry) -> LogEntry:
     return entry if index is None else COMMON_INTAKE_LINES[index]
 
 
+CODE_BANNER_LINE: LogEntry = (None, messages.SCRIPT_CODE_BANNER)
+
+
 @dataclass(frozen=True, slots=True)
 class Intake:
     """What the entrance's interceptors made of a job (linkis_mock.sim.linkis.interceptors):
     the code the engine runs, which job history shows from the job's first status update
-    on, and the lines they wrote at the head of its log."""
+    on, and the lines they wrote at the head of its log (`log`).
+
+    The log is kept in three parts: the lines before the code they show, that code as one
+    text, and the lines after it. The lines around repeat from job to job and are shared
+    (SharedIntakes), and the code shown is mostly the code as submitted, the very string
+    the job's Submission holds: a job whose code differs from every other's then holds no
+    log lines of its own (about 190 bytes a job). `of` splits a log so."""
 
     code: str
-    log: tuple[LogEntry, ...] = ()
+    head: tuple[LogEntry, ...] = ()
+    shown: str | None = None  # one line each, without a header; None: no code shown
+    tail: tuple[LogEntry, ...] = ()
+
+    @classmethod
+    def of(cls, code: str, log: tuple[LogEntry, ...], submitted_code: str = "") -> Intake:
+        """`log` split around the code lines after the first code banner, if any."""
+        try:
+            start = log.index(CODE_BANNER_LINE) + 1
+        except ValueError:
+            return cls(code, log)
+        end = start
+        while end < len(log) and _code_line(log[end]):
+            end += 1
+        if end == start:
+            return cls(code, log)
+        shown = "\n".join(text for _, text in log[start:end])
+        if shown == submitted_code:
+            shown = submitted_code
+        return cls(code, log[:start], shown, log[end:])
+
+    @property
+    def log(self) -> tuple[LogEntry, ...]:
+        if self.shown is None:
+            return self.head
+        return (*self.head, *((None, line) for line in self.shown.split("\n")), *self.tail)
 
 
 @dataclass(frozen=True, slots=True)
@@ -451,21 +485,41 @@ class SharedRecords:
         return shared
 
 
+def _code_line(entry: LogEntry) -> bool:
+    """A line of the code the log shows: no header, and one line (a snapshot could give
+    a text with a line break, which the split would not give back)."""
+    level, text = entry
+    return level is None and entry != CODE_BANNER_LINE and "\n" not in text
+
+
 class SharedIntakes:
     """Equal intakes given once: jobs that submit the same code with the same variables
-    share what the interceptors made of it."""
+    share what the interceptors made of it; jobs whose code differs share the lines
+    around it (Intake)."""
 
     def __init__(self, capacity: int = SHARED_RECORDS_MAX) -> None:
         self._capacity = capacity
         self._intakes: dict[Intake, Intake] = {}
+        self._lines: dict[tuple[LogEntry, ...], tuple[LogEntry, ...]] = {}
 
     def share(self, intake: Intake) -> Intake:
         found = self._intakes.get(intake)
         if found is not None:
             return found
+        head, tail = self._shared_lines(intake.head), self._shared_lines(intake.tail)
+        if head is not intake.head or tail is not intake.tail:
+            intake = Intake(intake.code, head, intake.shown, tail)
         if len(self._intakes) < self._capacity:
             self._intakes[intake] = intake
         return intake
+
+    def _shared_lines(self, lines: tuple[LogEntry, ...]) -> tuple[LogEntry, ...]:
+        found = self._lines.get(lines)
+        if found is not None:
+            return found
+        if len(self._lines) < self._capacity:
+            self._lines[lines] = lines
+        return lines
 
 
 def group_key(creator: str, user: str, engine: str) -> str:

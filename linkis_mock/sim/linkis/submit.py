@@ -255,7 +255,7 @@ class Submitter(EntrancePart):
         processed: chain.Processed,
         error: tuple[int, str],
     ) -> Job:
-        intake = Intake(processed.code, processed.log)
+        intake = Intake.of(processed.code, processed.log)
         timeline = Timeline()
         timeline.move(now, JobState.INITED)
         write_intake_log(timeline, now, intake)  # a job built then refused (30010)
@@ -335,8 +335,6 @@ class Submitter(EntrancePart):
             labels["engineType"] = f"{processed.engine}-{processed.engine_version}"
         if processed.tenant is not None:
             labels["tenant"] = processed.tenant
-        final = processed.code
-        intake = Intake(_shared(final), processed.log)
         submitted = Submission(
             submit_user=sys.intern(caller.user),
             execute_user=sys.intern(parsed.execute_user),
@@ -349,6 +347,7 @@ class Submitter(EntrancePart):
             params=self.store.records.share(parsed.params if parsed.params is not None else {}),
             source=self.store.records.share(parsed.source),
         )
+        intake = Intake.of(_shared(processed.code), processed.log, submitted.code)
         return Job(
             ident=ident,
             submitted=submitted,

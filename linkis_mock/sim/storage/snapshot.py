@@ -216,7 +216,7 @@ def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
         error_code=item["errorCode"],
         error_desc=item["errorDesc"],
         killed=bool(item["killed"]),
-        intake=intake_from_json(item.get("intake"), store),
+        intake=intake_from_json(item.get("intake"), store, submitted.code),
     )
 
 
@@ -230,11 +230,12 @@ def intake_to_json(intake: Intake | None, *, compact: bool = False) -> dict[str,
     return {"code": intake.code, "log": log}
 
 
-def intake_from_json(item: Any, store: JobStore) -> Intake | None:
+def intake_from_json(item: Any, store: JobStore, submitted_code: str) -> Intake | None:
     """An older mock's job has no intake: its code is shown as submitted."""
     if item is None:
         return None
-    return store.intakes.share(Intake(str(item["code"]), tuple(map(_log_entry, item["log"]))))
+    log = tuple(map(_log_entry, item["log"]))
+    return store.intakes.share(Intake.of(str(item["code"]), log, submitted_code))
 
 
 def _log_entry(line: Any) -> LogEntry:
