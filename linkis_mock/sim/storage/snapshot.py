@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Mapping
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from typing import Any
+
+import orjson
 
 from linkis_mock.sim.clock import checked_instant, checked_speed
 from linkis_mock.sim.linkis.jobs import (
@@ -234,7 +236,10 @@ def intake_from_json(item: Any, store: JobStore, submitted_code: str) -> Intake 
     """An older mock's job has no intake: its code is shown as submitted."""
     if item is None:
         return None
-    log = tuple(map(_log_entry, item["log"]))
+    log = tuple(
+        COMMON_INTAKE_LINES[line] if type(line) is int else _log_entry(line)
+        for line in item["log"]
+    )
     return store.intakes.share(Intake.of(str(item["code"]), log, submitted_code))
 
 
@@ -247,10 +252,26 @@ def _log_entry(line: Any) -> LogEntry:
 
 def _script_from(s: dict[str, Any], seed: int | None, code: str) -> Script:
     """Jobs with equal scripts share one (a restart with many jobs stays lean): a digest
-    the job's seed and code give is not kept."""
+    the job's seed and code give is not kept. A restart reads many jobs whose scripts are
+    alike but for the digest: the rest is read once (_script_of)."""
     digest = str(s["digest"])
     derived = seed is not None and code_digest(seed, code) == digest
-    kept_digest = None if derived else digest
+    try:
+        text = orjson.dumps({**s, "digest": None})
+    except TypeError:  # what orjson will not write (an integer past 64 bits) is read here
+        script = _script_built(s)
+    else:
+        script = _script_of(text)
+    return script if derived else replace(script, digest=digest)
+
+
+@functools.lru_cache(maxsize=4096)
+def _script_of(text: bytes) -> Script:
+    return _script_built(orjson.loads(text))
+
+
+def _script_built(s: dict[str, Any]) -> Script:
+    """A script from its JSON, without its digest; raises for one that is not a script."""
     script = Script(
         outcome=Outcome(s["outcome"]),
         queue_s=float(s["queue_s"]),
@@ -260,7 +281,6 @@ def _script_from(s: dict[str, Any], seed: int | None, code: str) -> Script:
         retries=int(s["retries"]),
         stage_tasks=shared_stage_tasks(tuple(int(x) for x in s["stage_tasks"])),
         columns=_shared_columns(tuple((str(c["name"]), str(c["data_type"])) for c in s["columns"])),
-        digest=kept_digest,
         directive_problem=s.get("directive_problem"),
         log_lines=int(s.get("log_lines", 0)),
         diagnosis=s.get("diagnosis"),
