@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from linkis_mock.sim.storage.rows import _parsed, _text
+from linkis_mock.sim.storage.row_json import parsed as _parsed
+from linkis_mock.sim.storage.row_json import text as _text
 
 values = st.recursive(
     st.none()

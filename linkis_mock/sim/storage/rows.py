@@ -37,7 +37,6 @@ The SQL here is what SQLite and PostgreSQL both read, with `?` placeholders.
 from __future__ import annotations
 
 import gc
-import json
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -45,10 +44,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from linkis_mock.sim.linkis.jobs import Job
 from linkis_mock.sim.storage.backend import StorageError, StorageUnavailableError
+from linkis_mock.sim.storage.row_json import parsed as _parsed
+from linkis_mock.sim.storage.row_json import text as _text
 from linkis_mock.sim.storage.session_store import Session
 from linkis_mock.sim.storage.snapshot import (
     job_from_json,
@@ -60,7 +59,6 @@ from linkis_mock.sim.storage.stores import Stores
 from linkis_mock.sim.storage.variable_store import variables_from_json, variables_to_json
 
 SCHEMA_VERSION = 1
-STANDARD_ROW = " "  # a row the standard library wrote and must read (_text)
 DOCUMENT = "document:"  # the meta rows of the shared documents (storage/documents.py)
 Row = Sequence[Any]
 # version -> the step that brings a database from the version before it to this one
@@ -590,27 +588,3 @@ def _collector_paused() -> Iterator[None]:
 
 def _job_row(job: Job, held: bool) -> tuple[int, bool, str]:
     return job.ident.task_id, held, _text(job_to_json(job, held, compact=True))
-
-
-def _text(value: object) -> str:
-    """A row's JSON, compact; orjson writes it (a unit writes a job's row with each change
-    of it). What orjson will not write (an integer past 64 bits) the standard library
-    writes, after a space: still JSON for any reader, and the mark that tells `_parsed`
-    orjson would not read it back exactly (it makes such an integer a float)."""
-    try:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
-    except TypeError:
-        return STANDARD_ROW + json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _parsed(text: str) -> Any:
-    """A row's JSON: orjson reads it (a restart reads every job's row), the standard library
-    a row `_text` marked, or one orjson refuses (a lone surrogate's escape). Rows of a mock
-    before orjson carry no mark: an integer past 64 bits in one, which only a scenario
-    file could have brought, would come back as a float."""
-    if text.startswith(STANDARD_ROW):
-        return json.loads(text)
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
