@@ -26,6 +26,7 @@ from linkis_mock.sim.linkis.jobs import (
     JobIdentity,
     JobState,
     LogEntry,
+    Plan,
     Submission,
     Timeline,
     shared_entry,
@@ -136,26 +137,36 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
         "errorDesc": job.error_desc,
         "killed": job.killed,
         "intake": intake_to_json(job.intake, compact=compact),
-        "script": {
-            **asdict(job.script),
-            "outcome": job.script.outcome.value,
-            "stage_tasks": list(job.script.stage_tasks),
-            "columns": [asdict(column) for column in job.script.columns],
-        },
+        "script": {**script_to_json(job.script), "digest": job.digest},
     }
-    data["script"]["digest"] = job.digest
-    rows_data = data["script"].pop("rows_data")
-    if rows_data:  # only a recording's jobs have literal rows
-        data["script"]["rows_data"] = [list(row) for row in rows_data]
     if compact and job.plan is not None and job.kept_timeline is None:
-        data["plan"] = {
-            "timings": asdict(job.plan.timings),
-            "viaExecute": job.plan.via_execute,
-            "seed": job.plan.seed,
-        }
+        data["plan"] = plan_to_json(job.plan)
         return data
-    t = job.timeline
-    data["timeline"] = {
+    data["timeline"] = timeline_to_json(job.timeline)
+    return data
+
+
+def script_to_json(script: Script) -> dict[str, Any]:
+    """A script, without its digest (the job's, Job.digest, is written beside it)."""
+    data = {
+        **asdict(script),
+        "outcome": script.outcome.value,
+        "stage_tasks": list(script.stage_tasks),
+        "columns": [asdict(column) for column in script.columns],
+    }
+    del data["digest"]
+    rows_data = data.pop("rows_data")
+    if rows_data:  # only a recording's jobs have literal rows
+        data["rows_data"] = [list(row) for row in rows_data]
+    return data
+
+
+def plan_to_json(plan: Plan) -> dict[str, Any]:
+    return {"timings": asdict(plan.timings), "viaExecute": plan.via_execute, "seed": plan.seed}
+
+
+def timeline_to_json(t: Timeline) -> dict[str, Any]:
+    return {
         "transitionTimes": t.transition_times,
         "states": [s.value for s in t.states],
         "lineTimes": t.line_times,
@@ -163,7 +174,6 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
         "levels": t.levels,
         "attempts": [asdict(a) for a in t.attempts],
     }
-    return data
 
 
 def _json_name(field: str) -> str:
@@ -185,15 +195,20 @@ def submission_to_json(submitted: Submission) -> dict[str, Any]:
 def submission_from_json(item: dict[str, Any], store: JobStore) -> Submission:
     """Names repeat across jobs (one string each, interned) and so do label, params and
     source maps (shared through the store's records); long code is kept as it is."""
-    values: dict[str, Any] = {}
-    for name, member in SUBMISSION_MEMBERS.items():
-        value = item[member]
-        if isinstance(value, dict):
-            value = store.records.share(dict(value))
-        elif name != "code":
-            value = sys.intern(value)
-        values[name] = value
+    values = {
+        name: submission_value(name, item[member], store)
+        for name, member in SUBMISSION_MEMBERS.items()
+    }
     return Submission(**values)
+
+
+def submission_value(name: str, value: Any, store: JobStore) -> Any:
+    """A Submission field's value as jobs hold it: maps shared, names interned."""
+    if isinstance(value, dict):
+        return store.records.share(dict(value))
+    if name != "code":
+        return sys.intern(value)
+    return value
 
 
 def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
@@ -203,9 +218,9 @@ def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
         p = item["plan"]
         # An older mock's plan does not name its seed: its jobs keep their digests.
         seed = None if "seed" not in p else int(p["seed"])
-        plan = shared_plan(_timings(p["timings"]), bool(p["viaExecute"]), seed or 0)
+        plan = shared_plan(timings_from_json(p["timings"]), bool(p["viaExecute"]), seed or 0)
     else:
-        timeline = _timeline_from(item["timeline"])
+        timeline = timeline_from_json(item["timeline"])
     submitted = submission_from_json(item, store)
     return Job(
         ident=JobIdentity.of(**item["ident"]),
@@ -237,13 +252,13 @@ def intake_from_json(item: Any, store: JobStore, submitted_code: str) -> Intake 
     if item is None:
         return None
     log = tuple(
-        COMMON_INTAKE_LINES[line] if type(line) is int else _log_entry(line)
+        COMMON_INTAKE_LINES[line] if type(line) is int else log_entry_from_json(line)
         for line in item["log"]
     )
     return store.intakes.share(Intake.of(str(item["code"]), log, submitted_code))
 
 
-def _log_entry(line: Any) -> LogEntry:
+def log_entry_from_json(line: Any) -> LogEntry:
     if isinstance(line, int) and not isinstance(line, bool):
         return COMMON_INTAKE_LINES[line]
     level, text = (line["level"], line["text"]) if isinstance(line, dict) else line
@@ -259,7 +274,7 @@ def _script_from(s: dict[str, Any], seed: int | None, code: str) -> Script:
     try:
         text = orjson.dumps({**s, "digest": None})
     except TypeError:  # what orjson will not write (an integer past 64 bits) is read here
-        script = _script_built(s)
+        script = script_from_json(s)
     else:
         script = _script_of(text)
     return script if derived else replace(script, digest=digest)
@@ -267,10 +282,10 @@ def _script_from(s: dict[str, Any], seed: int | None, code: str) -> Script:
 
 @functools.lru_cache(maxsize=4096)
 def _script_of(text: bytes) -> Script:
-    return _script_built(orjson.loads(text))
+    return script_from_json(orjson.loads(text))
 
 
-def _script_built(s: dict[str, Any]) -> Script:
+def script_from_json(s: dict[str, Any]) -> Script:
     """A script from its JSON, without its digest; raises for one that is not a script."""
     script = Script(
         outcome=Outcome(s["outcome"]),
@@ -301,7 +316,7 @@ def _shared_columns(columns: tuple[tuple[str, str], ...]) -> tuple[Column, ...]:
     return tuple(Column(name, data_type) for name, data_type in columns)
 
 
-def _timeline_from(t: dict[str, Any]) -> Timeline:
+def timeline_from_json(t: dict[str, Any]) -> Timeline:
     timeline = Timeline(
         transition_times=[int(x) for x in t["transitionTimes"]],
         states=[JobState(x) for x in t["states"]],
@@ -321,7 +336,7 @@ def _timeline_from(t: dict[str, Any]) -> Timeline:
     return timeline
 
 
-def _timings(raw: dict[str, Any]) -> Timings:
+def timings_from_json(raw: dict[str, Any]) -> Timings:
     """The timings a job was planned with; jobs planned alike share one object. Keyed by
     the items as saved: one lookup for each of a restart's 100 000 jobs (a value that is
     not hashable is a TypeError, as float() of it would be)."""
