@@ -3,6 +3,7 @@ one see one world. Each test runs against both backends."""
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 from collections.abc import Iterator
@@ -14,13 +15,16 @@ from typing import Any
 import psycopg
 import pytest
 
+from linkis_mock.sim.linkis.errors import LinkisError
 from linkis_mock.sim.linkis.jobs import JobState
 from linkis_mock.sim.simulator import Simulator
 from linkis_mock.sim.storage.backend import StorageBackend, StorageError, StorageUnavailableError
+from linkis_mock.sim.storage.job_rows import FIELDS
 from linkis_mock.sim.storage.locations import backend_for, is_database_url
 from linkis_mock.sim.storage.postgres import STREAM_ROWS
+from linkis_mock.sim.storage.row_json import text as row_text
 from linkis_mock.sim.storage.rows import RowBackend
-from linkis_mock.sim.storage.snapshot import take
+from linkis_mock.sim.storage.snapshot import job_to_json, take
 from linkis_mock.sim.storage.sqlite import SqliteBackend
 from tests.helpers.postgres import PostgresServer, fresh_database
 from tests.helpers.sim import ALICE, BOB, all_lines, at, make_sim, submit
@@ -38,8 +42,9 @@ def location(
 
 def layout(location: str) -> int:
     """The layout version each database is written in: PostgreSQL's 2 hands out taskIDs
-    from a sequence (linkis_mock.sim.storage.postgres)."""
-    return 2 if location.startswith("postgresql") else 1
+    from a sequence (linkis_mock.sim.storage.postgres); the state file's 2 and
+    PostgreSQL's 3 write job rows as job_rows.py does."""
+    return 3 if location.startswith("postgresql") else 2
 
 
 def opened(location: str, sim: Simulator | None = None) -> tuple[Simulator, StorageBackend]:
@@ -53,14 +58,15 @@ def everything(location: str) -> list[list[tuple[Any, ...]]]:
     return [sql(location, f"SELECT * FROM {table} ORDER BY 1") for table in ("meta", "jobs")]
 
 
-def sql(location: str, statement: str) -> list[tuple[Any, ...]]:
-    """One statement straight on the backend's database, committed; its rows."""
+def sql(location: str, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """One statement straight on the backend's database, committed; its rows. `?` marks a
+    parameter."""
     if is_database_url(location):
         with psycopg.connect(location, autocommit=True) as db:
-            cursor = db.execute(statement)
+            cursor = db.execute(statement.replace("?", "%s"), params)
             return cursor.fetchall() if cursor.description else []
     with sqlite3.connect(location) as db:
-        return db.execute(statement).fetchall()
+        return db.execute(statement, params).fetchall()
 
 
 def test_a_new_file_takes_the_simulators_state_and_a_restart_continues(location: str) -> None:
@@ -284,6 +290,40 @@ def test_a_newer_mock_migrates_an_older_database_and_keeps_its_state(location: s
     again.close()
 
 
+def test_the_rows_of_an_older_layout_are_rewritten_and_read_the_same(location: str) -> None:
+    """Layout 1 wrote each job as the snapshot's object: the migration writes the rows as
+    the layout of this mock does, and the world read back is the world written."""
+    first, state = opened(location)
+    with state.unit(writes=True):
+        plain, _ = submit(first, ALICE, "--@mock duration=60\nselect 1")
+        killed, _ = submit(first, BOB, "--@mock duration=60\nselect ${run_date}")
+        with pytest.raises(LinkisError):  # refused: a Failed row that keeps its timeline
+            submit(first, ALICE, "-- nothing but a comment")
+    at(first, 5_000)
+    with state.unit(writes=True):
+        first.entrance.actions.kill(killed, None, BOB)
+    before = take(first.stores)
+    state.close()
+    for job in first.stores.jobs.all_jobs():  # as the older mock wrote them
+        older = row_text(job_to_json(job, first.stores.jobs.is_held(job), compact=True))
+        sql(location, "UPDATE jobs SET body = ? WHERE task_id = ?", (older, job.ident.task_id))
+    sql(location, f"UPDATE meta SET value = '{layout(location) - 1}' WHERE key = 'schema'")
+    if location.startswith("postgresql"):  # layout 2's other step is PostgreSQL's own
+        sql(location, "UPDATE meta SET value = '2' WHERE key = 'schema'")
+    second, again = opened(location)
+    try:
+        assert take(second.stores) == before
+        assert all_lines(second, plain) == all_lines(first, plain)
+        assert sql(location, "SELECT value FROM meta WHERE key = 'schema'") == [
+            (str(layout(location)),)
+        ]
+        bodies = [body for (body,) in sql(location, "SELECT body FROM jobs")]
+        assert len(bodies) == 3
+        assert all(isinstance(json.loads(body), list) for body in bodies)
+    finally:
+        again.close()
+
+
 def test_a_replica_of_the_older_mock_stops_serving_once_a_newer_one_migrated(
     location: str,
 ) -> None:
@@ -359,9 +399,12 @@ def test_the_file_keeps_plans_of_unchanged_jobs_and_timelines_of_changed_ones(
         first.entrance.actions.kill(exec_killed, None, ALICE)
     before = take(first.stores)
     state.close()
-    bodies = dict(sql(path, "SELECT task_id, body FROM jobs"))
-    assert '"plan"' in bodies[plain_task] and '"timeline"' not in bodies[plain_task]
-    assert '"timeline"' in bodies[killed_task] and '"plan"' not in bodies[killed_task]
+    rows = {
+        task_id: json.loads(body) for task_id, body in sql(path, "SELECT task_id, body FROM jobs")
+    }
+    plan, timeline = FIELDS.index("plan"), FIELDS.index("timeline")
+    assert rows[plain_task][plan] is not None and rows[plain_task][timeline] is None
+    assert rows[killed_task][plan] is not None and rows[killed_task][timeline] is not None
     second, again = opened(path)
     plain, killed = (
         second.stores.jobs.by_task_id(plain_task),

@@ -62,13 +62,13 @@ from linkis_mock.sim.storage.pg_connections import (
 )
 from linkis_mock.sim.storage.rows import (
     DOCUMENT,
-    MIGRATIONS,
     NEXT_SEQ,
     SHARED_META_KEYS,
     UPSERT_META,
     NewerRows,
     Row,
     RowBackend,
+    rewrite_job_rows,
 )
 from linkis_mock.sim.storage.stores import Stores
 
@@ -98,7 +98,8 @@ END $$
 Params = Row | Mapping[str, object]
 # Version 2: taskIDs from the task_ids sequence, and units without a lock (version 1
 # held UNIT_LOCK in every unit, so a replica of that mock must not write beside these).
-SCHEMA_VERSION = 2
+# Version 3: job rows as job_rows.py writes them (the state file's version 2).
+SCHEMA_VERSION = 3
 # The opening's advisory lock ("LMOC"): one key for the mock's whole database.
 UNIT_LOCK = 0x4C4D4F43
 # After NEXT_SEQ, under its row: has another replica, since this one last looked
@@ -160,7 +161,7 @@ class PostgresBackend(RowBackend):
         self._lost_reason = ""
         self._counter = CounterFeed(self.name, self._connect_feed, RETRY_S, self._look)
         self.schema_version = SCHEMA_VERSION
-        self.migrations = {**MIGRATIONS, 2: _ids_from_a_sequence}
+        self.migrations = {2: _ids_from_a_sequence, 3: rewrite_job_rows}
         self.counters_in_row = False
         stores.jobs.shared_ids = self._take_task_id
         # The next taskIDs, fetched with commits (none at hand: one is fetched when

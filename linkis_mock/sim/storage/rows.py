@@ -21,8 +21,9 @@ happen, however many processes make them.
 
 Jobs history forgot, deleted tasks and ended sessions stay as rows without a body. A
 reset or a restored snapshot replaces everything and starts a new `epoch`, which makes
-every other process load the state afresh. Jobs, tasks and sessions are stored in the
-snapshot's JSON shapes.
+every other process load the state afresh. Tasks and sessions are stored in the
+snapshot's JSON shapes; jobs as job_rows.py writes them, so that a restart builds what
+jobs have in common once.
 
 The layout has a version (the `schema` meta row). A mock whose layout is newer
 migrates an older database at start, one step per version (MIGRATIONS), under the
@@ -46,26 +47,52 @@ from typing import Any
 
 from linkis_mock.sim.linkis.jobs import Job
 from linkis_mock.sim.storage.backend import StorageError, StorageUnavailableError
+from linkis_mock.sim.storage.job_rows import JobRowReader, job_row
+from linkis_mock.sim.storage.job_store import JobStore
 from linkis_mock.sim.storage.row_json import parsed as _parsed
 from linkis_mock.sim.storage.row_json import text as _text
 from linkis_mock.sim.storage.session_store import Session
 from linkis_mock.sim.storage.snapshot import (
-    job_from_json,
-    job_to_json,
     task_from_json,
     task_to_json,
 )
 from linkis_mock.sim.storage.stores import Stores
 from linkis_mock.sim.storage.variable_store import variables_from_json, variables_to_json
 
-SCHEMA_VERSION = 1
+# Version 2: job rows as job_rows.py writes them (version 1 wrote the snapshot's objects).
+SCHEMA_VERSION = 2
 DOCUMENT = "document:"  # the meta rows of the shared documents (storage/documents.py)
 Row = Sequence[Any]
 # version -> the step that brings a database from the version before it to this one
-# (SQL both databases read, through RowBackend._execute). None yet: version 1 is the
-# first layout.
+# (SQL both databases read, through RowBackend._execute).
 Migration = Callable[["RowBackend"], None]
-MIGRATIONS: dict[int, Migration] = {}
+# Rows a migration rewrites at a time.
+MIGRATION_BATCH = 1000
+
+
+def rewrite_job_rows(backend: RowBackend) -> None:
+    """Every job's row as job_rows.py writes it, a batch at a time (its seq stays: every
+    process loads afresh after a migration anyway)."""
+    reader = JobRowReader(JobStore())
+    last = -(2**63)
+    while True:
+        rows = list(
+            backend._execute(
+                "SELECT task_id, body FROM jobs WHERE task_id > ? AND body IS NOT NULL"
+                " ORDER BY task_id LIMIT ?",
+                (last, MIGRATION_BATCH),
+            )
+        )
+        if not rows:
+            return
+        backend._execute_many(
+            "UPDATE jobs SET body = ? WHERE task_id = ?",
+            [(_text(job_row(reader.job(_parsed(body)))), task_id) for task_id, body in rows],
+        )
+        last = rows[-1][0]
+
+
+MIGRATIONS: dict[int, Migration] = {2: rewrite_job_rows}
 
 
 class RowBackend(ABC):
@@ -408,11 +435,12 @@ class RowBackend(ABC):
     def _load_everything(self) -> None:
         stores = self._stores
         jobs, let_go = [], set()
+        reader = JobRowReader(stores.jobs)
         with self._stream(
             "SELECT task_id, held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
         ) as rows:
             for task_id, held, body in rows:
-                jobs.append(job_from_json(_parsed(body), stores.jobs))
+                jobs.append(reader.job(_parsed(body)))
                 if not held:
                     let_go.add(task_id)
         shared = self._shared_meta()
@@ -463,11 +491,12 @@ class RowBackend(ABC):
 
     def _load_newer(self, newer: NewerRows) -> None:
         stores = self._stores
+        reader = JobRowReader(stores.jobs)
         for task_id, held, body in newer.jobs:
             if body is None:
                 stores.jobs.forget(task_id)
             else:
-                stores.jobs.put(job_from_json(_parsed(body), stores.jobs), bool(held))
+                stores.jobs.put(reader.job(_parsed(body)), bool(held))
         for task_key, body in newer.tasks:
             stores.vias_tasks.put(task_key, task_from_json(_parsed(body)) if body else None)
         for ticket, user, last_used in newer.sessions:
@@ -587,4 +616,4 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _job_row(job: Job, held: bool) -> tuple[int, bool, str]:
-    return job.ident.task_id, held, _text(job_to_json(job, held, compact=True))
+    return job.ident.task_id, held, _text(job_row(job))

@@ -1,0 +1,246 @@
+"""A job's row in the state file and in PostgreSQL (rows.py), as layout version 2 writes it.
+
+A restart reads every job's row, and most jobs have most of their row in common with
+others: how they were submitted but for the code, their script, their plan, the
+interceptors' lines around the code. Version 1 wrote each job as the snapshot's JSON
+object, so a restart parsed and built those parts again for every job. Here a row is a
+JSON array of the job's own values, in the order of the FIELDS below, and each part jobs
+share is a JSON text inside it: the reader builds a part once for each distinct text and
+gives every job with that text the same objects. A job's digest is written only when it
+cannot be derived from its code and its plan's seed.
+
+A row of version 1 (a JSON object) is still read, by the snapshot's reader: a database is
+migrated row by row (`rewrite_job_rows`), and a row another replica wrote while the
+migration ran is read either way.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from linkis_mock.sim.linkis.jobs import (
+    COMMON_INTAKE_INDEX,
+    Intake,
+    Job,
+    JobIdentity,
+    LogEntry,
+    Plan,
+    Submission,
+    shared_plan,
+)
+from linkis_mock.sim.linkis.scripts import Script
+from linkis_mock.sim.storage.job_store import JobStore
+from linkis_mock.sim.storage.row_json import parsed, text
+from linkis_mock.sim.storage.snapshot import (
+    SUBMISSION_MEMBERS,
+    job_from_json,
+    log_entry_from_json,
+    plan_to_json,
+    script_from_json,
+    script_to_json,
+    submission_to_json,
+    submission_value,
+    timeline_from_json,
+    timeline_to_json,
+    timings_from_json,
+)
+
+# The positions of a row's values.
+FIELDS = (
+    "taskId",
+    "shortExecId",
+    "givenExecId",  # null: derived from the short execID and the instance
+    "instance",
+    "createdMs",
+    "code",
+    "submission",  # text: the Submission's other fields
+    "script",  # text: the script without its digest
+    "digest",  # null: derived from the code and the plan's seed
+    "plan",  # text, or null for a job that was never planned (it keeps its timeline)
+    "intake",  # null, or [code, head text, shown, tail text] (Intake; shown: true = `code`)
+    "errorCode",
+    "errorDesc",
+    "killed",
+    "timeline",  # the timeline the job keeps, or null
+)
+ROW_LENGTH = len(FIELDS)
+SHARED_CODE = True  # an intake's `shown` when it is the job's submitted code
+V = TypeVar("V")
+SHAPE_MEMBERS = {name: member for name, member in SUBMISSION_MEMBERS.items() if name != "code"}
+
+
+def job_row(job: Job) -> list[Any]:
+    """The row of `job`, for row_json.text."""
+    intake = job.intake
+    plan = job.plan
+    return [
+        job.ident.task_id,
+        job.ident.short_exec_id,
+        job.ident.given_exec_id,
+        job.ident.instance,
+        job.created_ms,
+        job.submitted.code,
+        _submission_text(job.submitted),
+        _script_text(job.script),
+        job.digest if job.script.digest is not None or plan is None else None,
+        None if plan is None else _plan_text(plan),
+        None if intake is None else _intake_row(intake, job.submitted.code),
+        job.error_code,
+        job.error_desc,
+        job.killed,
+        None if job.kept_timeline is None else timeline_to_json(job.kept_timeline),
+    ]
+
+
+def _submission_text(submitted: Submission) -> str:
+    values = submission_to_json(submitted)
+    del values[SUBMISSION_MEMBERS["code"]]
+    return text(values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _script_text(script: Script) -> str:
+    return text(script_to_json(script))
+
+
+@functools.lru_cache(maxsize=64)
+def _plan_text(plan: Plan) -> str:
+    return text(plan_to_json(plan))
+
+
+def _intake_row(intake: Intake, submitted_code: str) -> list[Any]:
+    shown: str | bool | None = intake.shown
+    if shown is not None and shown == submitted_code:
+        shown = SHARED_CODE
+    return [intake.code, _lines_text(intake.head), shown, _lines_text(intake.tail)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _lines_text(lines: tuple[LogEntry, ...]) -> str:
+    return text([COMMON_INTAKE_INDEX.get(line, list(line)) for line in lines])
+
+
+class JobRowReader:
+    """Reads rows into jobs of `store`, each distinct shared part once; one for a batch of
+    rows (a restart's, a take-in's), so that what it keeps goes with the batch."""
+
+    def __init__(self, store: JobStore) -> None:
+        self._store = store
+        self._shapes: dict[str, dict[str, Any]] = {}
+        self._scripts: dict[str, Script] = {}
+        self._plans: dict[str, Plan] = {}
+        self._lines: dict[str, tuple[LogEntry, ...]] = {}
+
+    def job(self, row: Any) -> Job:
+        """`row`: as row_json.parsed reads it. Raises ValueError, KeyError or TypeError for
+        a row that is not a job's."""
+        if isinstance(row, dict):  # version 1
+            return job_from_json(row, self._store)
+        if not isinstance(row, list) or len(row) != ROW_LENGTH:
+            raise ValueError(f"a job's row is not an array of {ROW_LENGTH} values")
+        (
+            task_id,
+            short_exec_id,
+            given_exec_id,
+            instance,
+            created_ms,
+            code,
+            submission,
+            script,
+            digest,
+            plan,
+            intake,
+            error_code,
+            error_desc,
+            killed,
+            timeline,
+        ) = row
+        code = _text(code)
+        built_plan = None if plan is None else _kept(self._plans, plan, _plan_from)
+        built_script = _kept(self._scripts, script, _script_from)
+        if digest is not None:
+            built_script = replace(built_script, digest=_text(digest))
+        elif built_plan is None:
+            raise ValueError("a job's row without a digest nor a plan to derive it from")
+        return Job(
+            ident=JobIdentity(
+                _int(task_id),
+                _text(short_exec_id),
+                _text(instance),
+                None if given_exec_id is None else _text(given_exec_id),
+            ),
+            submitted=Submission(**self._shape(submission), code=code),
+            script=built_script,
+            plan=built_plan,
+            kept_timeline=None if timeline is None else timeline_from_json(timeline),
+            created_ms=_int(created_ms),
+            planned=self._store.planned,
+            error_code=None if error_code is None else _int(error_code),
+            error_desc=None if error_desc is None else _text(error_desc),
+            killed=bool(killed),
+            intake=None if intake is None else self._intake(intake, code),
+        )
+
+    def _shape(self, part: object) -> dict[str, Any]:
+        if not isinstance(part, str):
+            raise TypeError(f"a job's submission is {type(part).__name__}, not a text")
+        found = self._shapes.get(part)
+        if found is None:
+            item = parsed(part)
+            found = {
+                name: submission_value(name, item[member], self._store)
+                for name, member in SHAPE_MEMBERS.items()
+            }
+            self._shapes[part] = found
+        return found
+
+    def _intake(self, row: list[Any], code: str) -> Intake:
+        final, head, shown, tail = row
+        if shown is SHARED_CODE:
+            shown = code
+        elif shown is not None:
+            shown = _text(shown)
+        intake = Intake(
+            _text(final),
+            _kept(self._lines, head, _lines_from),
+            shown,
+            _kept(self._lines, tail, _lines_from),
+        )
+        return self._store.intakes.share(intake)
+
+
+def _kept(kept: dict[str, V], part: object, build: Callable[[Any], V]) -> V:
+    """The shared part a row gives as the text `part`, built once."""
+    if not isinstance(part, str):
+        raise TypeError(f"a shared part of a job's row is {type(part).__name__}, not a text")
+    found = kept.get(part)
+    if found is None:
+        found = kept[part] = build(parsed(part))
+    return found
+
+
+def _plan_from(p: dict[str, Any]) -> Plan:
+    return shared_plan(timings_from_json(p["timings"]), bool(p["viaExecute"]), _int(p["seed"]))
+
+
+def _script_from(s: dict[str, Any]) -> Script:
+    return script_from_json(s)
+
+
+def _lines_from(lines: list[Any]) -> tuple[LogEntry, ...]:
+    return tuple(map(log_entry_from_json, lines))
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} where a job's row has a text")
+    return value
+
+
+def _int(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{value!r} where a job's row has an integer")
+    return value
