@@ -84,11 +84,11 @@ class JobStore:
         counters move past it, as they would have had this process made it."""
         with self._lock:
             self._by_task_id[job.ident.task_id] = job
-            self._count_past(job)
-            short = job.ident.short_exec_id
+            short, group = job.ident.short_exec_id, job.group
+            self._count_past(job.ident.task_id, short, group)
             if not short:
                 return
-            members = self._groups.setdefault(job.group, deque())
+            members = self._groups.setdefault(group, deque())
             was_held = self._by_short_exec_id.pop(short, None) is not None
             if held:
                 self._by_short_exec_id[short] = job
@@ -97,12 +97,13 @@ class JobStore:
             elif was_held:
                 members.remove(short)
 
-    def _count_past(self, job: Job) -> None:
-        """The counters past `job`, as they would be had this process made it (lock held)."""
-        self._last_task_id = max(self._last_task_id, job.ident.task_id)
-        if job.ident.short_exec_id:
-            counter = self._group_counters.get(job.group, 0)
-            self._group_counters[job.group] = max(counter, _index(job.ident.short_exec_id) + 1)
+    def _count_past(self, task_id: int, short_exec_id: str, group: str) -> None:
+        """The counters past a job, as they would be had this process made it (lock held)."""
+        self._last_task_id = max(self._last_task_id, task_id)
+        if short_exec_id:
+            past = _index(short_exec_id) + 1
+            if self._group_counters.get(group, 0) < past:
+                self._group_counters[group] = past
 
     def is_held(self, job: Job) -> bool:
         """True while the entrance holds the job (it was not made way for)."""
@@ -173,11 +174,12 @@ class JobStore:
             # keeps no counters row up to date: they follow the rows).
             self._group_counters = dict(groups)
             self._last_task_id = last_task_id
-            for job in oldest_first:
-                self._count_past(job)
             self._groups = {}
-            for job in sorted(self._by_short_exec_id.values(), key=lambda j: j.ident.task_id):
-                self._groups.setdefault(job.group, deque()).append(job.ident.short_exec_id)
+            for job in oldest_first:  # one pass, each job's group made once (a restart's)
+                short, group = job.ident.short_exec_id, job.group
+                self._count_past(job.ident.task_id, short, group)
+                if short and self._by_short_exec_id.get(short) is job:
+                    self._groups.setdefault(group, deque()).append(short)
             self.changes.all_replaced()
 
     def clear(self) -> None:
