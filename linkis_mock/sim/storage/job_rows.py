@@ -31,7 +31,7 @@ from linkis_mock.sim.linkis.jobs import (
     Submission,
     shared_plan,
 )
-from linkis_mock.sim.linkis.scripts import Script
+from linkis_mock.sim.linkis.scripts import DEFAULT_COLUMNS, DEFAULT_ERROR, Script
 from linkis_mock.sim.storage.job_store import JobStore
 from linkis_mock.sim.storage.row_json import parsed, text
 from linkis_mock.sim.storage.snapshot import (
@@ -69,6 +69,15 @@ FIELDS = (
 ROW_LENGTH = len(FIELDS)
 SHARED_CODE = True  # an intake's `shown` when it is the job's submitted code
 V = TypeVar("V")
+# What a script's text leaves out when it has it.
+SCRIPT_DEFAULTS: dict[str, Any] = {
+    "error": DEFAULT_ERROR,
+    "retries": 0,
+    "columns": [{"name": column.name, "data_type": column.data_type} for column in DEFAULT_COLUMNS],
+    "directive_problem": None,
+    "log_lines": 0,
+    "diagnosis": None,
+}
 SHAPE_MEMBERS = {name: member for name, member in SUBMISSION_MEMBERS.items() if name != "code"}
 
 
@@ -103,7 +112,12 @@ def _submission_text(submitted: Submission) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _script_text(script: Script) -> str:
-    return text(script_to_json(script))
+    """Without the members most scripts have as SCRIPT_DEFAULTS: a restart reads, hashes
+    and compares this text once a job."""
+    data = script_to_json(script)
+    return text(
+        {key: value for key, value in data.items() if SCRIPT_DEFAULTS.get(key, data) != value}
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -129,10 +143,10 @@ class JobRowReader:
 
     def __init__(self, store: JobStore) -> None:
         self._store = store
-        self._shapes: dict[str, dict[str, Any]] = {}
-        self._scripts: dict[str, Script] = {}
-        self._plans: dict[str, Plan] = {}
-        self._lines: dict[str, tuple[LogEntry, ...]] = {}
+        self._submissions: dict[object, Callable[..., Submission]] = {}
+        self._scripts: dict[object, Script] = {}
+        self._plans: dict[object, Plan] = {}
+        self._lines: dict[object, tuple[LogEntry, ...]] = {}
 
     def job(self, row: Any) -> Job:
         """`row`: as row_json.parsed reads it. Raises ValueError, KeyError or TypeError for
@@ -159,8 +173,10 @@ class JobRowReader:
             timeline,
         ) = row
         code = _text(code)
-        built_plan = None if plan is None else _kept(self._plans, plan, _plan_from)
-        built_script = _kept(self._scripts, script, _script_from)
+        built_plan = None if plan is None else self._plans.get(plan)
+        if built_plan is None and plan is not None:
+            built_plan = _kept(self._plans, plan, _plan_from)
+        built_script = self._scripts.get(script) or _kept(self._scripts, script, _script_from)
         if digest is not None:
             built_script = replace(built_script, digest=_text(digest))
         elif built_plan is None:
@@ -172,7 +188,7 @@ class JobRowReader:
                 _text(instance),
                 None if given_exec_id is None else _text(given_exec_id),
             ),
-            submitted=Submission(**self._shape(submission), code=code),
+            submitted=self._submission(submission)(code=code),
             script=built_script,
             plan=built_plan,
             kept_timeline=None if timeline is None else timeline_from_json(timeline),
@@ -184,18 +200,19 @@ class JobRowReader:
             intake=None if intake is None else self._intake(intake, code),
         )
 
-    def _shape(self, part: object) -> dict[str, Any]:
-        if not isinstance(part, str):
-            raise TypeError(f"a job's submission is {type(part).__name__}, not a text")
-        found = self._shapes.get(part)
+    def _submission(self, part: object) -> Callable[..., Submission]:
+        """A Submission of the fields the text `part` gives, but for the code."""
+        found = self._submissions.get(part)
         if found is None:
-            item = parsed(part)
-            found = {
-                name: submission_value(name, item[member], self._store)
-                for name, member in SHAPE_MEMBERS.items()
-            }
-            self._shapes[part] = found
+            found = _kept(self._submissions, part, self._submission_from)
         return found
+
+    def _submission_from(self, item: dict[str, Any]) -> Callable[..., Submission]:
+        values = {
+            name: submission_value(name, item[member], self._store)
+            for name, member in SHAPE_MEMBERS.items()
+        }
+        return functools.partial(Submission, **values)
 
     def _intake(self, row: list[Any], code: str) -> Intake:
         final, head, shown, tail = row
@@ -212,8 +229,9 @@ class JobRowReader:
         return self._store.intakes.share(intake)
 
 
-def _kept(kept: dict[str, V], part: object, build: Callable[[Any], V]) -> V:
-    """The shared part a row gives as the text `part`, built once."""
+def _kept(kept: dict[object, V], part: object, build: Callable[[Any], V]) -> V:
+    """The shared part a row gives as the text `part`, built once (a caller may look in
+    `kept` first: a text found there is one this built)."""
     if not isinstance(part, str):
         raise TypeError(f"a shared part of a job's row is {type(part).__name__}, not a text")
     found = kept.get(part)
@@ -227,7 +245,7 @@ def _plan_from(p: dict[str, Any]) -> Plan:
 
 
 def _script_from(s: dict[str, Any]) -> Script:
-    return script_from_json(s)
+    return script_from_json({**SCRIPT_DEFAULTS, **s})
 
 
 def _lines_from(lines: list[Any]) -> tuple[LogEntry, ...]:
