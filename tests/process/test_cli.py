@@ -172,7 +172,7 @@ def test_serve_refuses_in_one_line_a_state_a_newer_mock_wrote(tmp_path: Path) ->
         db.execute("UPDATE meta SET value = '7' WHERE key = 'schema'")
     _refused_in_one_line(
         _serve("--state", str(state)),
-        f"cannot use state file {state}: holds state version 7, newer than this mock's 1",
+        f"cannot use state file {state}: holds state version 7, newer than this mock's 2",
         "serve it with a newer linkis-mock",
     )
 
