@@ -67,6 +67,7 @@ FIELDS = (
     "timeline",  # the timeline the job keeps, or null
 )
 ROW_LENGTH = len(FIELDS)
+KEPT_PARTS = 8192  # distinct parts of each kind a reader keeps
 SHARED_CODE = True  # an intake's `shown` when it is the job's submitted code
 V = TypeVar("V")
 # What a script's text leaves out when it has it.
@@ -138,8 +139,8 @@ def _lines_text(lines: tuple[LogEntry, ...]) -> str:
 
 
 class JobRowReader:
-    """Reads rows into jobs of `store`, each distinct shared part once; one for a batch of
-    rows (a restart's, a take-in's), so that what it keeps goes with the batch."""
+    """Reads rows into jobs of `store`, each distinct shared part once (up to KEPT_PARTS of
+    each kind: past that it starts afresh). A backend keeps one for the rows it takes in."""
 
     def __init__(self, store: JobStore) -> None:
         self._store = store
@@ -236,6 +237,8 @@ def _kept(kept: dict[object, V], part: object, build: Callable[[Any], V]) -> V:
         raise TypeError(f"a shared part of a job's row is {type(part).__name__}, not a text")
     found = kept.get(part)
     if found is None:
+        if len(kept) >= KEPT_PARTS:
+            kept.clear()
         found = kept[part] = build(parsed(part))
     return found
 

@@ -103,6 +103,7 @@ class RowBackend(ABC):
         """`name`: the database as messages name it (a path, a URL without password)."""
         self.name = name
         self._stores = stores
+        self._job_rows = JobRowReader(stores.jobs)
         self._epoch = ""
         self._seq = 0
         self._clock_text = ""
@@ -435,7 +436,7 @@ class RowBackend(ABC):
     def _load_everything(self) -> None:
         stores = self._stores
         jobs, let_go = [], set()
-        reader = JobRowReader(stores.jobs)
+        reader = self._job_rows = JobRowReader(stores.jobs)  # what it read serves take-ins
         with self._stream(
             "SELECT task_id, held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
         ) as rows:
@@ -491,12 +492,11 @@ class RowBackend(ABC):
 
     def _load_newer(self, newer: NewerRows) -> None:
         stores = self._stores
-        reader = JobRowReader(stores.jobs)
         for task_id, held, body in newer.jobs:
             if body is None:
                 stores.jobs.forget(task_id)
             else:
-                stores.jobs.put(reader.job(_parsed(body)), bool(held))
+                stores.jobs.put(self._job_rows.job(_parsed(body)), bool(held))
         for task_key, body in newer.tasks:
             stores.vias_tasks.put(task_key, task_from_json(_parsed(body)) if body else None)
         for ticket, user, last_used in newer.sessions:
