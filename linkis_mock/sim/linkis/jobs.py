@@ -499,26 +499,34 @@ class SharedIntakes:
 
     def __init__(self, capacity: int = SHARED_RECORDS_MAX) -> None:
         self._capacity = capacity
-        self._intakes: dict[Intake, Intake] = {}
+        # By code, shown code and the ids of the shared lines around (their objects are
+        # kept in _lines for good, so an id names one): no tuple of lines hashed again.
+        self._intakes: dict[tuple[str, int, str | None, int], Intake] = {}
         self._lines: dict[tuple[LogEntry, ...], tuple[LogEntry, ...]] = {}
+        self._lines_by_id: dict[int, tuple[LogEntry, ...]] = {}
 
     def share(self, intake: Intake) -> Intake:
-        found = self._intakes.get(intake)
-        if found is not None:
+        head, tail = self.shared_lines(intake.head), self.shared_lines(intake.tail)
+        key = (intake.code, id(head), intake.shown, id(tail))
+        found = self._intakes.get(key)
+        if found is not None and found.head is head and found.tail is tail:
             return found
-        head, tail = self._shared_lines(intake.head), self._shared_lines(intake.tail)
         if head is not intake.head or tail is not intake.tail:
             intake = Intake(intake.code, head, intake.shown, tail)
         if len(self._intakes) < self._capacity:
-            self._intakes[intake] = intake
+            self._intakes[key] = intake
         return intake
 
-    def _shared_lines(self, lines: tuple[LogEntry, ...]) -> tuple[LogEntry, ...]:
+    def shared_lines(self, lines: tuple[LogEntry, ...]) -> tuple[LogEntry, ...]:
+        """The one object of these lines (known by identity first: a restart's reader
+        gives the same objects again and again)."""
+        if self._lines_by_id.get(id(lines)) is lines:
+            return lines
         found = self._lines.get(lines)
         if found is not None:
             return found
         if len(self._lines) < self._capacity:
-            self._lines[lines] = lines
+            self._lines[lines] = self._lines_by_id[id(lines)] = lines
         return lines
 
 

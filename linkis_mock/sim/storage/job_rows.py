@@ -223,11 +223,14 @@ class JobRowReader:
             shown = _text(shown)
         intake = Intake(
             _text(final),
-            _kept(self._lines, head, _lines_from),
+            self._lines.get(head) or _kept(self._lines, head, self._lines_from),
             shown,
-            _kept(self._lines, tail, _lines_from),
+            self._lines.get(tail) or _kept(self._lines, tail, self._lines_from),
         )
         return self._store.intakes.share(intake)
+
+    def _lines_from(self, lines: list[Any]) -> tuple[LogEntry, ...]:
+        return self._store.intakes.shared_lines(tuple(map(log_entry_from_json, lines)))
 
 
 def _kept(kept: dict[object, V], part: object, build: Callable[[Any], V]) -> V:
@@ -249,10 +252,6 @@ def _plan_from(p: dict[str, Any]) -> Plan:
 
 def _script_from(s: dict[str, Any]) -> Script:
     return script_from_json({**SCRIPT_DEFAULTS, **s})
-
-
-def _lines_from(lines: list[Any]) -> tuple[LogEntry, ...]:
-    return tuple(map(log_entry_from_json, lines))
 
 
 def _text(value: object) -> str:
