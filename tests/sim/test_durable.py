@@ -16,10 +16,11 @@ import psycopg
 import pytest
 
 from linkis_mock.sim.linkis.errors import LinkisError
-from linkis_mock.sim.linkis.jobs import JobState
+from linkis_mock.sim.linkis.jobs import Job, JobState
 from linkis_mock.sim.simulator import Simulator
 from linkis_mock.sim.storage.backend import StorageBackend, StorageError, StorageUnavailableError
 from linkis_mock.sim.storage.job_rows import FIELDS
+from linkis_mock.sim.storage.job_store import UnbuiltJob
 from linkis_mock.sim.storage.locations import backend_for, is_database_url
 from linkis_mock.sim.storage.postgres import STREAM_ROWS
 from linkis_mock.sim.storage.row_json import text as row_text
@@ -27,7 +28,7 @@ from linkis_mock.sim.storage.rows import RowBackend
 from linkis_mock.sim.storage.snapshot import job_to_json, take
 from linkis_mock.sim.storage.sqlite import SqliteBackend
 from tests.helpers.postgres import PostgresServer, fresh_database
-from tests.helpers.sim import ALICE, BOB, all_lines, at, make_sim, submit
+from tests.helpers.sim import ALICE, APP_PREFIX, BOB, all_lines, at, make_sim, submit
 
 BODY = {"name": "cam-1", "input": {"type": "edgecamera", "data": []}, "output": {}}
 
@@ -431,6 +432,67 @@ def test_a_file_with_a_broken_row_is_refused_and_left_as_it_was(location: str) -
         sql(path, "SELECT * FROM jobs ORDER BY task_id"),
         sql(path, "SELECT * FROM meta"),
     ) == before
+
+
+def _replace_part(position: str, text: str) -> Any:
+    def damage(row: list[Any]) -> None:
+        row[FIELDS.index(position)] = text
+
+    return damage
+
+
+def _replace_intake_head(row: list[Any]) -> None:
+    row[FIELDS.index("intake")][1] = "not JSON"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        _replace_part("submission", '{"submitUser": "alice"}'),
+        _replace_part("script", '{"outcome": "Nope"}'),
+        _replace_part("plan", '{"timings": {}}'),
+        _replace_part("createdMs", "yesterday"),
+        _replace_intake_head,
+    ],
+    ids=["submission", "script", "plan", "time", "intake"],
+)
+def test_a_row_broken_deep_inside_is_refused_at_start(location: str, damage: Any) -> None:
+    """Jobs are made when first asked for, but their rows are checked at start: a broken
+    one is refused then, not met by a request later."""
+    sim, state = opened(location)
+    with state.unit(writes=True):
+        submit(sim, ALICE)
+    state.close()
+    ((body,),) = sql(location, "SELECT body FROM jobs")
+    row = json.loads(body)
+    damage(row)
+    sql(location, "UPDATE jobs SET body = ?", (json.dumps(row),))
+    with pytest.raises(StorageError, match="holds a row this mock cannot read"):
+        backend_for(location, make_sim().stores).open()
+
+
+def test_a_restart_makes_each_job_when_first_asked_for(location: str) -> None:
+    first, state = opened(location)
+    with state.unit(writes=True):
+        running, running_task = submit(first, ALICE, "--@mock duration=60\nselect 1")
+        submit(first, BOB, "select 2")
+    state.close()
+    second, again = opened(location)
+    try:
+        store = second.stores.jobs
+        assert all(isinstance(held, UnbuiltJob) for held in store._by_task_id.values())
+        by_exec_id = store.by_short_exec_id(running.removeprefix(APP_PREFIX))
+        assert by_exec_id is not None and store.by_task_id(running_task) is by_exec_id
+        assert store.is_held(by_exec_id)
+        assert second.entrance.reads.status(running, None).data == (
+            first.entrance.reads.status(running, None).data
+        )
+        assert isinstance(store._by_task_id[running_task], Job)
+        assert sum(isinstance(held, UnbuiltJob) for held in store._by_task_id.values()) == 1
+        assert take(second.stores) == take(first.stores)  # every job made, the same
+        assert all(isinstance(held, Job) for held in store._by_task_id.values())
+    finally:
+        again.close()
 
 
 def test_a_database_that_cannot_be_reached_is_refused_without_its_password() -> None:

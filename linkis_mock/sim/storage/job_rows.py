@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from linkis_mock.sim.linkis.jobs import (
     COMMON_INTAKE_INDEX,
@@ -29,10 +29,11 @@ from linkis_mock.sim.linkis.jobs import (
     LogEntry,
     Plan,
     Submission,
+    group_key,
     shared_plan,
 )
 from linkis_mock.sim.linkis.scripts import DEFAULT_COLUMNS, DEFAULT_ERROR, Script
-from linkis_mock.sim.storage.job_store import JobStore
+from linkis_mock.sim.storage.job_store import JobStore, UnbuiltJob
 from linkis_mock.sim.storage.row_json import parsed, text
 from linkis_mock.sim.storage.snapshot import (
     SUBMISSION_MEMBERS,
@@ -138,13 +139,29 @@ def _lines_text(lines: tuple[LogEntry, ...]) -> str:
     return text([COMMON_INTAKE_INDEX.get(line, list(line)) for line in lines])
 
 
+class RowParts(NamedTuple):
+    """A row's values, checked, with the shared parts it names made (JobRowReader)."""
+
+    ident: tuple[int, str, str, str | None]  # JobIdentity's
+    created_ms: int
+    code: str
+    submission: functools.partial[Submission]
+    script: Script
+    digest: str | None
+    plan: Plan | None
+    intake: tuple[str, tuple[LogEntry, ...], str | None, tuple[LogEntry, ...]] | None
+    error: tuple[int | None, str | None, bool]
+    timeline: dict[str, Any] | None
+
+
 class JobRowReader:
     """Reads rows into jobs of `store`, each distinct shared part once (up to KEPT_PARTS of
     each kind: past that it starts afresh). A backend keeps one for the rows it takes in."""
 
     def __init__(self, store: JobStore) -> None:
         self._store = store
-        self._submissions: dict[object, Callable[..., Submission]] = {}
+        self._submissions: dict[object, functools.partial[Submission]] = {}
+        self._groups: dict[object, str] = {}
         self._scripts: dict[object, Script] = {}
         self._plans: dict[object, Plan] = {}
         self._lines: dict[object, tuple[LogEntry, ...]] = {}
@@ -154,6 +171,22 @@ class JobRowReader:
         a row that is not a job's."""
         if isinstance(row, dict):  # version 1
             return job_from_json(row, self._store)
+        return self._made(self._parts(row))
+
+    def held(self, text: str) -> Job | UnbuiltJob:
+        """The job of a row's text for a load: the row is checked now, and the job made
+        when it is first asked for (a job that keeps its own timeline, or a row of layout
+        1, is made now). Raises as `job` does."""
+        row = parsed(text)
+        if isinstance(row, dict):
+            return self.job(row)
+        parts = self._parts(row)
+        if parts.timeline is not None:
+            return self._made(parts)
+        task_id, short_exec_id, _, _ = parts.ident
+        return _UnbuiltRow(task_id, short_exec_id, self._group(row[6]), text, self)
+
+    def _parts(self, row: Any) -> RowParts:
         if not isinstance(row, list) or len(row) != ROW_LENGTH:
             raise ValueError(f"a job's row is not an array of {ROW_LENGTH} values")
         (
@@ -177,60 +210,112 @@ class JobRowReader:
         built_plan = None if plan is None else self._plans.get(plan)
         if built_plan is None and plan is not None:
             built_plan = _kept(self._plans, plan, _plan_from)
-        built_script = self._scripts.get(script) or _kept(self._scripts, script, _script_from)
-        if digest is not None:
-            built_script = replace(built_script, digest=_text(digest))
-        elif built_plan is None:
+        if digest is None and built_plan is None:
             raise ValueError("a job's row without a digest nor a plan to derive it from")
-        return Job(
-            ident=JobIdentity(
+        if timeline is not None and not isinstance(timeline, dict):
+            raise TypeError("a job's timeline is not an object")
+        return RowParts(
+            (
                 _int(task_id),
                 _text(short_exec_id),
                 _text(instance),
                 None if given_exec_id is None else _text(given_exec_id),
             ),
-            submitted=self._submission(submission)(code=code),
-            script=built_script,
-            plan=built_plan,
-            kept_timeline=None if timeline is None else timeline_from_json(timeline),
-            created_ms=_int(created_ms),
-            planned=self._store.planned,
-            error_code=None if error_code is None else _int(error_code),
-            error_desc=None if error_desc is None else _text(error_desc),
-            killed=bool(killed),
-            intake=None if intake is None else self._intake(intake, code),
+            _int(created_ms),
+            code,
+            self._submission(submission),
+            self._scripts.get(script) or _kept(self._scripts, script, _script_from),
+            None if digest is None else _text(digest),
+            built_plan,
+            None if intake is None else self._intake_parts(intake, code),
+            (
+                None if error_code is None else _int(error_code),
+                None if error_desc is None else _text(error_desc),
+                bool(killed),
+            ),
+            timeline,
         )
 
-    def _submission(self, part: object) -> Callable[..., Submission]:
+    def _made(self, parts: RowParts) -> Job:
+        script = parts.script
+        if parts.digest is not None:
+            script = replace(script, digest=parts.digest)
+        intake = None
+        if parts.intake is not None:
+            intake = self._store.intakes.share(Intake(*parts.intake))
+        error_code, error_desc, killed = parts.error
+        return Job(
+            ident=JobIdentity(*parts.ident),
+            submitted=parts.submission(code=parts.code),
+            script=script,
+            plan=parts.plan,
+            kept_timeline=None if parts.timeline is None else timeline_from_json(parts.timeline),
+            created_ms=parts.created_ms,
+            planned=self._store.planned,
+            error_code=error_code,
+            error_desc=error_desc,
+            killed=killed,
+            intake=intake,
+        )
+
+    def _submission(self, part: object) -> functools.partial[Submission]:
         """A Submission of the fields the text `part` gives, but for the code."""
         found = self._submissions.get(part)
         if found is None:
             found = _kept(self._submissions, part, self._submission_from)
         return found
 
-    def _submission_from(self, item: dict[str, Any]) -> Callable[..., Submission]:
+    def _submission_from(self, item: dict[str, Any]) -> functools.partial[Submission]:
         values = {
             name: submission_value(name, item[member], self._store)
             for name, member in SHAPE_MEMBERS.items()
         }
         return functools.partial(Submission, **values)
 
-    def _intake(self, row: list[Any], code: str) -> Intake:
+    def _group(self, part: object) -> str:
+        """The creator_user_engineType group of the submission the text `part` gives."""
+        found = self._groups.get(part)
+        if found is None:
+            fields = self._submission(part).keywords
+            found = group_key(fields["creator"], fields["execute_user"], fields["engine_type"])
+            if len(self._groups) >= KEPT_PARTS:
+                self._groups.clear()
+            self._groups[part] = found
+        return found
+
+    def _intake_parts(
+        self, row: Any, code: str
+    ) -> tuple[str, tuple[LogEntry, ...], str | None, tuple[LogEntry, ...]]:
         final, head, shown, tail = row
         if shown is SHARED_CODE:
             shown = code
         elif shown is not None:
             shown = _text(shown)
-        intake = Intake(
+        return (
             _text(final),
             self._lines.get(head) or _kept(self._lines, head, self._lines_from),
             shown,
             self._lines.get(tail) or _kept(self._lines, tail, self._lines_from),
         )
-        return self._store.intakes.share(intake)
 
     def _lines_from(self, lines: list[Any]) -> tuple[LogEntry, ...]:
         return self._store.intakes.shared_lines(tuple(map(log_entry_from_json, lines)))
+
+
+class _UnbuiltRow(UnbuiltJob):
+    """A checked row whose job is made on first use (JobStore)."""
+
+    __slots__ = ("_reader", "_text")
+
+    def __init__(
+        self, task_id: int, short_exec_id: str, group: str, text: str, reader: JobRowReader
+    ) -> None:
+        super().__init__(task_id, short_exec_id, group)
+        self._text = text
+        self._reader = reader
+
+    def _make(self) -> Job:
+        return self._reader.job(parsed(self._text))
 
 
 def _kept(kept: dict[object, V], part: object, build: Callable[[Any], V]) -> V:

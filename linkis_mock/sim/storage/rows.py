@@ -441,7 +441,7 @@ class RowBackend(ABC):
             "SELECT task_id, held, body FROM jobs WHERE body IS NOT NULL ORDER BY task_id"
         ) as rows:
             for task_id, held, body in rows:
-                jobs.append(reader.job(_parsed(body)))
+                jobs.append(reader.held(body))  # checked now, made when first asked for
                 if not held:
                     let_go.add(task_id)
         shared = self._shared_meta()
