@@ -1,4 +1,5 @@
-"""A job's row in the state file and in PostgreSQL (rows.py), as layout version 2 writes it.
+"""A job's row in the state file and in PostgreSQL (rows.py), as the state file's layout 2
+and PostgreSQL's layout 3 write it.
 
 A restart reads every job's row, and most jobs have most of their row in common with
 others: how they were submitted but for the code, their script, their plan, the
@@ -7,7 +8,8 @@ object, so a restart parsed and built those parts again for every job. Here a ro
 JSON array of the job's own values, in the order of the FIELDS below, and each part jobs
 share is a JSON text inside it: the reader builds a part once for each distinct text and
 gives every job with that text the same objects. A job's digest is written only when it
-cannot be derived from its code and its plan's seed.
+cannot be derived from its code and its plan's seed. A restart checks every row and makes
+each job when it is first asked for (`JobRowReader.held`, job_store.UnbuiltJob).
 
 A row of version 1 (a JSON object) is still read, by the snapshot's reader: a database is
 migrated row by row (`rewrite_job_rows`), and a row another replica wrote while the
@@ -68,6 +70,7 @@ FIELDS = (
     "timeline",  # the timeline the job keeps, or null
 )
 ROW_LENGTH = len(FIELDS)
+SUBMISSION = FIELDS.index("submission")
 KEPT_PARTS = 8192  # distinct parts of each kind a reader keeps
 SHARED_CODE = True  # an intake's `shown` when it is the job's submitted code
 V = TypeVar("V")
@@ -184,7 +187,8 @@ class JobRowReader:
         if parts.timeline is not None:
             return self._made(parts)
         task_id, short_exec_id, _, _ = parts.ident
-        return _UnbuiltRow(task_id, short_exec_id, self._group(row[6]), text, self)
+        group = self._group(row[SUBMISSION])
+        return _UnbuiltRow(task_id, short_exec_id, group, text, self)
 
     def _parts(self, row: Any) -> RowParts:
         if not isinstance(row, list) or len(row) != ROW_LENGTH:
