@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 from linkis_mock.contract.resolver import snake_case
+from linkis_mock.sim.short_texts import kept_for_short_texts
 
 INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
 # An operation that reads no state (the liveness probe): it answers while a state
@@ -17,7 +18,7 @@ INVALID_BODY_EXTENSION = "x-linkis-invalid-body-message"
 NO_STATE_EXTENSION = "x-linkis-reads-no-state"
 CONTROLLER_EXTENSION = "x-openapi-router-controller"
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
-KEPT_MATCHES = 4096  # cleared when full
+KEPT_MATCHES = 4096  # the least recently used out first
 KEPT_PATH = 256  # longer paths are matched each time, so that what is kept stays small
 
 
@@ -98,9 +99,9 @@ class RouteTable:
     def __init__(self, specs: dict[str, dict[str, Any]]) -> None:
         self.base_paths = tuple(specs)  # each spec's, as the registry of the APIs gave them
         self._routes = [route for base, spec in specs.items() for route in _routes(base, spec)]
-        # (method, path) -> its match: pollers ask for the same few paths over and over,
-        # and trying every route's pattern in turn is a poll's tenth.
-        self._matches: dict[tuple[str, str], RouteMatch | None] = {}
+        # Pollers ask for the same few paths over and over, and trying every route's
+        # pattern in turn is a poll's tenth: matches of short paths are kept.
+        self.match = kept_for_short_texts(longest=KEPT_PATH, maxsize=KEPT_MATCHES)(self._match)
 
     def route(self, path: str) -> Route | None:
         for route in self._routes:
@@ -112,21 +113,8 @@ class RouteTable:
         route = self.route(path)
         return route.operations.get(method) if route else None
 
-    def match(self, method: str, path: str) -> RouteMatch | None:
-        """The route, operation and path parameters of a request, in one pass."""
-        key = (method, path)
-        try:
-            return self._matches[key]
-        except KeyError:
-            pass
-        matched = self._match(method, path)
-        if len(path) <= KEPT_PATH:
-            if len(self._matches) >= KEPT_MATCHES:
-                self._matches.clear()
-            self._matches[key] = matched
-        return matched
-
     def _match(self, method: str, path: str) -> RouteMatch | None:
+        """The route, operation and path parameters of a request, in one pass (`match`)."""
         for route in self._routes:
             found = route.pattern.fullmatch(path)
             if found is not None:
