@@ -499,8 +499,9 @@ class SharedIntakes:
 
     def __init__(self, capacity: int = SHARED_RECORDS_MAX) -> None:
         self._capacity = capacity
-        # By code, shown code and the ids of the shared lines around (their objects are
-        # kept in _lines for good, so an id names one): no tuple of lines hashed again.
+        # By code, shown code and the ids of the lines around: no tuple of lines hashed
+        # again. An id names one object while that object lives, and the intake kept
+        # under a key holds the lines whose ids the key has.
         self._intakes: dict[tuple[str, int, str | None, int], Intake] = {}
         self._lines: dict[tuple[LogEntry, ...], tuple[LogEntry, ...]] = {}
         self._lines_by_id: dict[int, tuple[LogEntry, ...]] = {}
@@ -509,7 +510,7 @@ class SharedIntakes:
         head, tail = self.shared_lines(intake.head), self.shared_lines(intake.tail)
         key = (intake.code, id(head), intake.shown, id(tail))
         found = self._intakes.get(key)
-        if found is not None and found.head is head and found.tail is tail:
+        if found is not None:
             return found
         if head is not intake.head or tail is not intake.tail:
             intake = Intake(intake.code, head, intake.shown, tail)
@@ -519,8 +520,8 @@ class SharedIntakes:
 
     def shared_lines(self, lines: tuple[LogEntry, ...]) -> tuple[LogEntry, ...]:
         """The one object of these lines (known by identity first: a restart's reader
-        gives the same objects again and again)."""
-        if self._lines_by_id.get(id(lines)) is lines:
+        gives the same objects again and again; those kept live as long as this)."""
+        if id(lines) in self._lines_by_id:
             return lines
         found = self._lines.get(lines)
         if found is not None:
