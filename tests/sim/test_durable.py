@@ -25,8 +25,9 @@ from linkis_mock.sim.storage.locations import backend_for, is_database_url
 from linkis_mock.sim.storage.postgres import STREAM_ROWS
 from linkis_mock.sim.storage.row_json import text as row_text
 from linkis_mock.sim.storage.rows import RowBackend
-from linkis_mock.sim.storage.snapshot import job_to_json, take
+from linkis_mock.sim.storage.snapshot import take
 from linkis_mock.sim.storage.sqlite import SqliteBackend
+from tests.helpers.layout1 import layout_1_row
 from tests.helpers.postgres import PostgresServer, fresh_database
 from tests.helpers.sim import ALICE, APP_PREFIX, BOB, all_lines, at, make_sim, submit
 
@@ -306,7 +307,7 @@ def test_the_rows_of_an_older_layout_are_rewritten_and_read_the_same(location: s
     before = take(first.stores)
     state.close()
     for job in first.stores.jobs.all_jobs():  # as the older mock wrote them
-        older = row_text(job_to_json(job, first.stores.jobs.is_held(job), compact=True))
+        older = row_text(layout_1_row(job, first.stores.jobs.is_held(job)))
         sql(location, "UPDATE jobs SET body = ? WHERE task_id = ?", (older, job.ident.task_id))
     sql(location, f"UPDATE meta SET value = '{layout(location) - 1}' WHERE key = 'schema'")
     if location.startswith("postgresql"):  # layout 2's other step is PostgreSQL's own

@@ -19,6 +19,7 @@ from linkis_mock.sim.storage.job_rows import FIELDS, JobRowReader, job_row
 from linkis_mock.sim.storage.job_store import JobStore
 from linkis_mock.sim.storage.row_json import parsed, text
 from linkis_mock.sim.storage.snapshot import job_to_json
+from tests.helpers.layout1 import layout_1_row
 from tests.helpers.sim import ALICE, BOB, at, make_sim, submit
 
 CODES = [
@@ -110,7 +111,7 @@ def test_a_row_of_layout_1_is_read_as_well() -> None:
     jobs = sim.stores.jobs.all_jobs()
     reader = JobRowReader(JobStore())
     for job in jobs:
-        older = parsed(text(job_to_json(job, True, compact=True)))
+        older = parsed(text(layout_1_row(job, True)))
         assert job_to_json(reader.job(older), True) == job_to_json(job, True)
 
 

@@ -17,10 +17,10 @@ from linkis_mock.sim.simulator import Simulator
 from linkis_mock.sim.storage.snapshot import (
     SnapshotError,
     job_from_json,
-    job_to_json,
     restore,
     take,
 )
+from tests.helpers.layout1 import layout_1_row
 
 START_MS = 1_714_529_133_000
 ALICE = Caller("alice")
@@ -146,8 +146,8 @@ def test_jobs_planned_alike_hold_one_plan_and_stage_layout_before_and_after_a_re
 
 def test_jobs_that_run_alike_hold_one_script_before_and_after_a_restart() -> None:
     """A script's digest is derived from the job's code and seed, not kept: jobs whose
-    code differs and which run alike hold one script, as submitted and as the state file
-    brings them back (its compact rows name the seed)."""
+    code differs and which run alike hold one script, as submitted and as a state file of
+    layout 1 brings them back (its rows name the seed in the plan)."""
     sim = Simulator(SimSettings(instance="127.0.0.1:9104"), Clock(START_MS, frozen=True))
     for n in range(400):
         body = {
@@ -166,8 +166,9 @@ def test_jobs_that_run_alike_hold_one_script_before_and_after_a_restart() -> Non
 
 
 def state_row(job: Job) -> dict[str, Any]:
-    """The job as the state file writes and reads it."""
-    return round_trip(job_to_json(job, True, compact=True))
+    """The job as a state file of layout 1 held it (one of today's reads the same:
+    tests/sim/test_job_rows.py)."""
+    return round_trip(layout_1_row(job, True))
 
 
 @pytest.mark.parametrize("older", [False, True], ids=["this mock's", "an older mock's"])

@@ -24,7 +24,6 @@ from dataclasses import replace
 from typing import Any, NamedTuple, TypeVar
 
 from linkis_mock.sim.linkis.jobs import (
-    COMMON_INTAKE_INDEX,
     Intake,
     Job,
     JobIdentity,
@@ -40,6 +39,7 @@ from linkis_mock.sim.storage.row_json import parsed, text
 from linkis_mock.sim.storage.snapshot import (
     SUBMISSION_MEMBERS,
     job_from_json,
+    lines_to_json,
     log_entry_from_json,
     plan_to_json,
     script_from_json,
@@ -139,7 +139,7 @@ def _intake_row(intake: Intake, submitted_code: str) -> list[Any]:
 
 @functools.lru_cache(maxsize=4096)
 def _lines_text(lines: tuple[LogEntry, ...]) -> str:
-    return text([COMMON_INTAKE_INDEX.get(line, list(line)) for line in lines])
+    return text(lines_to_json(lines))
 
 
 class RowParts(NamedTuple):

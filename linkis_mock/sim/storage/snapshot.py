@@ -122,12 +122,12 @@ def restore(stores: Stores, data: Any) -> None:
     stores.clock.configure(frozen=frozen, speed=speed)
 
 
-def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any]:
+def job_to_json(job: Job, held: bool) -> dict[str, Any]:
     """`held`: the entrance still holds the job (false once it made way for newer ones).
 
-    `compact` (the state file): a job nothing changed gives what its timeline is planned
-    from instead of the timeline, so that a restart with many jobs stays lean.
-    """
+    `job_from_json` also reads a state file's rows of layout 1, which gave a job nothing
+    changed its plan instead of its timeline, and its common log lines by number
+    (`lines_to_json`); the rows of today's layout are job_rows.py's."""
     data: dict[str, Any] = {
         "ident": job.ident.as_json(),
         "held": held,
@@ -136,13 +136,10 @@ def job_to_json(job: Job, held: bool, *, compact: bool = False) -> dict[str, Any
         "errorCode": job.error_code,
         "errorDesc": job.error_desc,
         "killed": job.killed,
-        "intake": intake_to_json(job.intake, compact=compact),
+        "intake": intake_to_json(job.intake),
         "script": {**script_to_json(job.script), "digest": job.digest},
+        "timeline": timeline_to_json(job.timeline),
     }
-    if compact and job.plan is not None and job.kept_timeline is None:
-        data["plan"] = plan_to_json(job.plan)
-        return data
-    data["timeline"] = timeline_to_json(job.timeline)
     return data
 
 
@@ -237,14 +234,17 @@ def job_from_json(item: dict[str, Any], store: JobStore) -> Job:
     )
 
 
-def intake_to_json(intake: Intake | None, *, compact: bool = False) -> dict[str, Any] | None:
+def intake_to_json(intake: Intake | None) -> dict[str, Any] | None:
     if intake is None:
         return None
-    if compact:
-        log: list[Any] = [COMMON_INTAKE_INDEX.get(line, list(line)) for line in intake.log]
-    else:
-        log = [{"level": level, "text": text} for level, text in intake.log]
+    log = [{"level": level, "text": text} for level, text in intake.log]
     return {"code": intake.code, "log": log}
+
+
+def lines_to_json(lines: tuple[LogEntry, ...]) -> list[Any]:
+    """Log lines as a state row holds them: a common one by its number in
+    COMMON_INTAKE_LINES, another as [level, text] (log_entry_from_json reads both)."""
+    return [COMMON_INTAKE_INDEX.get(line, list(line)) for line in lines]
 
 
 def intake_from_json(item: Any, store: JobStore, submitted_code: str) -> Intake | None:
